@@ -1,0 +1,1 @@
+"""Aggregates and statistics over the store."""

@@ -1,0 +1,1 @@
+"""Ingest: read published files, validate rows, quarantine bad ones, harmonize."""

@@ -1,0 +1,106 @@
+"""SQL fragments that turn one text column into a typed value plus a quarantine reason.
+
+Every parser returns (value_sql, reason_sql): the reason is NULL when the field is fine,
+missing-and-optional, or a text naming the column and the offending value.
+"""
+
+from __future__ import annotations
+
+from crimetrends.ingest.read import quoted, sql_str
+from crimetrends.sources.registry import ColumnSpec
+
+TRUE_WORDS = ("true", "t", "y", "yes", "1")
+FALSE_WORDS = ("false", "f", "n", "no", "0")
+
+
+def clean(column: str, na_values: tuple[str, ...]) -> str:
+    """Trimmed text, NULL for the source's NA markers."""
+    nas = ", ".join(sql_str(v) for v in na_values) or "''"
+    return (
+        f"(CASE WHEN trim({quoted(column)}) IN ({nas}) THEN NULL ELSE trim({quoted(column)}) END)"
+    )
+
+
+def _formats(formats: tuple[str, ...]) -> str:
+    return "[" + ", ".join(sql_str(f) for f in formats) + "]"
+
+
+def shown(expr: str) -> str:
+    """The offending value, shortened, for a reason text."""
+    return f"left(coalesce({expr}, ''), 60)"
+
+
+def timestamp_field(spec: ColumnSpec, na: tuple[str, ...], required: bool) -> tuple[str, str]:
+    assert spec.column
+    raw = clean(spec.column, na)
+    value = f"try_strptime({raw}, {_formats(spec.formats)})"
+    reasons = [
+        f"CASE WHEN {raw} IS NOT NULL AND {value} IS NULL THEN "
+        f"'unparseable date in {spec.column}: ' || {shown(raw)} END"
+    ]
+    if required:
+        reasons.append(f"CASE WHEN {raw} IS NULL THEN 'missing date in {spec.column}' END")
+    if spec.time_column:
+        traw = clean(spec.time_column, na)
+        tval = f"try_strptime({traw}, {_formats(spec.time_formats)})"
+        value = (
+            f"(date_trunc('day', {value}) + "
+            f"coalesce({tval} - TIMESTAMP '1900-01-01 00:00:00', INTERVAL 0 SECOND))"
+        )
+        reasons.append(
+            f"CASE WHEN {traw} IS NOT NULL AND {tval} IS NULL THEN "
+            f"'unparseable time in {spec.time_column}: ' || {shown(traw)} END"
+        )
+    reasons.append(
+        f"CASE WHEN {value} < TIMESTAMP '1900-01-01' OR {value} > current_date + INTERVAL 1 DAY "
+        f"THEN 'date out of range in {spec.column}: ' || {shown(raw)} END"
+    )
+    return value, combine_reasons(reasons)
+
+
+def text_field(spec: ColumnSpec, na: tuple[str, ...]) -> str:
+    assert spec.column
+    return clean(spec.column, na)
+
+
+def double_field(spec: ColumnSpec, na: tuple[str, ...], low: float, high: float) -> tuple[str, str]:
+    assert spec.column
+    raw = clean(spec.column, na)
+    num = f"try_cast(replace({raw}, ',', '') AS DOUBLE)"
+    value = f"nullif({num}, 0)" if spec.zero_is_missing else num
+    reason = (
+        f"CASE WHEN {raw} IS NOT NULL AND {num} IS NULL THEN "
+        f"'wrong type in {spec.column} (expected a number): ' || {shown(raw)} "
+        f"WHEN {value} NOT BETWEEN {low} AND {high} THEN "
+        f"'out of range in {spec.column}: ' || {shown(raw)} END"
+    )
+    return value, reason
+
+
+def bool_field(spec: ColumnSpec, na: tuple[str, ...]) -> tuple[str, str]:
+    assert spec.column
+    raw = f"lower({clean(spec.column, na)})"
+    t = ", ".join(sql_str(w) for w in TRUE_WORDS)
+    f = ", ".join(sql_str(w) for w in FALSE_WORDS)
+    value = f"(CASE WHEN {raw} IN ({t}) THEN true WHEN {raw} IN ({f}) THEN false END)"
+    reason = (
+        f"CASE WHEN {raw} IS NOT NULL AND {value} IS NULL THEN "
+        f"'wrong type in {spec.column} (expected true/false): ' || {shown(raw)} END"
+    )
+    return value, reason
+
+
+def count_field(column: str, na: tuple[str, ...]) -> tuple[str, str]:
+    raw = clean(column, na)
+    num = f"try_cast(replace({raw}, ',', '') AS DOUBLE)"
+    value = f"CAST({num} AS BIGINT)"
+    reason = (
+        f"CASE WHEN {raw} IS NOT NULL AND ({num} IS NULL OR {num} <> floor({num})) THEN "
+        f"'wrong type in {column} (expected a whole number): ' || {shown(raw)} "
+        f"WHEN {num} < 0 THEN 'negative count in {column}: ' || {shown(raw)} END"
+    )
+    return value, reason
+
+
+def combine_reasons(reasons: list[str]) -> str:
+    return "nullif(concat_ws('; ', " + ", ".join(reasons) + "), '')"

@@ -1,0 +1,139 @@
+"""Incident files: typed, validated, harmonized rows out; bad rows to quarantine with reasons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from crimetrends.ingest.fields import (
+    bool_field,
+    clean,
+    combine_reasons,
+    double_field,
+    text_field,
+    timestamp_field,
+)
+from crimetrends.ingest.read import RawInput, require_columns, sql_str
+from crimetrends.sources.registry import SourceSpec
+from crimetrends.taxonomy.harmonize import SEP, load_crosswalk
+from crimetrends.taxonomy.offenses import offenses
+
+PARSED = "parsed_rows"
+
+
+def needed_columns(spec: SourceSpec) -> tuple[str, ...]:
+    cols: list[str] = list(spec.code_columns)
+    for col in spec.columns.values():
+        cols.extend(col.source_columns)
+    return tuple(dict.fromkeys(cols))
+
+
+def build_parsed(con: duckdb.DuckDBPyConnection, raw: RawInput, spec: SourceSpec, path: Path):
+    """Create PARSED: typed fields + `reason` (NULL = keep) for every raw row."""
+    require_columns(raw, needed_columns(spec), path, spec.name)
+    na = spec.na_values
+    c = spec.columns
+    reasons: list[str] = []
+    select: dict[str, str] = {}
+
+    rid = text_field(c["record_id"], na)
+    select["record_id"] = rid
+    reasons.append(
+        f"CASE WHEN {rid} IS NULL THEN 'missing record id in {c['record_id'].column}' END"
+    )
+
+    occ, occ_reason = timestamp_field(c["occurred"], na, required=True)
+    select["occurred_at"] = occ
+    reasons.append(occ_reason)
+    if "reported" in c:
+        rep, rep_reason = timestamp_field(c["reported"], na, required=False)
+        select["reported_at"] = rep
+        reasons.append(rep_reason)
+    else:
+        select["reported_at"] = "NULL::TIMESTAMP"
+
+    parts = [clean(col, na) for col in spec.code_columns]
+    select["source_code"] = (
+        f"concat_ws('{SEP}', " + ", ".join(f"coalesce({p}, '')" for p in parts) + ")"
+    )
+    first = spec.code_columns[0]
+    reasons.append(f"CASE WHEN {parts[0]} IS NULL THEN 'missing offense code in {first}' END")
+    for col, part, pattern in zip(spec.code_columns, parts, spec.code_patterns, strict=False):
+        reasons.append(
+            f"CASE WHEN NOT regexp_full_match(coalesce({part}, ''), {sql_str(pattern)}) "
+            f"AND {part} IS NOT NULL THEN 'malformed offense code in {col}: ' || {part} END"
+        )
+
+    for name, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
+        if name in c:
+            val, why = double_field(c[name], na, low, high)
+            select[name] = val
+            reasons.append(why)
+        else:
+            select[name] = "NULL::DOUBLE"
+    for name in ("arrest", "domestic"):
+        if name in c:
+            val, why = bool_field(c[name], na)
+            select[name] = val
+            reasons.append(why)
+        else:
+            select[name] = "NULL::BOOLEAN"
+    for name in ("district", "beat", "community", "block"):
+        select[name] = text_field(c[name], na) if name in c else "NULL::VARCHAR"
+
+    fields = ", ".join(f"{expr} AS {name}" for name, expr in select.items())
+    con.execute(f"DROP TABLE IF EXISTS {PARSED}")
+    con.execute(
+        f"CREATE TEMP TABLE {PARSED} AS "
+        f"WITH typed AS (SELECT __row, {fields}, {combine_reasons(reasons)} AS field_reason, "
+        f"to_json(r) AS record FROM {raw.table} r), "
+        "numbered AS (SELECT *, row_number() OVER (PARTITION BY record_id ORDER BY __row) AS k, "
+        "min(__row) OVER (PARTITION BY record_id) AS first_row FROM typed) "
+        "SELECT * EXCLUDE (k, first_row, field_reason), "
+        "nullif(concat_ws('; ', field_reason, CASE WHEN record_id IS NOT NULL AND k > 1 THEN "
+        "'duplicate record id ' || record_id || ' (first at row ' || first_row || ')' END), '') "
+        "AS reason FROM numbered"
+    )
+
+
+def code_mapping(con: duckdb.DuckDBPyConnection, spec: SourceSpec, table: str) -> pd.DataFrame:
+    """Resolve the distinct codes of the kept rows through the crosswalk (small, in Python)."""
+    assert spec.crosswalk
+    cw = load_crosswalk(spec.crosswalk)
+    codes = [
+        r[0]
+        for r in con.execute(
+            f"SELECT DISTINCT source_code FROM {table} WHERE reason IS NULL"
+        ).fetchall()
+    ]
+    groups = {k: o.group for k, o in offenses().items()}
+    rows = []
+    for code in codes:
+        offense, match, _ = cw.resolve(code)
+        rows.append((code, offense, groups.get(offense) if offense else None, match))
+    return pd.DataFrame(rows, columns=["source_code", "offense", "offense_group", "match"])
+
+
+def kept_select(spec: SourceSpec, load_id: str) -> str:
+    """The harmonized rows to store (join with the code mapping registered as `code_map`)."""
+    return (
+        f"SELECT {sql_str(spec.name)} AS source, {sql_str(spec.agency or '')} AS agency, "
+        "p.record_id, p.occurred_at, p.reported_at, p.source_code, m.offense, m.offense_group, "
+        "m.match AS crosswalk_match, p.district, p.beat, p.community, p.block, p.latitude, "
+        f"p.longitude, p.arrest, p.domestic, {sql_str(load_id)} AS load_id "
+        f"FROM {PARSED} p JOIN code_map m USING (source_code) WHERE p.reason IS NULL "
+        "ORDER BY p.occurred_at"
+    )
+
+
+def quarantine_select(spec: SourceSpec, load_id: str) -> str:
+    return (
+        f"SELECT {sql_str(spec.name)} AS source, {sql_str(load_id)} AS load_id, "
+        f"__row AS row_number, reason, record FROM {PARSED} WHERE reason IS NOT NULL"
+    )
+
+
+def key_columns() -> tuple[str, ...]:
+    return ("record_id",)

@@ -1,0 +1,170 @@
+"""Load one file for one registered source: read, validate, harmonize, store, account.
+
+Every load checks rows_in == rows_kept + rows_quarantined on the files it wrote, and is
+idempotent: the same file with the same crosswalk and registry entry changes nothing, and
+rows whose key reappears in a newer file replace the older ones (counted as superseded).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from crimetrends import __version__
+from crimetrends.errors import LoadIntegrityError
+from crimetrends.ingest import counts, incidents, populations
+from crimetrends.ingest.read import read_input, sha256_file, sql_str
+from crimetrends.reference import register_reference
+from crimetrends.settings import Settings, get_settings
+from crimetrends.sources.registry import SourceSpec, get_source
+from crimetrends.store.connect import layout, raw_duckdb
+from crimetrends.store.layout import Layout, publish_part
+from crimetrends.taxonomy.harmonize import load_crosswalk
+
+Step = Callable[[str], None]
+
+TABLE_OF_KIND = {"incidents": "incidents", "counts": "counts", "populations": "populations"}
+
+
+def _copy(con: duckdb.DuckDBPyConnection, select: str, final: Path) -> int:
+    tmp = final.with_name(final.name + ".tmp")
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    con.execute(f"COPY ({select}) TO {sql_str(str(tmp))} (FORMAT parquet, COMPRESSION zstd)")
+    publish_part(tmp, final)
+    (n,) = con.execute(f"SELECT count(*) FROM read_parquet({sql_str(str(final))})").fetchone()
+    return int(n)
+
+
+def _supersede(
+    con: duckdb.DuckDBPyConnection,
+    lay: Layout,
+    table: str,
+    spec: SourceSpec,
+    load_id: str,
+    keys: tuple[str, ...],
+) -> int:
+    """Remove from older parts of this source the rows whose key the new part carries."""
+    new = lay.part(table, spec.name, load_id)
+    on = " AND ".join(f"o.{k} IS NOT DISTINCT FROM n.{k}" for k in keys)
+    removed = 0
+    for old in lay.parts(table, spec.name):
+        if old == new:
+            continue
+        exists = f"EXISTS (SELECT 1 FROM read_parquet({sql_str(str(new))}) n WHERE {on})"
+        (overlap,) = con.execute(
+            f"SELECT count(*) FROM read_parquet({sql_str(str(old))}) o WHERE {exists}"
+        ).fetchone()
+        if overlap:
+            _copy(con, f"SELECT * FROM read_parquet({sql_str(str(old))}) o WHERE NOT {exists}", old)
+            removed += int(overlap)
+    return removed
+
+
+def _quarantine_reasons(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, int]:
+    rows = con.execute(
+        "SELECT regexp_replace(reason, ':.*', '') AS kind, count(*) "
+        f"FROM read_parquet({sql_str(str(path))}) GROUP BY 1 ORDER BY 2 DESC"
+    ).fetchall()
+    return {k: int(n) for k, n in rows}
+
+
+def load_file(
+    path: Path, source: str, settings: Settings | None = None, step: Step | None = None
+) -> dict[str, Any]:
+    """Load `path` as registered source `source`; return the load manifest."""
+    settings = settings or get_settings()
+    step = step or (lambda _msg: None)
+    spec = get_source(source)
+    lay = layout(settings)
+    path = Path(path).resolve()
+    step("hashing")
+    sha = sha256_file(path)
+    load_id = sha[:16]
+    table = TABLE_OF_KIND[spec.kind]
+    crosswalk_version = load_crosswalk(spec.crosswalk).version if spec.crosswalk else None
+    previous = lay.read_manifest(spec.name, load_id)
+    if (
+        previous
+        and previous.get("sha256") == sha
+        and previous.get("crosswalk_version") == crosswalk_version
+        and previous.get("registry_sha256") == spec.spec_sha256
+        and lay.part(table, spec.name, load_id).exists()
+    ):
+        return {**previous, "status": "unchanged"}
+
+    con = raw_duckdb()
+    register_reference(con)
+    step("reading")
+    raw = read_input(con, path)
+    step("validating")
+    module: Any = {"incidents": incidents, "counts": counts, "populations": populations}[spec.kind]
+    extra: dict[str, Any] = {}
+    if spec.kind == "populations":
+        years = populations.build_parsed(con, raw, spec, path)
+        kept_sql = populations.kept_select(spec, load_id, years)
+    else:
+        module.build_parsed(con, raw, spec, path)
+        mapped_from = incidents.PARSED if spec.kind == "incidents" else counts.ROWS
+        con.register("code_map", incidents.code_mapping(con, spec, mapped_from))
+        kept_sql = module.kept_select(spec, load_id)
+        if spec.kind == "counts":
+            extra["checks"] = counts.total_checks(con, spec)
+
+    step("writing")
+    quarantine_path = lay.part("quarantine", spec.name, load_id)
+    kept = _copy(con, kept_sql, lay.part(table, spec.name, load_id))
+    rejects = [
+        f"SELECT {sql_str(spec.name)} AS source, {sql_str(load_id)} AS load_id, "
+        f"{line} AS row_number, {sql_str('broken CSV row: ' + why)} AS reason, "
+        f"{sql_str(text[:2000])} AS record"
+        for line, why, text in raw.rejects
+    ]
+    qsql = " UNION ALL ".join([module.quarantine_select(spec, load_id), *rejects])
+    quarantined_rows = _copy(con, f"SELECT * FROM ({qsql}) ORDER BY row_number", quarantine_path)
+    (parsed_rows,) = con.execute(
+        f"SELECT count(*) FROM {module.PARSED} WHERE reason IS NULL"
+    ).fetchone()
+    rows_in = raw.rows_read + len(raw.rejects)
+
+    if spec.kind == "counts":
+        pop_sql = counts.population_select(spec, load_id)
+        if pop_sql:
+            extra["population_rows"] = _copy(
+                con, pop_sql, lay.part("populations", spec.name, load_id)
+            )
+    if parsed_rows + quarantined_rows != rows_in:
+        raise LoadIntegrityError(
+            f"{path.name}: rows_in {rows_in} != kept {parsed_rows} + quarantined "
+            f"{quarantined_rows}",
+            details={"load_id": load_id},
+        )
+    step("superseding")
+    superseded = _supersede(con, lay, table, spec, load_id, module.key_columns())
+    manifest: dict[str, Any] = {
+        "load_id": load_id,
+        "source": spec.name,
+        "table": table,
+        "file": path.name,
+        "path": str(path),
+        "sha256": sha,
+        "bytes": path.stat().st_size,
+        "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "crosswalk_version": crosswalk_version,
+        "registry_sha256": spec.spec_sha256,
+        "crimetrends_version": __version__,
+        "rows_in": rows_in,
+        "rows_kept": int(parsed_rows),
+        "rows_stored": kept,
+        "rows_quarantined": quarantined_rows,
+        "rows_superseded_in_older_loads": superseded,
+        "csv_rows_rejected_by_reader": len(raw.rejects),
+        "quarantine_reasons": _quarantine_reasons(con, quarantine_path),
+        **extra,
+        "status": "loaded",
+    }
+    lay.write_manifest(spec.name, load_id, manifest)
+    return manifest

@@ -1,0 +1,73 @@
+"""Population tables (one column per year, or one population of a stated year)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from crimetrends.ingest.counts import agency_sql
+from crimetrends.ingest.fields import combine_reasons, count_field, text_field
+from crimetrends.ingest.read import RawInput, require_columns, sql_str
+from crimetrends.sources.registry import SourceSpec
+
+PARSED = "parsed_populations"
+
+
+def needed_columns(spec: SourceSpec) -> tuple[str, ...]:
+    cols: list[str] = list(spec.year_columns)
+    for col in spec.columns.values():
+        cols.extend(col.source_columns)
+    return tuple(dict.fromkeys(cols))
+
+
+def build_parsed(con: duckdb.DuckDBPyConnection, raw: RawInput, spec: SourceSpec, path: Path):
+    require_columns(raw, needed_columns(spec), path, spec.name)
+    na = spec.na_values
+    agency, why = agency_sql(spec)
+    reasons = [why]
+    ori = text_field(spec.columns["ori"], na) if "ori" in spec.columns else "NULL::VARCHAR"
+    if spec.year_columns:
+        years = {int(y): y for y in spec.year_columns}
+    else:
+        col = spec.columns["population"].column or ""
+        years = {int(spec.population_year or 0): col}
+    values = {}
+    for year, col in years.items():
+        val, why = count_field(col, na)
+        values[year] = val
+        reasons.append(why)
+    fields = ", ".join(f"{v} AS y{y}" for y, v in values.items())
+    con.execute(f"DROP TABLE IF EXISTS {PARSED}")
+    con.execute(
+        f"CREATE TEMP TABLE {PARSED} AS SELECT __row, {agency} AS agency, {ori} AS ori, {fields}, "
+        f"{combine_reasons(reasons)} AS reason, to_json(r) AS record FROM {raw.table} r"
+    )
+    # Duplicate agency rows: keep the first, quarantine the rest.
+    con.execute(
+        f"UPDATE {PARSED} p SET reason = 'duplicate agency ' || p.agency || ' (first at row ' "
+        f"|| d.first_row || ')' FROM (SELECT agency, min(__row) AS first_row FROM {PARSED} "
+        f"WHERE reason IS NULL GROUP BY agency) d WHERE p.agency = d.agency "
+        "AND p.__row <> d.first_row AND p.reason IS NULL"
+    )
+    return years
+
+
+def kept_select(spec: SourceSpec, load_id: str, years: dict[int, str]) -> str:
+    unions = " UNION ALL ".join(
+        f"SELECT {sql_str(spec.name)} AS source, agency, ori, {y} AS year, y{y} AS population, "
+        f"{sql_str(load_id)} AS load_id FROM {PARSED} WHERE reason IS NULL AND y{y} IS NOT NULL"
+        for y in years
+    )
+    return f"SELECT * FROM ({unions}) ORDER BY agency, year"
+
+
+def quarantine_select(spec: SourceSpec, load_id: str) -> str:
+    return (
+        f"SELECT {sql_str(spec.name)} AS source, {sql_str(load_id)} AS load_id, "
+        f"__row AS row_number, reason, record FROM {PARSED} WHERE reason IS NOT NULL"
+    )
+
+
+def key_columns() -> tuple[str, ...]:
+    return ("agency", "year")

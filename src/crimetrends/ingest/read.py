@@ -1,0 +1,131 @@
+"""Read a published file into a temporary all-text table, keeping structurally broken rows.
+
+CSV is read with an explicit header and dialect (no sniffing, which fails on exactly the
+broken files we must survive); rows the CSV reader rejects (broken quoting, wrong number
+of fields) are returned as quarantine records with the reader's own message.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from crimetrends.errors import InputFileError
+
+RAW = "raw_input"
+
+
+@dataclass(frozen=True)
+class RawInput:
+    table: str
+    columns: tuple[str, ...]
+    rows_read: int
+    rejects: list[tuple[int, str, str]]  # (line, reason, text)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def file_format(path: Path) -> str:
+    name = path.name.lower()
+    if name.endswith(".parquet"):
+        return "parquet"
+    if name.endswith((".csv", ".csv.gz", ".txt", ".txt.gz")):
+        return "csv"
+    raise InputFileError(
+        f"{path.name}: unsupported file type", hint="use CSV (optionally gzipped) or Parquet"
+    )
+
+
+def _csv_header(path: Path) -> list[str]:
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rb") as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            header = next(csv.reader(text), None)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputFileError(f"{path.name}: cannot read the header ({exc})") from None
+    if not header:
+        raise InputFileError(f"{path.name}: empty file (no header row)")
+    names = [h.strip() for h in header]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise InputFileError(f"{path.name}: duplicate column names {dupes}")
+    return names
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def read_input(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
+    """Create table RAW (__row, <every source column as VARCHAR>) from a CSV or Parquet file."""
+    if not path.exists():
+        raise InputFileError(f"{path}: file not found")
+    fmt = file_format(path)
+    con.execute(f"DROP TABLE IF EXISTS {RAW}")
+    rejects: list[tuple[int, str, str]] = []
+    try:
+        if fmt == "parquet":
+            cols = [
+                r[0]
+                for r in con.execute(
+                    f"DESCRIBE SELECT * FROM read_parquet({sql_str(str(path))})"
+                ).fetchall()
+            ]
+            select = ", ".join(f"CAST({_quote(c)} AS VARCHAR) AS {_quote(c.strip())}" for c in cols)
+            con.execute(
+                f"CREATE TEMP TABLE {RAW} AS SELECT row_number() OVER () AS __row, {select} "
+                f"FROM read_parquet({sql_str(str(path))})"
+            )
+            columns = tuple(c.strip() for c in cols)
+        else:
+            columns = tuple(_csv_header(path))
+            spec = "{" + ", ".join(f"{sql_str(c)}: 'VARCHAR'" for c in columns) + "}"
+            con.execute(
+                f"CREATE TEMP TABLE {RAW} AS SELECT row_number() OVER () AS __row, * "
+                f"FROM read_csv({sql_str(str(path))}, columns = {spec}, header = false, "
+                "skip = 1, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+                "store_rejects = true, max_line_size = 4194304, parallel = true)"
+            )
+            rejects = [
+                (int(line), reason, text)
+                for line, reason, text in con.execute(
+                    "SELECT line, string_agg(DISTINCT error_type || ': ' || error_message, '; '), "
+                    "any_value(csv_line) FROM reject_errors GROUP BY line ORDER BY line"
+                ).fetchall()
+            ]
+    except duckdb.Error as exc:
+        msg = str(exc).splitlines()[0]
+        raise InputFileError(f"{path.name}: cannot parse as {fmt} ({msg})") from None
+    (rows,) = con.execute(f"SELECT count(*) FROM {RAW}").fetchone()
+    return RawInput(RAW, columns, int(rows), rejects)
+
+
+def require_columns(raw: RawInput, needed: tuple[str, ...], path: Path, source: str) -> None:
+    """Schema check: every mapped column must be present (by name, not position)."""
+    missing = [c for c in needed if c not in raw.columns]
+    if missing:
+        raise InputFileError(
+            f"{path.name}: columns {missing} required by source {source!r} are missing",
+            hint="is this the right --source? columns found: " + ", ".join(raw.columns[:40]),
+        )
+
+
+def quoted(name: str) -> str:
+    return _quote(name)

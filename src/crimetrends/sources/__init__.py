@@ -1,0 +1,1 @@
+"""Source registry: one declarative entry per dataset."""

@@ -1,0 +1,245 @@
+"""Declarative source entries: a city or dataset is a TOML file plus a crosswalk CSV, never code."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from crimetrends.errors import RegistryError, UnknownSourceError
+
+KINDS = ("incidents", "counts", "populations")
+INCIDENT_FIELDS = (
+    "record_id",
+    "occurred",
+    "reported",
+    "latitude",
+    "longitude",
+    "district",
+    "beat",
+    "community",
+    "block",
+    "arrest",
+    "domestic",
+)
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """How one harmonized field is read from the source's own columns."""
+
+    column: str | None = None
+    formats: tuple[str, ...] = ()
+    time_column: str | None = None
+    time_formats: tuple[str, ...] = ()
+    zero_is_missing: bool = False
+    ori_column: str | None = None
+    city_column: str | None = None
+    state_column: str | None = None
+
+    @property
+    def source_columns(self) -> tuple[str, ...]:
+        cols = (
+            self.column,
+            self.time_column,
+            self.ori_column,
+            self.city_column,
+            self.state_column,
+        )
+        return tuple(c for c in cols if c)
+
+
+@dataclass(frozen=True)
+class DefinitionBreak:
+    offense: str
+    date: str
+    note: str
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    name: str
+    title: str
+    kind: str
+    publisher: str
+    url: str
+    counting_unit: str
+    date_basis: str
+    columns: dict[str, ColumnSpec]
+    license: str = ""
+    update_cadence: str = ""
+    agency: str | None = None
+    ori: str | None = None
+    shape: str | None = None
+    grain: str | None = None
+    crosswalk: str | None = None
+    code_columns: tuple[str, ...] = ()
+    code_patterns: tuple[str, ...] = ()
+    na_values: tuple[str, ...] = ("",)
+    quirks: tuple[str, ...] = ()
+    totals: dict[str, str] = field(default_factory=dict)
+    definition_breaks: tuple[DefinitionBreak, ...] = ()
+    provisional_months: int = 0
+    year_columns: tuple[str, ...] = ()
+    population_year: int | None = None
+    spec_sha256: str = ""
+
+    def column(self, name: str) -> ColumnSpec | None:
+        return self.columns.get(name)
+
+    def describe(self) -> dict[str, Any]:
+        """The provenance a published figure carries about its source."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "kind": self.kind,
+            "publisher": self.publisher,
+            "url": self.url,
+            "license": self.license,
+            "counting_unit": self.counting_unit,
+            "date_basis": self.date_basis,
+            "update_cadence": self.update_cadence,
+            "quirks": list(self.quirks),
+        }
+
+
+def _column_spec(value: Any, where: str) -> ColumnSpec:
+    if isinstance(value, str):
+        return ColumnSpec(column=value)
+    if isinstance(value, dict):
+        known = set(ColumnSpec.__dataclass_fields__)
+        unknown = set(value) - known
+        if unknown:
+            raise RegistryError(f"{where}: unknown keys {sorted(unknown)}")
+        kwargs = dict(value)
+        for key in ("formats", "time_formats"):
+            if key in kwargs:
+                kwargs[key] = tuple(kwargs[key])
+        return ColumnSpec(**kwargs)
+    raise RegistryError(f"{where}: expected a column name or a table, got {value!r}")
+
+
+def parse_source(data: dict[str, Any], origin: str, raw: bytes = b"") -> SourceSpec:
+    """Validate one registry entry; errors name the file and the key."""
+    required = ("name", "title", "kind", "publisher", "url", "counting_unit", "date_basis")
+    missing = [k for k in required if not data.get(k)]
+    if missing:
+        raise RegistryError(f"{origin}: missing required keys {missing}")
+    kind = data["kind"]
+    if kind not in KINDS:
+        raise RegistryError(f"{origin}: kind must be one of {KINDS}, got {kind!r}")
+    columns = {
+        k: _column_spec(v, f"{origin} [columns].{k}") for k, v in data.get("columns", {}).items()
+    }
+    if kind == "incidents":
+        for needed in ("record_id", "occurred"):
+            if needed not in columns:
+                raise RegistryError(f"{origin}: incidents need [columns].{needed}")
+        unknown = set(columns) - set(INCIDENT_FIELDS)
+        if unknown:
+            raise RegistryError(f"{origin}: unknown incident fields {sorted(unknown)}")
+        if not data.get("code_columns") or not data.get("crosswalk"):
+            raise RegistryError(f"{origin}: incidents need code_columns and crosswalk")
+        patterns = data.get("code_patterns", [])
+        if patterns and len(patterns) != len(data["code_columns"]):
+            raise RegistryError(f"{origin}: code_patterns must match code_columns one to one")
+    if kind == "counts":
+        if data.get("shape") not in ("wide", "long"):
+            raise RegistryError(f"{origin}: counts need shape = 'wide' or 'long'")
+        if data.get("grain") not in ("month", "year"):
+            raise RegistryError(f"{origin}: counts need grain = 'month' or 'year'")
+        if "period" not in columns:
+            raise RegistryError(f"{origin}: counts need [columns].period")
+        if "agency" not in columns and not data.get("agency"):
+            raise RegistryError(f"{origin}: counts need an agency constant or [columns].agency")
+        if data["shape"] == "long" and not {"code", "count"} <= set(columns):
+            raise RegistryError(f"{origin}: long counts need [columns].code and [columns].count")
+        if not data.get("crosswalk"):
+            raise RegistryError(f"{origin}: counts need a crosswalk")
+    if kind == "populations" and "agency" not in columns:
+        raise RegistryError(f"{origin}: populations need [columns].agency")
+    breaks = tuple(DefinitionBreak(**b) for b in data.get("definition_breaks", []))
+    simple = {
+        k: data[k]
+        for k in (
+            "name",
+            "title",
+            "kind",
+            "publisher",
+            "url",
+            "counting_unit",
+            "date_basis",
+            "license",
+            "update_cadence",
+            "agency",
+            "ori",
+            "shape",
+            "grain",
+            "crosswalk",
+            "provisional_months",
+            "population_year",
+        )
+        if k in data
+    }
+    known = set(simple) | {
+        "columns",
+        "code_columns",
+        "code_patterns",
+        "na_values",
+        "quirks",
+        "totals",
+        "definition_breaks",
+        "year_columns",
+    }
+    unknown = set(data) - known
+    if unknown:
+        raise RegistryError(f"{origin}: unknown keys {sorted(unknown)}")
+    return SourceSpec(
+        **simple,
+        columns=columns,
+        code_columns=tuple(data.get("code_columns", ())),
+        code_patterns=tuple(data.get("code_patterns", ())),
+        na_values=tuple(data.get("na_values", ("",))),
+        quirks=tuple(data.get("quirks", ())),
+        totals=dict(data.get("totals", {})),
+        definition_breaks=breaks,
+        year_columns=tuple(data.get("year_columns", ())),
+        spec_sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def load_source_file(path: Path) -> SourceSpec:
+    raw = path.read_bytes()
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RegistryError(f"{path.name}: not valid TOML ({exc})") from None
+    spec = parse_source(data, path.name, raw)
+    if spec.name != path.stem:
+        raise RegistryError(f"{path.name}: name {spec.name!r} must equal the file name")
+    return spec
+
+
+@cache
+def all_sources() -> dict[str, SourceSpec]:
+    """Every registered source, by name (read once per process, on first use)."""
+    catalog = resources.files("crimetrends.sources") / "catalog"
+    specs: dict[str, SourceSpec] = {}
+    for entry in sorted(catalog.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".toml"):
+            spec = load_source_file(Path(str(entry)))
+            specs[spec.name] = spec
+    return specs
+
+
+def get_source(name: str) -> SourceSpec:
+    sources = all_sources()
+    if name not in sources:
+        raise UnknownSourceError(
+            f"unknown source {name!r}", hint=f"registered sources: {', '.join(sorted(sources))}"
+        )
+    return sources[name]

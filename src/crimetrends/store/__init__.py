@@ -1,0 +1,1 @@
+"""Storage: Parquet parts under CRIMETRENDS_HOME, read through Ibis."""

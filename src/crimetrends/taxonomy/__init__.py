@@ -1,0 +1,1 @@
+"""Harmonized offense taxonomy and per-source crosswalks."""
