@@ -1,0 +1,199 @@
+"""Monthly and annual series per source × agency × offense, with completeness.
+
+Row-level work is Ibis (engine-neutral); the small aggregates are finished in pandas.
+Missing is not zero: a month with no records from an incident source, a count cell a
+publisher left blank, or a total with a missing component is marked incomplete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import pandas as pd
+
+from crimetrends.sources.registry import all_sources
+
+MIN_DAY_COVERAGE = 0.9  # an incident month is complete when records exist on ≥ 90% of its days
+
+
+@dataclass(frozen=True)
+class Series:
+    """One source × agency × offense series at one grain.
+
+    frame columns: period (Timestamp, first day), count (float, NaN = missing),
+    complete (bool), note (str), last_day (Timestamp of the latest record, incidents only)
+    """
+
+    source: str
+    agency: str
+    offense: str
+    grain: str
+    kind: str
+    frame: pd.DataFrame
+
+
+def _month_starts(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
+    return pd.date_range(first.to_period("M").to_timestamp(), last, freq="MS")
+
+
+def incident_series(
+    con: Any,
+    members: tuple[str, ...],
+    offense: str,
+    agency: str | None = None,
+    source: str | None = None,
+) -> list[Series]:
+    """Monthly counts from incident records; coverage from all records of the source."""
+    t = con.table("incidents")
+    if agency:
+        t = t.filter(t.agency == agency)
+    if source:
+        t = t.filter(t.source == source)
+    month = t.occurred_at.truncate("M").name("period")
+    day = t.occurred_at.truncate("D")
+    coverage = (
+        t.group_by([t.source, t.agency, month])
+        .aggregate(days=day.nunique(), last_day=t.occurred_at.max())
+        .to_pandas()
+    )
+    f = t.filter(t.offense.isin(list(members)))
+    hits = (
+        f.group_by([f.source, f.agency, f.occurred_at.truncate("M").name("period")])
+        .aggregate(count=f.count())
+        .to_pandas()
+    )
+    out = []
+    for (src, ag), cov in coverage.groupby(["source", "agency"]):
+        cov = cov.assign(period=pd.to_datetime(cov["period"])).set_index("period")
+        idx = _month_starts(cov.index.min(), cov.index.max())
+        cov = cov.reindex(idx)
+        h = hits[(hits.source == src) & (hits.agency == ag)]
+        counts = pd.Series(h["count"].to_numpy(), index=pd.to_datetime(h["period"]))
+        frame = pd.DataFrame({"period": idx})
+        frame["count"] = counts.reindex(idx).fillna(0).astype(float).to_numpy()
+        days_in = idx.days_in_month.to_numpy()
+        days = cov["days"].fillna(0).to_numpy()
+        frame["complete"] = days >= MIN_DAY_COVERAGE * days_in
+        frame["note"] = [
+            "" if ok else ("no records (outage?)" if d == 0 else f"records on {int(d)} of {n} days")
+            for ok, d, n in zip(frame["complete"], days, days_in, strict=True)
+        ]
+        frame.loc[days == 0, "count"] = float("nan")
+        frame["last_day"] = pd.to_datetime(cov["last_day"]).to_numpy()
+        out.append(Series(src, ag, offense, "month", "incidents", frame))
+    return out
+
+
+def count_series(
+    con: Any,
+    members: tuple[str, ...],
+    offense: str,
+    agency: str | None = None,
+    source: str | None = None,
+) -> list[Series]:
+    """Series from published count tables; a total needs every member offense present."""
+    t = con.table("counts")
+    if agency:
+        t = t.filter(t.agency == agency)
+    if source:
+        t = t.filter(t.source == source)
+    covered = t.select(t.source, t.agency, t.grain, t.period_start).distinct().to_pandas()
+    f = t.filter(t.offense.isin(list(members)))
+    agg = (
+        f.group_by([f.source, f.agency, f.grain, f.period_start, f.offense])
+        .aggregate(
+            total=f["count"].sum(),
+            cells=f.count(),
+            present=f["count"].count(),
+            months_reported=f.months_reported.min(),
+        )
+        .to_pandas()
+    )
+    specs = all_sources()
+    out = []
+    for (src, grain), cov in covered.groupby(["source", "grain"]):
+        long_shape = src in specs and specs[src].shape == "long"
+        freq = "MS" if grain == "month" else "YS"
+        cov = cov.assign(period=pd.to_datetime(cov["period_start"]), covered=True)
+        spans = cov.groupby("agency")["period"].agg(["min", "max"])
+        full = pd.concat(
+            [
+                pd.DataFrame({"agency": ag, "period": pd.date_range(lo, hi, freq=freq)})
+                for ag, (lo, hi) in spans.iterrows()
+            ],
+            ignore_index=True,
+        )
+        full = full.merge(cov[["agency", "period", "covered"]], how="left")
+        full["covered"] = full["covered"].fillna(False).astype(bool)
+        g = agg[(agg.source == src) & (agg.grain == grain)]
+        g = g.assign(period=pd.to_datetime(g["period_start"]))
+        g = g.assign(ok=g["present"] == g["cells"])
+        total = g.pivot_table(
+            index=["agency", "period"], columns="offense", values="total", aggfunc="sum"
+        )
+        ok = g.pivot_table(
+            index=["agency", "period"], columns="offense", values="ok", aggfunc="all"
+        )
+        months = g.groupby(["agency", "period"])["months_reported"].min()
+        total = total.reindex(columns=list(members))
+        ok = ok.reindex(columns=list(members))
+        keyed = full.set_index(["agency", "period"])
+        total = total.reindex(keyed.index)
+        ok = ok.reindex(keyed.index)
+        if long_shape:  # long tables omit zero rows within a covered period
+            absent = ok.isna()
+            ok = ok.mask(absent, True)
+            total = total.mask(absent, 0.0)
+        ok = ok.fillna(False).astype(bool)
+        missing = ~ok
+        keyed["count"] = total.fillna(0.0).sum(axis=1)
+        keyed["months"] = months.reindex(keyed.index)
+        any_missing = missing.any(axis=1)
+        short = (grain == "year") & keyed["months"].notna() & (keyed["months"] < 12)
+        keyed["complete"] = keyed["covered"] & ~any_missing & ~short
+        names = missing.apply(lambda r: ", ".join(c for c, v in r.items() if v), axis=1)
+        keyed["note"] = ""
+        keyed.loc[short, "note"] = keyed.loc[short, "months"].map(
+            lambda m: f"only {int(m)} months reported"
+        )
+        keyed.loc[any_missing, "note"] = "missing: " + names[any_missing]
+        keyed.loc[~keyed["covered"], "note"] = "period missing from the table"
+        keyed.loc[any_missing | ~keyed["covered"], "count"] = float("nan")
+        keyed["count"] = keyed["count"].astype(float)
+        keyed["last_day"] = pd.NaT
+        for ag, frame in keyed.reset_index().groupby("agency"):
+            frame = frame[["period", "count", "complete", "note", "last_day"]]
+            out.append(Series(src, ag, offense, grain, "counts", frame.reset_index(drop=True)))
+    return out
+
+
+def all_series(
+    con: Any,
+    members: tuple[str, ...],
+    offense: str,
+    agency: str | None = None,
+    source: str | None = None,
+) -> list[Series]:
+    return [
+        *incident_series(con, members, offense, agency, source),
+        *count_series(con, members, offense, agency, source),
+    ]
+
+
+def incidents_between(
+    con: Any, source: str, agency: str, members: tuple[str, ...], start: dt.date, end: dt.date
+) -> int:
+    """Incidents of `members` with occurrence date in [start, end] (whole days)."""
+    t = con.table("incidents")
+    day = t.occurred_at.cast("date")
+    expr = t.filter(
+        (t.source == source)
+        & (t.agency == agency)
+        & t.offense.isin(list(members))
+        & (day >= ibis.literal(start))
+        & (day <= ibis.literal(end))
+    ).count()
+    return int(expr.to_pyarrow().as_py())

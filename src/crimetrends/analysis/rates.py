@@ -1,0 +1,67 @@
+"""Rates per 100,000 residents from a named population source and year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from crimetrends.errors import MissingPopulationError
+
+# When several sources give a population for the same agency and year, prefer in this order.
+SOURCE_PRIORITY = ("rtci_populations", "rtci_agency_list", "ucr_annual")
+
+
+@dataclass(frozen=True)
+class Population:
+    agency: str
+    year: int
+    value: int
+    source: str
+    requested_year: int
+
+    @property
+    def note(self) -> str:
+        if self.year == self.requested_year:
+            return f"population {self.value:,} ({self.year}, {self.source})"
+        return (
+            f"population {self.value:,} from {self.year}, the nearest year available "
+            f"({self.source})"
+        )
+
+
+class PopulationTable:
+    """All stored populations, looked up by agency and year (nearest year if needed)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        rank = {s: i for i, s in enumerate(SOURCE_PRIORITY)}
+        frame = frame.assign(rank=frame["source"].map(rank).fillna(len(rank)))
+        self.frame = frame.sort_values(["agency", "year", "rank"])
+
+    @classmethod
+    def from_store(cls, con: Any) -> PopulationTable:
+        t = con.table("populations")
+        return cls(t.select("agency", "year", "population", "source").to_pandas())
+
+    def lookup(self, agency: str, year: int) -> Population:
+        rows = self.frame[self.frame.agency == agency]
+        if rows.empty:
+            raise MissingPopulationError(
+                f"no population for {agency}",
+                hint="load a population table (e.g. --source rtci_populations) that names it",
+            )
+        dist = (rows["year"] - year).abs()
+        # nearest year; on a tie prefer the earlier year, then the preferred source
+        best = (
+            rows.assign(dist=dist, later=rows["year"] > year)
+            .sort_values(["dist", "later", "rank"])
+            .iloc[0]
+        )
+        return Population(agency, int(best.year), int(best.population), str(best.source), year)
+
+
+def per_100k(count: float, population: Population) -> float:
+    if population.value <= 0:
+        raise MissingPopulationError(f"population for {population.agency} is not positive")
+    return 100_000.0 * count / population.value
