@@ -72,7 +72,7 @@ def _month_index(series: Series) -> pd.DataFrame:
     return f.set_index("month")
 
 
-def _count_months(series: Series, window: Window) -> WindowCount:
+def count_months(series: Series, window: Window) -> WindowCount:
     """Sum whole months (month grain) or whole years (year grain) of a series."""
     f = _month_index(series)
     if series.grain == "year":
@@ -261,7 +261,7 @@ def compare(
         if day_level and not (cur.month_aligned and prev.month_aligned):
             a, b = _count_days(con, series, members, cur), _count_days(con, series, members, prev)
         else:
-            a, b = _count_months(series, cur), _count_months(series, prev)
+            a, b = count_months(series, cur), count_months(series, prev)
         flags = [*compress_notes(a.notes), *compress_notes(b.notes)]
         flags += _definition_flags(series, members, cur, prev)
         prov = sorted(m for m in cur.months if m in provisional)
