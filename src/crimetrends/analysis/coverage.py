@@ -63,9 +63,16 @@ def coverage(con: Any, source: str | None = None) -> list[SourceCoverage]:
             ).sort_values("rows", ascending=False)
             total = int(g["rows"].sum())
             mapped = int(g.loc[g["match"] != "unmapped", "rows"].sum())
-            out.append(SourceCoverage(
-                src, table, total, mapped, int(qmap.get(src, 0)),
-                g[["source_code", "description", "offense", "match", "rows"]].reset_index(
-                    drop=True),
-            ))
+            out.append(
+                SourceCoverage(
+                    src,
+                    table,
+                    total,
+                    mapped,
+                    int(qmap.get(src, 0)),
+                    g[["source_code", "description", "offense", "match", "rows"]].reset_index(
+                        drop=True
+                    ),
+                )
+            )
     return out

@@ -53,21 +53,30 @@ def notes_for(source: str, other: str, offense: str, members: tuple[str, ...]) -
     if source in specs and other in specs:
         a, b = specs[source], specs[other]
         if a.counting_unit != b.counting_unit:
-            notes.append(f"counting unit: {source} = {a.counting_unit}; {other} = {b.counting_unit}")
+            notes.append(
+                f"counting unit: {source} = {a.counting_unit}; {other} = {b.counting_unit}"
+            )
         if a.date_basis != b.date_basis:
             notes.append(f"date basis: {source} = {a.date_basis}; {other} = {b.date_basis}")
     return notes
 
 
 def reconcile(
-    con: Any, agency: str, source: str, other: str, years: list[int],
+    con: Any,
+    agency: str,
+    source: str,
+    other: str,
+    years: list[int],
     offenses: tuple[str, ...] = DEFAULT_OFFENSES,
 ) -> list[ReconcileRow]:
     rows = []
     for name in offenses:
         offense, members = resolve_offense(name)
-        found = {s.source: s for s in all_series(con, members, offense, agency) if s.source in
-                 (source, other)}
+        found = {
+            s.source: s
+            for s in all_series(con, members, offense, agency)
+            if s.source in (source, other)
+        }
         for year in years:
             window = Window(dt.date(year, 1, 1), dt.date(year, 12, 31))
             counts = {}
@@ -78,6 +87,18 @@ def reconcile(
             a, b = counts[source], counts[other]
             diff = None if a is None or b is None else a - b
             pct = None if diff is None or not b else 100.0 * diff / b
-            rows.append(ReconcileRow(agency, year, offense, source, a, other, b, diff, pct,
-                                     notes_for(source, other, offense, members)))
+            rows.append(
+                ReconcileRow(
+                    agency,
+                    year,
+                    offense,
+                    source,
+                    a,
+                    other,
+                    b,
+                    diff,
+                    pct,
+                    notes_for(source, other, offense, members),
+                )
+            )
     return rows

@@ -73,9 +73,17 @@ def _quarantine_reasons(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str,
 
 
 def load_file(
-    path: Path, source: str, settings: Settings | None = None, step: Step | None = None
+    path: Path,
+    source: str,
+    settings: Settings | None = None,
+    step: Step | None = None,
+    sample: bool = False,
 ) -> dict[str, Any]:
-    """Load `path` as registered source `source`; return the load manifest."""
+    """Load `path` as registered source `source`; return the load manifest.
+
+    `sample=True` records that the file is an extract, not a full record: its rows are
+    stored and counted, but trend comparisons refuse to label changes from it.
+    """
     settings = settings or get_settings()
     step = step or (lambda _msg: None)
     spec = get_source(source)
@@ -92,6 +100,7 @@ def load_file(
         and previous.get("sha256") == sha
         and previous.get("crosswalk_version") == crosswalk_version
         and previous.get("registry_sha256") == spec.spec_sha256
+        and bool(previous.get("sample")) == sample
         and lay.part(table, spec.name, load_id).exists()
     ):
         return {**previous, "status": "unchanged"}
@@ -156,6 +165,7 @@ def load_file(
         "crosswalk_version": crosswalk_version,
         "registry_sha256": spec.spec_sha256,
         "crimetrends_version": __version__,
+        "sample": sample,
         "rows_in": rows_in,
         "rows_kept": int(parsed_rows),
         "rows_stored": kept,

@@ -70,17 +70,28 @@ def provenance(
         files = [
             {
                 k: m.get(k)
-                for k in ("file", "sha256", "loaded_at", "rows_in", "rows_kept",
-                          "rows_quarantined", "sample")
+                for k in (
+                    "file",
+                    "sha256",
+                    "loaded_at",
+                    "rows_in",
+                    "rows_kept",
+                    "rows_quarantined",
+                    "sample",
+                )
             }
             for m in manifests
             if m["source"] == name
         ]
-        out_sources.append({
-            **spec.describe(),
-            "crosswalk_version": load_crosswalk(spec.crosswalk).version if spec.crosswalk else None,
-            "files": files,
-        })
+        out_sources.append(
+            {
+                **spec.describe(),
+                "crosswalk_version": load_crosswalk(spec.crosswalk).version
+                if spec.crosswalk
+                else None,
+                "files": files,
+            }
+        )
     return {
         "offense": offense,
         "offense_label": offense_label(offense),

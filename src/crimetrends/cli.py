@@ -1,0 +1,344 @@
+"""Command line: parses arguments, calls the library, renders. No logic of its own."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from crimetrends import render
+from crimetrends.errors import CrimetrendsError
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="Crime trend figures with definitions, sources and 95% intervals.",
+)
+console = Console(width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True)
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class Period(StrEnum):
+    year = "year"
+    ytd = "ytd"
+    month = "month"
+    rolling12 = "rolling12"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, csv or json")]
+
+
+def _emit(fmt: Format, rows: list[dict], payload: dict | None = None) -> bool:
+    """Write csv/json to stdout; return False when the caller should draw a table."""
+    if fmt is Format.json:
+        sys.stdout.write(render.to_json(payload if payload is not None else {"rows": rows}) + "\n")
+        return True
+    if fmt is Format.csv:
+        sys.stdout.write(render.to_csv(rows))
+        return True
+    return False
+
+
+def progress() -> Progress:
+    """Rich progress that degrades to nothing when stdout is not a terminal."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    )
+
+
+@app.command()
+def load(
+    path: Annotated[Path, typer.Argument(help="CSV (optionally .gz) or Parquet file")],
+    source: Annotated[str, typer.Option("--source", "-s", help="registered source name")],
+    sample: Annotated[bool, typer.Option(help="the file is an extract, not a full record")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Load one file for a registered source (idempotent; bad rows quarantined)."""
+    from crimetrends.ingest.load import load_file
+
+    with progress() as bar:
+        task = bar.add_task(f"loading {path.name}", total=None)
+        manifest = load_file(
+            path,
+            source,
+            sample=sample,
+            step=lambda s: bar.update(task, description=f"{path.name}: {s}"),
+        )
+    if _emit(fmt, [manifest], manifest):
+        return
+    console.print(
+        f"{manifest['status']}: {manifest['file']} as {source} — {manifest['rows_in']:,} rows in, "
+        f"{manifest['rows_kept']:,} kept, {manifest['rows_quarantined']:,} quarantined"
+        + (
+            f", {manifest['rows_superseded_in_older_loads']:,} superseded in older loads"
+            if manifest.get("rows_superseded_in_older_loads")
+            else ""
+        ),
+        highlight=False,
+    )
+    for reason, n in manifest.get("quarantine_reasons", {}).items():
+        console.print(f"  quarantined {n:,}: {reason}", highlight=False)
+    for check in manifest.get("checks", []):
+        partial = check["rows_where_components_missing_but_total_published"]
+        if partial or check["rows_where_total_differs"]:
+            console.print(
+                f"  check {check['check']}: {check['rows_where_total_differs']} differ, "
+                f"{partial} published with components missing",
+                highlight=False,
+            )
+
+
+@app.command()
+def trends(
+    agency: Annotated[list[str] | None, typer.Option("--agency", "-a", help="repeatable")] = None,
+    offense: Annotated[str, typer.Option(help="violent, property or an offense")] = "violent",
+    period: Annotated[Period, typer.Option(help="year, ytd, month or rolling12")] = Period.year,
+    from_: Annotated[str, typer.Option("--from", help="previous year")] = "",
+    to: Annotated[str, typer.Option("--to", help="current year")] = "",
+    through: Annotated[str | None, typer.Option(help="end of the window: YYYY-MM[-DD]")] = None,
+    source: Annotated[str | None, typer.Option(help="only this source")] = None,
+    all_agencies: Annotated[bool, typer.Option("--all", help="every agency")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Change between two periods, with exact 95% intervals and rates per 100,000."""
+    from crimetrends.report import trend_report
+
+    report = trend_report(
+        agency or [], offense, period.value, from_, to, through, source, all_agencies
+    )
+    rows = [r.to_dict() for r in report.rows]
+    if _emit(fmt, rows, {"rows": rows, "provenance": report.provenance}):
+        return
+    notes: dict[str, int] = {}
+    console.print(render.trend_table(report.rows, report.title, footnotes=notes))
+    render.print_footnotes(console, notes)
+    render.print_provenance(console, report.provenance)
+
+
+@app.command()
+def coverage(
+    source: Annotated[str | None, typer.Option(help="list every code of this source")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Crosswalk coverage per source: rows mapped, every code, the unmapped ones."""
+    from crimetrends.analysis.coverage import TARGET
+    from crimetrends.analysis.coverage import coverage as cov
+    from crimetrends.store.connect import connect
+
+    reports = cov(connect(), source)
+    rows = [
+        {"source": c.source, **rec} for c in reports for rec in c.codes.to_dict(orient="records")
+    ]
+    summary = [
+        {
+            "source": c.source,
+            "kind": c.kind,
+            "rows": c.rows,
+            "mapped_rows": c.mapped_rows,
+            "pct_mapped": round(c.pct_mapped, 3),
+            "unmapped_codes": len(c.unmapped),
+            "quarantined_rows": c.quarantined_rows,
+        }
+        for c in reports
+    ]
+    if _emit(fmt, rows, {"summary": summary, "codes": rows}):
+        return
+    t = Table(
+        title="Crosswalk coverage (rows for incidents, summed counts for count tables)",
+        title_justify="left",
+    )
+    for col in ("source", "kind", "rows", "mapped", "% mapped", "unmapped codes", "quarantined"):
+        t.add_column(col, justify="right" if col not in ("source", "kind") else "left")
+    for s in summary:
+        ok = s["pct_mapped"] >= TARGET
+        t.add_row(
+            s["source"],
+            s["kind"],
+            f"{s['rows']:,}",
+            f"{s['mapped_rows']:,}",
+            f"[{'green' if ok else 'red'}]{s['pct_mapped']:.2f}%[/]",
+            str(s["unmapped_codes"]),
+            f"{s['quarantined_rows']:,}",
+        )
+    console.print(t)
+    for c in reports:
+        listed = c.codes if source else c.unmapped
+        if listed.empty:
+            continue
+        t = Table(
+            title=f"{c.source}: {'every code' if source else 'unmapped codes'}",
+            title_justify="left",
+        )
+        for col in ("code", "description", "offense", "match", "rows"):
+            t.add_column(col, justify="right" if col == "rows" else "left")
+        for rec in listed.itertuples():
+            t.add_row(
+                rec.source_code,
+                rec.description,
+                str(rec.offense or "—"),
+                rec.match,
+                f"{rec.rows:,}",
+            )
+        console.print(t)
+
+
+@app.command()
+def reconcile(
+    agency: Annotated[str, typer.Option(help="agency name")] = "Chicago",
+    source: Annotated[str, typer.Option(help="first source")] = "chicago",
+    other: Annotated[str, typer.Option(help="second source")] = "ucr_annual",
+    years: Annotated[str, typer.Option(help="comma-separated years")] = "2014,2015",
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Two sources for one agency: counts per offense, the difference and known reasons."""
+    from crimetrends.analysis.periods import parse_year
+    from crimetrends.analysis.reconcile import reconcile as rec
+    from crimetrends.store.catalog import resolve_agency
+    from crimetrends.store.connect import connect
+
+    con = connect()
+    name = resolve_agency(con, agency)
+    year_list = [parse_year(y, "--years") for y in years.split(",") if y.strip()]
+    rows = rec(con, name, source, other, year_list)
+    dicts = [r.to_dict() for r in rows]
+    if _emit(fmt, dicts):
+        return
+    t = Table(title=f"{name}: {source} vs {other}", title_justify="left")
+    for col in ("year", "offense", source, other, "difference", "%"):
+        t.add_column(col, justify="left" if col == "offense" else "right")
+    from crimetrends import format as f
+
+    for r in rows:
+        t.add_row(
+            str(r.year),
+            r.offense,
+            f.count(r.count),
+            f.count(r.other_count),
+            f.count(r.difference)
+            if r.difference is None or r.difference >= 0
+            else f.MINUS + f.count(-r.difference),
+            f.pct(r.pct_difference),
+        )
+    console.print(t)
+    seen: list[str] = []
+    for r in rows:
+        for note in r.notes:
+            if note not in seen:
+                seen.append(note)
+    console.print("[bold]Why they differ (known definitional reasons):[/]")
+    for note in seen:
+        console.print(f"  • {note}", highlight=False)
+
+
+@app.command()
+def sources(fmt: FormatOpt = Format.table) -> None:
+    """Registered sources with what the store holds from each."""
+    from crimetrends.report import source_status
+
+    rows = source_status()
+    if _emit(fmt, rows):
+        return
+    t = Table(title="Registered sources", title_justify="left")
+    for col in (
+        "source",
+        "kind",
+        "agency",
+        "counting unit",
+        "date basis",
+        "files",
+        "rows",
+        "covers",
+        "last loaded",
+    ):
+        t.add_column(col, overflow="fold")
+    for r in rows:
+        t.add_row(
+            r["source"],
+            r["kind"],
+            r["agency"] or "many",
+            r["counting_unit"],
+            r["date_basis"],
+            str(r["files"]),
+            f"{r['rows']:,}",
+            r["covers"] or "—",
+            r["last_loaded"] or "never",
+        )
+    console.print(t)
+
+
+@app.command()
+def quarantine(
+    source: Annotated[str | None, typer.Option(help="only this source")] = None,
+    limit: Annotated[int, typer.Option(help="rows to show")] = 20,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Rows that were not loaded, each with its reason."""
+    from crimetrends.store.connect import connect
+
+    t = connect().table("quarantine")
+    if source:
+        t = t.filter(t.source == source)
+    frame = t.order_by([t.source, t.load_id, t.row_number]).limit(limit).to_pandas()
+    rows = frame.to_dict(orient="records")
+    if _emit(fmt, rows):
+        return
+    table = Table(title="Quarantined rows", title_justify="left")
+    for col in ("source", "row", "reason", "record"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r["source"], str(r["row_number"]), r["reason"], str(r["record"])[:120])
+    console.print(table)
+
+
+@app.command()
+def demo(
+    data: Annotated[Path | None, typer.Option(help="bundled data folder")] = None,
+) -> None:
+    """Load the bundled real data and print the year-over-year tables."""
+    from crimetrends.demo import run_demo
+
+    run_demo(console, data, progress)
+
+
+def main() -> None:
+    """Entry point: library errors become one line (or the JSON error shape), not tracebacks."""
+    want_json = "json" in sys.argv and any(a in ("--format", "-f") for a in sys.argv)
+    try:
+        app()
+    except CrimetrendsError as exc:
+        if want_json:
+            sys.stdout.write(render.to_json(exc.to_dict()) + "\n")
+        hint = f" (hint: {exc.hint})" if exc.hint else ""
+        err_console.print(f"[red]error:[/] {exc.message}{hint}", highlight=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("CRIMETRENDS_DEBUG"):
+            raise
+        err_console.print(
+            f"[red]internal error:[/] {type(exc).__name__}: {exc} "
+            "(set CRIMETRENDS_DEBUG=1 for a traceback)",
+            highlight=False,
+        )
+        sys.exit(70)

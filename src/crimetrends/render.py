@@ -1,0 +1,119 @@
+"""Terminal, CSV and JSON renderings of result rows (the CLI stays thin)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from crimetrends import format as fmt
+from crimetrends.analysis.trends import METHOD, TrendRow
+from crimetrends.taxonomy.offenses import offense_label
+
+LABEL_STYLE = {"up": "bold red", "down": "bold green", "no detectable change": "yellow"}
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def to_json(payload: dict[str, Any]) -> str:
+    return json.dumps(_clean(payload), indent=2, ensure_ascii=False, default=str)
+
+
+def to_csv(rows: Sequence[dict[str, Any]]) -> str:
+    if not rows:
+        return ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
+    return out.getvalue()
+
+
+def trend_table(
+    rows: Sequence[TrendRow],
+    title: str,
+    show_source: bool = True,
+    show_offense: bool = False,
+    show_notes: bool = True,
+    footnotes: dict[str, int] | None = None,
+) -> Table:
+    """A trend table; each distinct flag becomes a numbered footnote in `footnotes`."""
+    footnotes = {} if footnotes is None else footnotes
+    table = Table(title=title, title_justify="left", show_lines=False, expand=False)
+    table.add_column("Agency")
+    if show_offense:
+        table.add_column("Offense")
+    if show_source:
+        table.add_column("Source")
+    table.add_column("Period")
+    table.add_column("Count", justify="right")
+    table.add_column("Before", justify="right")
+    table.add_column("Change (95% CI)", justify="right")
+    table.add_column("Rate/100k", justify="right")
+    table.add_column("Label")
+    if show_notes:
+        table.add_column("Notes")
+    for r in rows:
+        cells = [r.agency]
+        if show_offense:
+            cells.append(offense_label(r.offense))
+        if show_source:
+            cells.append(r.source)
+        label = r.label
+        style = LABEL_STYLE.get(label, "dim")
+        cells += [
+            f"{r.period} vs {r.previous_period}",
+            fmt.count(r.count),
+            fmt.count(r.previous_count),
+            fmt.change(r.pct_change, r.ci_low, r.ci_high),
+            fmt.rate(r.rate_per_100k),
+            f"[{style}]{label}[/]",
+        ]
+        if show_notes:
+            cells.append(
+                " ".join(f"[{footnotes.setdefault(f, len(footnotes) + 1)}]" for f in r.flags)
+            )
+        table.add_row(*cells)
+    return table
+
+
+def print_footnotes(console: Console, footnotes: dict[str, int]) -> None:
+    for text, n in sorted(footnotes.items(), key=lambda kv: kv[1]):
+        console.print(f"  [{n}] {text}", highlight=False, markup=False)
+
+
+def print_provenance(console: Console, prov: dict[str, Any]) -> None:
+    console.print(f"[bold]Definition[/] ({prov['offense']}): {prov['definition']}")
+    console.print(f"[bold]Interval[/]: {METHOD}")
+    for src in prov["sources"]:
+        console.print(
+            f"[bold]Source {src['name']}[/]: {src['title']}. Publisher: {src['publisher']} "
+            f"<{src['url']}>. Counting unit: {src['counting_unit']}. Date basis: "
+            f"{src['date_basis']}."
+            + (f" Crosswalk {src['crosswalk_version']}." if src.get("crosswalk_version") else "")
+        )
+        for f in src["files"]:
+            sample = " [sample extract]" if f.get("sample") else ""
+            console.print(
+                f"    file {f['file']} sha256 {str(f['sha256'])[:16]}… loaded "
+                f"{f['loaded_at']}: {f['rows_in']:,} rows in, {f['rows_kept']:,} kept, "
+                f"{f['rows_quarantined']:,} quarantined{sample}",
+                highlight=False,
+            )
+    for note in prov.get("notes", []):
+        console.print(f"[bold]Note[/]: {note}")
