@@ -328,7 +328,7 @@ def main() -> None:
         if want_json:
             sys.stdout.write(render.to_json(exc.to_dict()) + "\n")
         hint = f" (hint: {exc.hint})" if exc.hint else ""
-        err_console.print(f"[red]error:[/] {exc.message}{hint}", highlight=False)
+        err_console.print(f"[red]error:[/] {exc.message}{hint}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err_console.print("interrupted")

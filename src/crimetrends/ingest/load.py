@@ -15,9 +15,9 @@ from typing import Any
 import duckdb
 
 from crimetrends import __version__
-from crimetrends.errors import LoadIntegrityError
+from crimetrends.errors import InputFileError, LoadIntegrityError
 from crimetrends.ingest import counts, incidents, populations
-from crimetrends.ingest.read import read_input, sha256_file, sql_str
+from crimetrends.ingest.read import file_format, read_input, sha256_file, sql_str
 from crimetrends.reference import register_reference
 from crimetrends.settings import Settings, get_settings
 from crimetrends.sources.registry import SourceSpec, get_source
@@ -89,6 +89,9 @@ def load_file(
     spec = get_source(source)
     lay = layout(settings)
     path = Path(path).resolve()
+    if not path.is_file():
+        raise InputFileError(f"{path}: file not found")
+    file_format(path)  # unsupported types fail before any work
     step("hashing")
     sha = sha256_file(path)
     load_id = sha[:16]
@@ -129,7 +132,7 @@ def load_file(
     rejects = [
         f"SELECT {sql_str(spec.name)} AS source, {sql_str(load_id)} AS load_id, "
         f"{line} AS row_number, {sql_str('broken CSV row: ' + why)} AS reason, "
-        f"{sql_str(text[:2000])} AS record"
+        f"CAST(to_json({{'csv_line': {sql_str(text[:2000])}}}) AS VARCHAR) AS record"
         for line, why, text in raw.rejects
     ]
     qsql = " UNION ALL ".join([module.quarantine_select(spec, load_id), *rejects])

@@ -1,0 +1,69 @@
+"""Shared fixtures: a store loaded once with the bundled real data, and empty stores."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from crimetrends.demo import load_bundle
+from crimetrends.settings import get_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLE = ROOT / "data" / "bundled"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared" / "data"
+
+needs_shared = pytest.mark.skipif(
+    not SHARED.exists(), reason="../shared/data is not beside the checkout"
+)
+
+
+class _NoProgress:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def add_task(self, *a, **k):
+        return 0
+
+    def update(self, *a, **k):
+        pass
+
+    def advance(self, *a, **k):
+        pass
+
+
+@pytest.fixture(scope="session")
+def bundle_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CRIMETRENDS_HOME holding every bundled file, loaded once per test session."""
+    home = tmp_path_factory.mktemp("bundle-home")
+    old = os.environ.get("CRIMETRENDS_HOME")
+    os.environ["CRIMETRENDS_HOME"] = str(home)
+    try:
+        load_bundle(Console(quiet=True), BUNDLE, _NoProgress)
+    finally:
+        if old is None:
+            os.environ.pop("CRIMETRENDS_HOME", None)
+        else:
+            os.environ["CRIMETRENDS_HOME"] = old
+    return home
+
+
+@pytest.fixture
+def store(bundle_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Use the bundled store for this test."""
+    monkeypatch.setenv("CRIMETRENDS_HOME", str(bundle_home))
+    return bundle_home
+
+
+@pytest.fixture
+def empty_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("CRIMETRENDS_HOME", str(home))
+    assert get_settings().home == home
+    return home

@@ -1,0 +1,133 @@
+"""The CLI as a user runs it: JSON shape, CSV, one-line errors with exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from crimetrends.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", "from crimetrends.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_trends_json_has_rows_and_provenance(store):
+    result = runner.invoke(
+        app,
+        [
+            "trends",
+            "--agency",
+            "Chicago",
+            "--offense",
+            "violent",
+            "--period",
+            "ytd",
+            "--from",
+            "2023",
+            "--to",
+            "2024",
+            "--through",
+            "2024-07",
+            "--source",
+            "rtci",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    (row,) = body["rows"]
+    for key in (
+        "agency",
+        "offense",
+        "period",
+        "count",
+        "previous_count",
+        "pct_change",
+        "ci_low",
+        "ci_high",
+        "rate_per_100k",
+        "label",
+    ):
+        assert key in row
+    assert row["count"] == 16_072 and row["previous_count"] == 15_900
+    prov = body["provenance"]
+    (src,) = prov["sources"]
+    assert src["files"][0]["sha256"] and src["files"][0]["loaded_at"]
+    assert src["crosswalk_version"].startswith("rtci@")
+    assert prov["definition"] and prov["interval_method"]
+
+
+def test_trends_csv_and_table(store):
+    result = runner.invoke(
+        app,
+        [
+            "trends",
+            "-a",
+            "Chicago",
+            "--period",
+            "year",
+            "--from",
+            "2016",
+            "--to",
+            "2017",
+            "--source",
+            "chicago",
+            "--format",
+            "csv",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    (row,) = list(csv.DictReader(io.StringIO(result.output)))
+    assert row["count"] == "28001" and row["label"] == "no detectable change"
+    table = runner.invoke(
+        app, ["trends", "-a", "Chicago", "--from", "2016", "--to", "2017", "--source", "chicago"]
+    )
+    assert "28,001" in table.output and "95% CI" in table.output
+    assert "Clopper-Pearson" in table.output
+
+
+def test_errors_are_one_line_with_exit_codes(store, monkeypatch):
+    monkeypatch.setenv("CRIMETRENDS_HOME", str(store))
+    proc = run("trends", "--agency", "Atlantis")
+    assert proc.returncode == 5
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().startswith("error: no agency named 'Atlantis'")
+    assert len(proc.stderr.strip().splitlines()) == 1
+    proc = run("trends", "--agency", "Atlantis", "--format", "json")
+    assert json.loads(proc.stdout)["error"]["code"] == "not_found"
+    proc = run("load", "nope.csv", "--source", "chicago")
+    assert proc.returncode == 3 and "file not found" in proc.stderr
+    proc = run("load", "nope.csv", "--source", "atlantis")
+    assert proc.returncode == 2 and "unknown source 'atlantis'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_coverage_reconcile_sources_quarantine_commands(store):
+    cov = runner.invoke(app, ["coverage", "--format", "json"])
+    assert cov.exit_code == 0, cov.output
+    summary = {s["source"]: s for s in json.loads(cov.output)["summary"]}
+    assert summary["chicago"]["pct_mapped"] >= 99.5
+    rec = runner.invoke(app, ["reconcile", "--format", "json"])
+    rows = {(r["year"], r["offense"]): r for r in json.loads(rec.output)["rows"]}
+    assert rows[(2014, "robbery")]["other_count"] == 9800
+    assert rows[(2014, "aggravated_assault")]["notes"]
+    src = runner.invoke(app, ["sources", "--format", "json"])
+    status = {s["source"]: s for s in json.loads(src.output)["rows"]}
+    assert status["chicago"]["files"] == 4 and status["nypd"]["samples_only"]
+    q = runner.invoke(app, ["quarantine", "--source", "rtci", "--format", "json"])
+    reasons = [r["reason"] for r in json.loads(q.output)["rows"]]
+    assert reasons and all("negative count" in r for r in reasons)
