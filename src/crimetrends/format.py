@@ -22,10 +22,15 @@ def pct(value: float | None, digits: int = 1) -> str:
     return text.replace("-", MINUS)
 
 
+def _bound(value: float) -> str:
+    """Whole percent, but one decimal near zero so the sign is never '−0%'."""
+    return pct(value, 0 if math.isinf(value) or abs(value) >= 0.95 else 1)
+
+
 def ci(low: float | None, high: float | None) -> str:
     if low is None or high is None:
         return "—"
-    return f"{pct(low, 0)} to {pct(high, 0)}"
+    return f"{_bound(low)} to {_bound(high)}"
 
 
 def change(value: float | None, low: float | None, high: float | None) -> str:
