@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import ibis
+import numpy as np
 import pandas as pd
 
 from crimetrends.sources.registry import all_sources
@@ -33,6 +35,21 @@ class Series:
     grain: str
     kind: str
     frame: pd.DataFrame
+
+    @cached_property
+    def by_period(self) -> dict[dt.date, tuple[float, bool, str, Any]]:
+        """period start → (count, complete, note, last_day), built once per series."""
+        return {
+            pd.Timestamp(p).date(): (c, bool(ok), note, last)
+            for p, c, ok, note, last in zip(
+                self.frame["period"],
+                self.frame["count"],
+                self.frame["complete"],
+                self.frame["note"],
+                self.frame["last_day"],
+                strict=True,
+            )
+        }
 
 
 def _month_starts(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
@@ -112,6 +129,7 @@ def count_series(
         )
         .to_pandas()
     )
+    agg["months_reported"] = pd.to_numeric(agg["months_reported"], errors="coerce").astype(float)
     specs = all_sources()
     out = []
     for (src, grain), cov in covered.groupby(["source", "grain"]):
@@ -154,7 +172,9 @@ def count_series(
         any_missing = missing.any(axis=1)
         short = (grain == "year") & keyed["months"].notna() & (keyed["months"] < 12)
         keyed["complete"] = keyed["covered"] & ~any_missing & ~short
-        names = missing.apply(lambda r: ", ".join(c for c, v in r.items() if v), axis=1)
+        names = pd.Series("", index=missing.index)
+        for m in members:
+            names = names.where(~missing[m], names + np.where(names == "", "", ", ") + m)
         keyed["note"] = ""
         keyed.loc[short, "note"] = keyed.loc[short, "months"].map(
             lambda m: f"only {int(m)} months reported"

@@ -38,6 +38,11 @@ class PopulationTable:
         rank = {s: i for i, s in enumerate(SOURCE_PRIORITY)}
         frame = frame.assign(rank=frame["source"].map(rank).fillna(len(rank)))
         self.frame = frame.sort_values(["agency", "year", "rank"])
+        self._by_agency: dict[str, list[tuple[int, float, int, str]]] = {}
+        for rec in self.frame.itertuples(index=False):
+            self._by_agency.setdefault(rec.agency, []).append(
+                (int(rec.year), float(rec.rank), int(rec.population), str(rec.source))
+            )
 
     @classmethod
     def from_store(cls, con: Any) -> PopulationTable:
@@ -45,20 +50,15 @@ class PopulationTable:
         return cls(t.select("agency", "year", "population", "source").to_pandas())
 
     def lookup(self, agency: str, year: int) -> Population:
-        rows = self.frame[self.frame.agency == agency]
-        if rows.empty:
+        rows = self._by_agency.get(agency)
+        if not rows:
             raise MissingPopulationError(
                 f"no population for {agency}",
                 hint="load a population table (e.g. --source rtci_populations) that names it",
             )
-        dist = (rows["year"] - year).abs()
         # nearest year; on a tie prefer the earlier year, then the preferred source
-        best = (
-            rows.assign(dist=dist, later=rows["year"] > year)
-            .sort_values(["dist", "later", "rank"])
-            .iloc[0]
-        )
-        return Population(agency, int(best.year), int(best.population), str(best.source), year)
+        y, _, value, source = min(rows, key=lambda r: (abs(r[0] - year), r[0] > year, r[1]))
+        return Population(agency, y, value, source, year)
 
 
 def per_100k(count: float, population: Population) -> float:

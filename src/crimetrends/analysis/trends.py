@@ -66,52 +66,45 @@ class WindowCount:
     notes: tuple[str, ...]
 
 
-def _month_index(series: Series) -> pd.DataFrame:
-    f = series.frame.copy()
-    f["month"] = pd.to_datetime(f["period"]).dt.date
-    return f.set_index("month")
-
-
 def count_months(series: Series, window: Window) -> WindowCount:
     """Sum whole months (month grain) or whole years (year grain) of a series."""
-    f = _month_index(series)
     if series.grain == "year":
         keys = [dt.date(y, 1, 1) for y in range(window.start.year, window.end.year + 1)]
     else:
         keys = window.months
     notes, total, complete = [], 0.0, True
+    periods = series.by_period
     for k in keys:
-        if k not in f.index:
+        if k not in periods:
             complete = False
             notes.append(f"{k:%Y-%m}: no data")
             continue
-        row = f.loc[k]
-        if not bool(row["complete"]):
+        count, ok, note, _ = periods[k]
+        if not ok:
             complete = False
-            notes.append(f"{k:%Y-%m}: {row['note']}")
-        if pd.notna(row["count"]):
-            total += float(row["count"])
+            notes.append(f"{k:%Y-%m}: {note}")
+        if pd.notna(count):
+            total += float(count)
     return WindowCount(total if complete else None, complete, tuple(notes))
 
 
 def _count_days(con: Any, series: Series, members: tuple[str, ...], window: Window) -> WindowCount:
     """Incident counts over a day range; months before the last must be complete."""
-    f = _month_index(series)
     notes, complete = [], True
+    periods = series.by_period
     for k in window.months:
-        if k not in f.index:
+        if k not in periods:
             complete = False
             notes.append(f"{k:%Y-%m}: no data")
             continue
-        row = f.loc[k]
-        last = row["last_day"]
+        _, ok, note, last = periods[k]
         if k == window.end.replace(day=1) and window.end != month_end(window.end):
             if pd.isna(last) or pd.Timestamp(last).date() < window.end:
                 complete = False
                 notes.append(f"{k:%Y-%m}: records end before {window.end}")
-        elif not bool(row["complete"]):
+        elif not ok:
             complete = False
-            notes.append(f"{k:%Y-%m}: {row['note']}")
+            notes.append(f"{k:%Y-%m}: {note}")
     if not complete:
         return WindowCount(None, False, tuple(notes))
     n = incidents_between(con, series.source, series.agency, members, window.start, window.end)
@@ -139,11 +132,8 @@ def _next_month(when: str) -> str:
 
 
 def _latest_complete_month(series: Series, year: int) -> dt.date | None:
-    f = series.frame
-    f = f[(pd.to_datetime(f["period"]).dt.year == year) & f["complete"]]
-    if f.empty:
-        return None
-    return pd.Timestamp(f["period"].max()).date()
+    months = [p for p, (_, ok, _, _) in series.by_period.items() if ok and p.year == year]
+    return max(months, default=None)
 
 
 def _ytd_end(series: Series, year: int, through: dt.date | None) -> dt.date | None:
@@ -211,7 +201,7 @@ def windows_for(
     raise ConfigError(f"unknown period {kind!r}", hint=f"choose one of {PERIOD_KINDS}")
 
 
-def _provisional_months(series: Series) -> set[dt.date]:
+def provisional_months(series: Series) -> set[dt.date]:
     spec = all_sources().get(series.source)
     k = spec.provisional_months if spec else 0
     if k <= 0 or series.grain != "month":
@@ -250,7 +240,7 @@ def compare(
 ) -> list[TrendRow]:
     """All comparison rows of one kind for one series."""
     rows = []
-    provisional = _provisional_months(series)
+    provisional = provisional_months(series)
     day_level = series.kind == "incidents"
     periods = pd.to_datetime(series.frame["period"])
     first = periods.min().date()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 from scipy.stats import beta
 
 
@@ -74,3 +75,23 @@ def change_label(change: Change) -> str:
     if change.ci_high < 0:
         return "down"
     return "no detectable change"
+
+
+def poisson_interval(count: int, level: float = 0.95) -> tuple[float, float]:
+    """Exact (Garwood) interval for the mean of a Poisson count: the band around a month."""
+    low, high = poisson_intervals(np.array([count], dtype=float), level)
+    return float(low[0]), float(high[0])
+
+
+def poisson_intervals(counts: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised Garwood intervals; NaN counts give NaN bounds."""
+    from scipy.stats import chi2
+
+    counts = np.asarray(counts, dtype=float)
+    if np.any(counts[~np.isnan(counts)] < 0):
+        raise ValueError("count must be non-negative")
+    alpha = 1.0 - level
+    with np.errstate(invalid="ignore"):
+        low = np.where(counts == 0, 0.0, chi2.ppf(alpha / 2, 2 * counts) / 2)
+        high = chi2.ppf(1 - alpha / 2, 2 * counts + 2) / 2
+    return low, high

@@ -1,0 +1,303 @@
+"""The public tables (shared by the static site and the API), privacy applied."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pandas as pd
+from scipy.stats import binomtest
+
+from crimetrends.analysis.aggregate import all_series
+from crimetrends.analysis.coverage import coverage
+from crimetrends.analysis.quality import month_flags
+from crimetrends.analysis.rates import PopulationTable
+from crimetrends.analysis.trends import METHOD, provisional_months, trend_rows
+from crimetrends.analysis.uncertainty import poisson_intervals
+from crimetrends.errors import MissingPopulationError, NoDataError
+from crimetrends.publish.privacy import SENSITIVE_OFFENSES, Grid, PrivacyPolicy, suppress
+from crimetrends.report import source_status
+from crimetrends.sources.registry import all_sources
+from crimetrends.store.catalog import provenance, sample_sources
+from crimetrends.taxonomy.offenses import group_members, offenses
+
+TREND_OFFENSES = (
+    "violent",
+    "property",
+    "murder",
+    "rape",
+    "robbery",
+    "aggravated_assault",
+    "burglary",
+    "larceny",
+    "motor_vehicle_theft",
+)
+MONTHLY_OFFENSES = ("violent", "property")
+# Groups that may be mapped: sensitive offenses never are.
+MAPPED_GROUPS = {
+    "violent (excl. rape)": tuple(
+        m for m in group_members("violent") if m not in SENSITIVE_OFFENSES
+    ),
+    "property": group_members("property"),
+}
+TABLES = ("cities", "trends", "monthly", "areas", "arrests", "sources", "coverage", "offenses")
+
+
+def slug(agency: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", agency.lower()).strip("-")
+
+
+def _latest_years(con: Any) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for table, col in (("incidents", "occurred_at"), ("counts", "period_start")):
+        t = con.table(table)
+        frame = t.group_by(t.source).aggregate(hi=t[col].max()).to_pandas()
+        out.update({r.source: pd.Timestamp(r.hi).year for r in frame.itertuples()})
+    return out
+
+
+def build_trends(con: Any, samples: frozenset[str]) -> pd.DataFrame:
+    """Latest comparison per source: YTD for monthly tables, full years otherwise."""
+    specs = all_sources()
+    rows = []
+    for source, latest in _latest_years(con).items():
+        if source in samples or source not in specs:
+            continue
+        spec = specs[source]
+        kind = "ytd" if spec.kind == "counts" and spec.grain == "month" else "year"
+        for name in TREND_OFFENSES:
+            members = group_members(name) if name in ("violent", "property") else (name,)
+            for r in trend_rows(
+                con, name, members, kind, latest - 1, latest, None, source, None, samples
+            ):
+                rows.append({**r.to_dict(), "period_kind": kind})
+    frame = pd.DataFrame(rows)
+    frame["flags"] = frame["flags"].map(lambda f: "; ".join(f))
+    frame["slug"] = frame["agency"].map(slug)
+    return frame
+
+
+def build_monthly(con: Any, samples: frozenset[str]) -> pd.DataFrame:
+    frames = []
+    for name in MONTHLY_OFFENSES:
+        for s in all_series(con, group_members(name), name):
+            if s.grain != "month" or s.source in samples:
+                continue
+            f = s.frame[["period", "count", "complete", "note"]].copy()
+            prov = provisional_months(s)
+            f["ci_low"], f["ci_high"] = poisson_intervals(f["count"].to_numpy(dtype=float))
+            f["provisional"] = [pd.Timestamp(p).date() in prov for p in f["period"]]
+            f["quality_flags"] = month_flags(s.frame, prov)
+            f.insert(0, "offense", name)
+            f.insert(0, "source", s.source)
+            f.insert(0, "agency", s.agency)
+            frames.append(f)
+    out = pd.concat(frames, ignore_index=True)
+    out["month"] = pd.to_datetime(out.pop("period")).dt.strftime("%Y-%m")
+    out["slug"] = out["agency"].map(slug)
+    return out
+
+
+def _incident_sources(con: Any, samples: frozenset[str]) -> list[str]:
+    t = con.table("incidents")
+    names = t.select(t.source).distinct().to_pandas()["source"].tolist()
+    return sorted(n for n in names if n not in samples)
+
+
+def build_areas(con: Any, samples: frozenset[str], policy: PrivacyPolicy) -> pd.DataFrame:
+    """District and grid counts for the latest two years, sensitive offenses excluded."""
+    frames = []
+    years = _latest_years(con)
+    for source in _incident_sources(con, samples):
+        t = con.table("incidents")
+        t = t.filter(t.source == source)
+        if policy.exclude_domestic:
+            t = t.filter(t.domestic.isnull() | ~t.domestic)
+        year = t.occurred_at.year()
+        t = t.filter(year >= years[source] - 1)
+        for group, members in MAPPED_GROUPS.items():
+            g = t.filter(t.offense.isin(list(members)))
+            g = g.mutate(year=g.occurred_at.year())
+            d = (
+                g.group_by([g.agency, g.year, g.district])
+                .aggregate(count=g.count())
+                .to_pandas()
+                .rename(columns={"district": "area_id"})
+            )
+            d["area_type"], d["lat"], d["lon"] = "district", None, None
+            located = g.filter(g.latitude.notnull() & g.longitude.notnull())
+            bounds = located.aggregate(
+                lat0=located.latitude.min(), lon0=located.longitude.min()
+            ).to_pandas()
+            if bounds["lat0"].notna().all():
+                grid = Grid(
+                    float(bounds.lat0[0]) // 0.01 * 0.01,
+                    float(bounds.lon0[0]) // 0.01 * 0.01,
+                    policy.cell_m,
+                )
+                iy = ((located.latitude - grid.lat0) / grid.dlat).floor().cast("int64")
+                ix = ((located.longitude - grid.lon0) / grid.dlon).floor().cast("int64")
+                cells = (
+                    located.mutate(ix=ix, iy=iy)
+                    .group_by(["agency", "year", "ix", "iy"])
+                    .aggregate(count=ibis._.count())
+                    .to_pandas()
+                )
+                centres = [
+                    grid.centre(int(x), int(y)) for x, y in zip(cells.ix, cells.iy, strict=True)
+                ]
+                cells["lat"] = [c[0] for c in centres]
+                cells["lon"] = [c[1] for c in centres]
+                cells["area_id"] = cells.ix.astype(str) + "_" + cells.iy.astype(str)
+                cells["area_type"] = "grid"
+                frames.append(cells.drop(columns=["ix", "iy"]).assign(group=group, source=source))
+            frames.append(d.assign(group=group, source=source))
+    if not frames:
+        return pd.DataFrame(
+            columns=[
+                "agency",
+                "source",
+                "year",
+                "group",
+                "area_type",
+                "area_id",
+                "lat",
+                "lon",
+                "count",
+                "suppressed",
+            ]
+        )
+    out = pd.concat(frames, ignore_index=True)
+    out = suppress(out, policy.min_count)
+    out["slug"] = out["agency"].map(slug)
+    cols = [
+        "agency",
+        "slug",
+        "source",
+        "year",
+        "group",
+        "area_type",
+        "area_id",
+        "lat",
+        "lon",
+        "count",
+        "suppressed",
+    ]
+    return out[cols].sort_values(["agency", "year", "group", "area_type", "area_id"])
+
+
+def build_arrests(con: Any, samples: frozenset[str]) -> pd.DataFrame:
+    rows = []
+    years = _latest_years(con)
+    for source in _incident_sources(con, samples):
+        t = con.table("incidents")
+        t = t.filter(
+            (t.source == source) & t.arrest.notnull() & (t.occurred_at.year() == years[source])
+        )
+        f = (
+            t.group_by([t.agency, t.offense])
+            .aggregate(incidents=t.count(), arrests=t.arrest.cast("int64").sum())
+            .to_pandas()
+        )
+        for r in f.itertuples():
+            if r.offense is None or r.incidents == 0:
+                continue
+            ci = binomtest(int(r.arrests), int(r.incidents)).proportion_ci(0.95, "exact")
+            rows.append(
+                {
+                    "agency": r.agency,
+                    "slug": slug(r.agency),
+                    "source": source,
+                    "year": years[source],
+                    "offense": r.offense,
+                    "offense_label": offenses()[r.offense].label,
+                    "incidents": int(r.incidents),
+                    "arrests": int(r.arrests),
+                    "arrest_share": r.arrests / r.incidents,
+                    "ci_low": ci.low,
+                    "ci_high": ci.high,
+                }
+            )
+    return pd.DataFrame(rows).sort_values(["agency", "incidents"], ascending=[True, False])
+
+
+def build_cities(con: Any, trends: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    pops = PopulationTable.from_store(con)
+    rows = []
+    for agency, g in trends.groupby("agency"):
+        try:
+            pop = pops.lookup(agency, int(g["end"].max()[:4]))
+            population, year, psrc = pop.value, pop.year, pop.source
+        except MissingPopulationError:
+            population = year = psrc = None
+        rows.append(
+            {
+                "agency": agency,
+                "slug": slug(agency),
+                "state": agency.split(", ")[-1] if ", " in agency else "",
+                "population": population,
+                "population_year": year,
+                "population_source": psrc,
+                "sources": ", ".join(sorted(g["source"].unique())),
+                "has_incidents": bool((g["source"].isin(_incident_like())).any()),
+                "has_map": bool((areas["agency"] == agency).any()) if not areas.empty else False,
+            }
+        )
+    return pd.DataFrame(rows).sort_values("agency")
+
+
+def _incident_like() -> list[str]:
+    return [s.name for s in all_sources().values() if s.kind == "incidents"]
+
+
+def build_tables(
+    con: Any, policy: PrivacyPolicy | None = None
+) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    policy = policy or PrivacyPolicy.from_env()
+    samples = sample_sources()
+    trends = build_trends(con, samples)
+    if trends.empty:
+        raise NoDataError("nothing to publish", hint="load data first (`crimetrends demo`)")
+    areas = build_areas(con, samples, policy)
+    tables = {
+        "trends": trends,
+        "monthly": build_monthly(con, samples),
+        "areas": areas,
+        "arrests": build_arrests(con, samples),
+        "cities": build_cities(con, trends, areas),
+        "sources": pd.DataFrame(source_status()).assign(
+            quirks=lambda f: f["quirks"].map("; ".join)
+        ),
+        "coverage": pd.concat(
+            [c.codes.assign(source=c.source, kind=c.kind) for c in coverage(con)], ignore_index=True
+        ),
+        "offenses": pd.DataFrame([o.__dict__ for o in offenses().values()]),
+    }
+    prov = provenance(
+        sorted(set(trends["source"])),
+        "violent",
+        generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        interval_method=METHOD,
+        monthly_band="Exact (Garwood) 95% Poisson interval for each month's count.",
+        privacy=policy.describe(),
+    )
+    prov["offense"] = "see each row"
+    return tables, prov
+
+
+def write_tables(tables: dict[str, pd.DataFrame], prov: dict[str, Any], folder: Path) -> None:
+    """CSV, Parquet and JSON of every table, each JSON carrying the provenance."""
+    import json
+
+    from crimetrends.render import to_json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+        frame.to_parquet(folder / f"{name}.parquet", index=False)
+        records = json.loads(frame.to_json(orient="records", date_format="iso"))
+        (folder / f"{name}.json").write_text(to_json({"rows": records, "provenance": prov}))
+    (folder / "provenance.json").write_text(to_json(prov))
