@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export CRIMETRENDS_HOME ?= $(CURDIR)/.crimetrends-home
 
-.PHONY: demo test lint setup clean
+.PHONY: demo test lint setup clean browser
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -23,7 +23,11 @@ lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 
-test: setup lint
+# Browser tests drive Debian's chromium through Playwright (no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+test: setup lint browser
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -309,6 +309,48 @@ def quarantine(
     console.print(table)
 
 
+site_app = typer.Typer(help="The static public site.", no_args_is_help=True)
+app.add_typer(site_app, name="site")
+
+
+@site_app.command("build")
+def site_build(
+    out: Annotated[Path, typer.Argument(help="output folder")],
+    min_count: Annotated[int | None, typer.Option(help="suppress area counts below this")] = None,
+    cell_m: Annotated[float | None, typer.Option(help="grid cell size in metres")] = None,
+) -> None:
+    """Render a self-contained static site (no CDN, works offline) with downloads."""
+    from crimetrends.publish.privacy import PrivacyPolicy
+    from crimetrends.publish.site import build_site
+
+    base = PrivacyPolicy.from_env()
+    policy = PrivacyPolicy(
+        min_count=min_count if min_count is not None else base.min_count,
+        cell_m=cell_m if cell_m is not None else base.cell_m,
+    )
+    with progress() as bar:
+        bar.add_task("building the site", total=None)
+        stats = build_site(out, policy)
+    console.print(
+        f"built {stats['pages']} pages and {stats['tables']} tables in {out}/ "
+        f"(open {out}/index.html or serve the folder)",
+        highlight=False,
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="bind address")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8000,
+) -> None:
+    """Serve the read-only JSON API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from crimetrends.publish.api import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+
+
 @app.command()
 def demo(
     data: Annotated[Path | None, typer.Option(help="bundled data folder")] = None,

@@ -184,7 +184,10 @@ def count_series(
         keyed.loc[any_missing | ~keyed["covered"], "count"] = float("nan")
         keyed["count"] = keyed["count"].astype(float)
         keyed["last_day"] = pd.NaT
+        present_agencies = set(g["agency"])
         for ag, frame in keyed.reset_index().groupby("agency"):
+            if ag not in present_agencies:
+                continue  # the table never carries these offenses for this agency
             frame = frame[["period", "count", "complete", "note", "last_day"]]
             out.append(Series(src, ag, offense, grain, "counts", frame.reset_index(drop=True)))
     return out

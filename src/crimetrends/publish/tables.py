@@ -76,6 +76,8 @@ def build_trends(con: Any, samples: frozenset[str]) -> pd.DataFrame:
                 rows.append({**r.to_dict(), "period_kind": kind})
     frame = pd.DataFrame(rows)
     frame["flags"] = frame["flags"].map(lambda f: "; ".join(f))
+    for col in ("count", "previous_count", "population", "population_year"):
+        frame[col] = frame[col].astype("Int64")
     frame["slug"] = frame["agency"].map(slug)
     return frame
 
@@ -97,6 +99,7 @@ def build_monthly(con: Any, samples: frozenset[str]) -> pd.DataFrame:
             frames.append(f)
     out = pd.concat(frames, ignore_index=True)
     out["month"] = pd.to_datetime(out.pop("period")).dt.strftime("%Y-%m")
+    out["count"] = out["count"].round().astype("Int64")
     out["slug"] = out["agency"].map(slug)
     return out
 
@@ -172,6 +175,7 @@ def build_areas(con: Any, samples: frozenset[str], policy: PrivacyPolicy) -> pd.
         )
     out = pd.concat(frames, ignore_index=True)
     out = suppress(out, policy.min_count)
+    out["year"] = out["year"].astype("int64")
     out["slug"] = out["agency"].map(slug)
     cols = [
         "agency",
@@ -246,7 +250,10 @@ def build_cities(con: Any, trends: pd.DataFrame, areas: pd.DataFrame) -> pd.Data
                 "has_map": bool((areas["agency"] == agency).any()) if not areas.empty else False,
             }
         )
-    return pd.DataFrame(rows).sort_values("agency")
+    out = pd.DataFrame(rows).sort_values("agency")
+    for col in ("population", "population_year"):
+        out[col] = out[col].astype("Int64")
+    return out
 
 
 def _incident_like() -> list[str]:

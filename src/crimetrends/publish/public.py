@@ -1,0 +1,45 @@
+"""The public tables on disk ($CRIMETRENDS_HOME/public), rebuilt when the store changes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from crimetrends import __version__
+from crimetrends.publish.privacy import PrivacyPolicy
+from crimetrends.publish.tables import TABLES, build_tables, write_tables
+from crimetrends.settings import Settings, get_settings
+from crimetrends.store.catalog import loads
+from crimetrends.store.connect import connect
+
+
+def signature(settings: Settings, policy: PrivacyPolicy) -> str:
+    """Changes whenever a load, the code version or the privacy policy changes."""
+    ids = sorted(
+        f"{m['source']}:{m['load_id']}:{m.get('crosswalk_version')}:{m.get('loaded_at')}"
+        for m in loads(settings)
+    )
+    raw = json.dumps([ids, __version__, policy.describe()], sort_keys=True)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def public_tables(
+    settings: Settings | None = None, policy: PrivacyPolicy | None = None
+) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    settings = settings or get_settings()
+    policy = policy or PrivacyPolicy.from_env()
+    folder: Path = settings.home / "public"
+    sig = signature(settings, policy)
+    marker = folder / "signature.txt"
+    if marker.exists() and marker.read_text() == sig:
+        tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
+        prov = json.loads((folder / "provenance.json").read_text())
+        return tables, prov
+    tables, prov = build_tables(connect(settings), policy)
+    write_tables(tables, prov, folder)
+    marker.write_text(sig)
+    return tables, prov
