@@ -67,3 +67,37 @@ def empty_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CRIMETRENDS_HOME", str(home))
     assert get_settings().home == home
     return home
+
+
+@pytest.fixture(scope="session")
+def public(bundle_home: Path):
+    """The public tables and provenance built from the bundled store (once per session)."""
+    from crimetrends.publish.public import public_tables
+
+    old = os.environ.get("CRIMETRENDS_HOME")
+    os.environ["CRIMETRENDS_HOME"] = str(bundle_home)
+    try:
+        return public_tables()
+    finally:
+        if old is None:
+            os.environ.pop("CRIMETRENDS_HOME", None)
+        else:
+            os.environ["CRIMETRENDS_HOME"] = old
+
+
+@pytest.fixture(scope="session")
+def site(bundle_home: Path, public, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The static site built from the bundled store."""
+    from crimetrends.publish.site import build_site
+
+    out = tmp_path_factory.mktemp("site")
+    old = os.environ.get("CRIMETRENDS_HOME")
+    os.environ["CRIMETRENDS_HOME"] = str(bundle_home)
+    try:
+        build_site(out)
+    finally:
+        if old is None:
+            os.environ.pop("CRIMETRENDS_HOME", None)
+        else:
+            os.environ["CRIMETRENDS_HOME"] = old
+    return out

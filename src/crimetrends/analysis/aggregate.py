@@ -165,7 +165,7 @@ def count_series(
             absent = ok.isna()
             ok = ok.mask(absent, True)
             total = total.mask(absent, 0.0)
-        ok = ok.fillna(False).astype(bool)
+        ok = ok.astype(object).where(ok.notna(), False).astype(bool)
         missing = ~ok
         keyed["count"] = total.fillna(0.0).sum(axis=1)
         keyed["months"] = months.reindex(keyed.index)

@@ -206,7 +206,7 @@ def build_site(out: Path, policy: PrivacyPolicy | None = None) -> dict[str, int]
             )
             cap = f"Part I offenses, {parts[0]['period']} ({parts[0]['source']})"
             breakdown = {
-                "id": "breakdown",
+                "id": "chart-breakdown",
                 "caption": cap,
                 "spec": charts.bars(frame, "count", "offense", cap, "crimes"),
                 "columns": [
@@ -224,7 +224,7 @@ def build_site(out: Path, policy: PrivacyPolicy | None = None) -> dict[str, int]
             a = a[a["incidents"] >= 100]
             cap = f"Share of incidents with an arrest, {int(a['year'].iloc[0])}"
             arrest_chart = {
-                "id": "arrests",
+                "id": "chart-arrests",
                 "caption": cap,
                 "year": int(a["year"].iloc[0]),
                 "spec": charts.bars(

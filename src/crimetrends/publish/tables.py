@@ -260,6 +260,13 @@ def _incident_like() -> list[str]:
     return [s.name for s in all_sources().values() if s.kind == "incidents"]
 
 
+def round_public(frame: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
+    """Statistics to 4 decimals: plenty for checking, and no public number then looks like a
+    precise coordinate (grid centres carry 6 decimals; raw points 9)."""
+    floats = frame.select_dtypes("float").columns
+    return frame.assign(**{c: frame[c].round(digits) for c in floats})
+
+
 def build_tables(
     con: Any, policy: PrivacyPolicy | None = None
 ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
@@ -283,6 +290,8 @@ def build_tables(
         ),
         "offenses": pd.DataFrame([o.__dict__ for o in offenses().values()]),
     }
+    for name in ("trends", "monthly", "arrests"):
+        tables[name] = round_public(tables[name])
     prov = provenance(
         sorted(set(trends["source"])),
         "violent",

@@ -1,0 +1,118 @@
+"""The read-only API: envelope, filters, pagination, ETag, CORS, one error shape."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+
+from crimetrends.publish.api import create_app
+
+
+@pytest.fixture(scope="module")
+def client(public):
+    tables, prov = public
+    with TestClient(create_app(tables, prov)) as c:
+        yield c
+
+
+def test_trends_match_the_library(client):
+    r = client.get(
+        "/v1/trends", params={"agency": "Chicago", "offense": "violent", "source": "rtci"}
+    )
+    assert r.status_code == 200
+    body = r.json()
+    (row,) = body["data"]
+    assert (row["count"], row["previous_count"]) == (16_072, 15_900)
+    assert row["label"] == "no detectable change"
+    assert row["ci_low"] < row["pct_change"] < row["ci_high"]
+    assert body["meta"]["total"] == 1
+    assert body["provenance"]["interval_method"]
+
+
+def test_every_endpoint_answers_with_the_envelope(client):
+    for path in (
+        "/v1/cities",
+        "/v1/trends",
+        "/v1/monthly",
+        "/v1/areas",
+        "/v1/sources",
+        "/v1/coverage",
+    ):
+        r = client.get(path, params={"limit": 5})
+        assert r.status_code == 200, path
+        body = r.json()
+        assert set(body) == {"data", "meta", "provenance"}
+        assert len(body["data"]) <= 5 and body["meta"]["limit"] == 5
+
+
+def test_pagination_walks_every_row(client):
+    first = client.get(
+        "/v1/monthly",
+        params={"agency": "chicago-illinois", "source": "rtci", "offense": "violent", "limit": 50},
+    ).json()
+    total = first["meta"]["total"]
+    assert total == 79  # Jan 2018 to Jul 2024
+    second = client.get(first["meta"]["next"]).json()
+    assert second["meta"]["offset"] == 50
+    months = [r["month"] for r in first["data"] + second["data"]]
+    assert len(months) == len(set(months)) == total
+
+
+def test_etag_and_cache_headers(client):
+    r = client.get("/v1/sources")
+    etag = r.headers["etag"]
+    assert "max-age" in r.headers["cache-control"]
+    again = client.get("/v1/sources", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and not again.content
+
+
+def test_cors_allows_get_only(client):
+    r = client.get("/v1/cities", headers={"Origin": "https://example.org"})
+    assert r.headers["access-control-allow-origin"] == "*"
+    pre = client.options(
+        "/v1/cities",
+        headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST"},
+    )
+    assert pre.status_code == 400
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+def test_no_endpoint_writes(client, method):
+    r = getattr(client, method)("/v1/trends")
+    assert r.status_code == 405
+    assert r.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_errors_share_one_shape(client):
+    assert (
+        client.get("/v1/trends", params={"agency": "Atlantis"}).json()["error"]["code"]
+        == "not_found"
+    )
+    bad = client.get("/v1/monthly", params={"from": "2024"})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_parameter"
+    assert client.get("/v2/anything").json()["error"]["code"] == "not_found"
+
+
+def test_openapi_fuzz_no_server_errors(public):
+    """Schemathesis against the app's own OpenAPI: no 5xx, responses match the schema."""
+    tables, prov = public
+    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(tables, prov))
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 7
+    calls = []
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
+        def run(case):
+            response = case.call()
+            calls.append(response.status_code)
+            assert response.status_code < 500, (case.path, case.query)
+            case.validate_response(response)
+
+        run()
+    assert len(calls) >= 7 and max(calls) < 500
