@@ -20,8 +20,8 @@ demo: setup
 	$(BIN)/crimetrends demo
 
 lint: setup
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 # Browser tests drive Debian's chromium through Playwright (no browser download).
 browser:

@@ -153,30 +153,37 @@ def create_app(
             return Response(status_code=304, headers=headers)
         return Response(raw, media_type="application/json", headers=headers)
 
-    def by_agency(frame: pd.DataFrame, agency: str | None) -> pd.DataFrame:
+    def slugs_for(key: str) -> set[str]:
+        """slug, full name or city name (case-insensitive) → slugs; indexed once."""
+        if "agency_index" not in state:
+            index: dict[str, set[str]] = {}
+            cities = table("cities")
+            for name, slug in zip(cities["agency"], cities["slug"], strict=True):
+                for k in (slug, name.lower(), name.lower().split(",")[0].strip()):
+                    index.setdefault(k, set()).add(slug)
+            state["agency_index"] = index
+        return state["agency_index"].get(key.strip().lower(), set())
+
+    def by_agency(name: str, agency: str | None) -> pd.DataFrame:
+        """Rows of table `name` for an agency, from per-slug groups built once."""
+        frame = table(name)
         if not agency:
             return frame
-        key = agency.strip().lower()
-        hit = frame[
-            (frame["slug"] == key)
-            | (frame["agency"].str.lower() == key)
-            | (frame["agency"].str.lower().str.split(",").str[0] == key)
-        ]
-        if hit.empty and not frame.empty:
-            known = table("cities")
-            if not (
-                (known["slug"] == key)
-                | (known["agency"].str.lower() == key)
-                | (known["agency"].str.lower().str.split(",").str[0] == key)
-            ).any():
-                raise HTTPException(404, f"no agency {agency!r}; see /v1/cities")
-        return hit
+        slugs = slugs_for(agency)
+        if not slugs:
+            raise HTTPException(404, f"no agency {agency!r}; see /v1/cities")
+        groups = state.setdefault("by_slug", {}).get(name)
+        if groups is None:
+            groups = dict(iter(frame.groupby("slug", sort=False)))
+            state["by_slug"][name] = groups
+        parts = [groups[s] for s in sorted(slugs) if s in groups]
+        return pd.concat(parts) if parts else frame.iloc[0:0]
 
     def eq(frame: pd.DataFrame, column: str, value: Any) -> pd.DataFrame:
         return frame if value is None else frame[frame[column] == value]
 
     @app.get("/v1", response_model=dict[str, Any], summary="Endpoints and provenance")
-    def index(request: Request) -> Response:
+    async def index(request: Request) -> Response:
         return cached(
             request,
             {
@@ -194,7 +201,7 @@ def create_app(
         )
 
     @app.get("/v1/cities", response_model=Envelope, summary="Agencies and populations")
-    def cities(
+    async def cities(
         request: Request,
         state_name: Annotated[str | None, Query(alias="state")] = None,
         q: str | None = None,
@@ -207,7 +214,7 @@ def create_app(
         return respond(request, f, limit, offset)
 
     @app.get("/v1/trends", response_model=Envelope, summary="Latest comparisons with 95% CI")
-    def trends(
+    async def trends(
         request: Request,
         agency: str | None = None,
         offense: str | None = None,
@@ -216,12 +223,12 @@ def create_app(
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> Response:
-        f = by_agency(table("trends"), agency)
+        f = by_agency("trends", agency)
         f = eq(eq(eq(f, "offense", offense), "source", source), "label", label)
         return respond(request, f, limit, offset)
 
     @app.get("/v1/monthly", response_model=Envelope, summary="Monthly counts with 95% band")
-    def monthly(
+    async def monthly(
         request: Request,
         agency: str | None = None,
         offense: str | None = None,
@@ -231,7 +238,7 @@ def create_app(
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> Response:
-        f = by_agency(table("monthly"), agency)
+        f = by_agency("monthly", agency)
         f = eq(eq(f, "offense", offense), "source", source)
         if from_:
             f = f[f["month"] >= from_]
@@ -244,7 +251,7 @@ def create_app(
         response_model=Envelope,
         summary="District and grid counts (generalised, small counts suppressed)",
     )
-    def areas(
+    async def areas(
         request: Request,
         agency: str | None = None,
         year: int | None = None,
@@ -253,16 +260,16 @@ def create_app(
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> Response:
-        f = by_agency(table("areas"), agency)
+        f = by_agency("areas", agency)
         f = eq(eq(eq(f, "year", year), "area_type", area_type), "group", group)
         return respond(request, f, limit, offset)
 
     @app.get("/v1/sources", response_model=Envelope, summary="Registered sources")
-    def sources(request: Request, limit: Limit = 100, offset: Offset = 0) -> Response:
+    async def sources(request: Request, limit: Limit = 100, offset: Offset = 0) -> Response:
         return respond(request, table("sources"), limit, offset)
 
     @app.get("/v1/coverage", response_model=Envelope, summary="Crosswalk coverage per code")
-    def coverage(
+    async def coverage(
         request: Request,
         source: str | None = None,
         match: str | None = None,
@@ -273,7 +280,7 @@ def create_app(
         return respond(request, f, limit, offset)
 
     @app.get("/v1/provenance", response_model=dict[str, Any], summary="Full provenance")
-    def provenance(request: Request) -> Response:
+    async def provenance(request: Request) -> Response:
         return cached(request, state["provenance"] or {})
 
     return app
