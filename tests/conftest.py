@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -38,19 +39,26 @@ class _NoProgress:
         pass
 
 
-@pytest.fixture(scope="session")
-def bundle_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A CRIMETRENDS_HOME holding every bundled file, loaded once per test session."""
-    home = tmp_path_factory.mktemp("bundle-home")
+@contextlib.contextmanager
+def home_env(home: Path):
+    """Point CRIMETRENDS_HOME at `home` for a session-scoped fixture (no monkeypatch there)."""
     old = os.environ.get("CRIMETRENDS_HOME")
     os.environ["CRIMETRENDS_HOME"] = str(home)
     try:
-        load_bundle(Console(quiet=True), BUNDLE, _NoProgress)
+        yield
     finally:
         if old is None:
             os.environ.pop("CRIMETRENDS_HOME", None)
         else:
             os.environ["CRIMETRENDS_HOME"] = old
+
+
+@pytest.fixture(scope="session")
+def bundle_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CRIMETRENDS_HOME holding every bundled file, loaded once per test session."""
+    home = tmp_path_factory.mktemp("bundle-home")
+    with home_env(home):
+        load_bundle(Console(quiet=True), BUNDLE, _NoProgress)
     return home
 
 
@@ -74,15 +82,8 @@ def public(bundle_home: Path):
     """The public tables and provenance built from the bundled store (once per session)."""
     from crimetrends.publish.public import public_tables
 
-    old = os.environ.get("CRIMETRENDS_HOME")
-    os.environ["CRIMETRENDS_HOME"] = str(bundle_home)
-    try:
+    with home_env(bundle_home):
         return public_tables()
-    finally:
-        if old is None:
-            os.environ.pop("CRIMETRENDS_HOME", None)
-        else:
-            os.environ["CRIMETRENDS_HOME"] = old
 
 
 @pytest.fixture(scope="session")
@@ -91,13 +92,6 @@ def site(bundle_home: Path, public, tmp_path_factory: pytest.TempPathFactory) ->
     from crimetrends.publish.site import build_site
 
     out = tmp_path_factory.mktemp("site")
-    old = os.environ.get("CRIMETRENDS_HOME")
-    os.environ["CRIMETRENDS_HOME"] = str(bundle_home)
-    try:
+    with home_env(bundle_home):
         build_site(out)
-    finally:
-        if old is None:
-            os.environ.pop("CRIMETRENDS_HOME", None)
-        else:
-            os.environ["CRIMETRENDS_HOME"] = old
     return out

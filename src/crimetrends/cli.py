@@ -222,23 +222,7 @@ def reconcile(
     dicts = [r.to_dict() for r in rows]
     if _emit(fmt, dicts):
         return
-    t = Table(title=f"{name}: {source} vs {other}", title_justify="left")
-    for col in ("year", "offense", source, other, "difference", "%"):
-        t.add_column(col, justify="left" if col == "offense" else "right")
-    from crimetrends import format as f
-
-    for r in rows:
-        t.add_row(
-            str(r.year),
-            r.offense,
-            f.count(r.count),
-            f.count(r.other_count),
-            f.count(r.difference)
-            if r.difference is None or r.difference >= 0
-            else f.MINUS + f.count(-r.difference),
-            f.pct(r.pct_difference),
-        )
-    console.print(t)
+    console.print(render.reconcile_table(rows, f"{name}: {source} vs {other}", source, other))
     seen: list[str] = []
     for r in rows:
         for note in r.notes:

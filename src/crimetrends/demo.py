@@ -147,16 +147,5 @@ def run_demo(console: Console, data: Path | None, progress: Callable[[], Any]) -
     console.rule("Reconciliation: Chicago incidents vs the UCR annual table, 2014–2015")
     con = connect()
     rec = reconcile(con, resolve_agency(con, "Chicago"), "chicago", "ucr_annual", [2014, 2015])
-    t = Table(title_justify="left")
-    for col in ("year", "offense", "incidents", "UCR", "difference"):
-        t.add_column(col, justify="left" if col == "offense" else "right")
-    for r in rec:
-        t.add_row(
-            str(r.year),
-            r.offense,
-            fmt.count(r.count),
-            fmt.count(r.other_count),
-            fmt.pct(r.pct_difference),
-        )
-    console.print(t)
+    console.print(render.reconcile_table(rec, "", "incidents", "UCR"))
     console.print("Reasons: `crimetrends reconcile` lists the known definitional differences.")

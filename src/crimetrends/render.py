@@ -117,3 +117,22 @@ def print_provenance(console: Console, prov: dict[str, Any]) -> None:
             )
     for note in prov.get("notes", []):
         console.print(f"[bold]Note[/]: {note}")
+
+
+def reconcile_table(rows: Sequence[Any], title: str, left: str, right: str) -> Table:
+    """Both counts per offense and year, and the difference in percent of the second."""
+    t = Table(title=title, title_justify="left")
+    for col in ("year", "offense", left, right, "difference", "%"):
+        t.add_column(col, justify="left" if col == "offense" else "right")
+    for r in rows:
+        diff = r.difference
+        diff_text = fmt.count(diff) if diff is None or diff >= 0 else fmt.MINUS + fmt.count(-diff)
+        t.add_row(
+            str(r.year),
+            r.offense,
+            fmt.count(r.count),
+            fmt.count(r.other_count),
+            diff_text,
+            fmt.pct(r.pct_difference),
+        )
+    return t

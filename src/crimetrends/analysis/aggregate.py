@@ -52,6 +52,15 @@ class Series:
         }
 
 
+def _scoped(con: Any, table: str, agency: str | None, source: str | None) -> Any:
+    t = con.table(table)
+    if agency:
+        t = t.filter(t.agency == agency)
+    if source:
+        t = t.filter(t.source == source)
+    return t
+
+
 def _month_starts(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
     return pd.date_range(first.to_period("M").to_timestamp(), last, freq="MS")
 
@@ -64,11 +73,7 @@ def incident_series(
     source: str | None = None,
 ) -> list[Series]:
     """Monthly counts from incident records; coverage from all records of the source."""
-    t = con.table("incidents")
-    if agency:
-        t = t.filter(t.agency == agency)
-    if source:
-        t = t.filter(t.source == source)
+    t = _scoped(con, "incidents", agency, source)
     month = t.occurred_at.truncate("M").name("period")
     day = t.occurred_at.truncate("D")
     coverage = (
@@ -112,11 +117,7 @@ def count_series(
     source: str | None = None,
 ) -> list[Series]:
     """Series from published count tables; a total needs every member offense present."""
-    t = con.table("counts")
-    if agency:
-        t = t.filter(t.agency == agency)
-    if source:
-        t = t.filter(t.source == source)
+    t = _scoped(con, "counts", agency, source)
     covered = t.select(t.source, t.agency, t.grain, t.period_start).distinct().to_pandas()
     f = t.filter(t.offense.isin(list(members)))
     agg = (

@@ -14,7 +14,8 @@ from crimetrends.ingest.fields import (
     text_field,
     timestamp_field,
 )
-from crimetrends.ingest.read import RawInput, require_columns, sql_str
+from crimetrends.ingest.read import RawInput, mapped_columns, require_columns, sql_str
+from crimetrends.ingest.read import quarantine_select as quarantine_select_from
 from crimetrends.sources.registry import SourceSpec
 from crimetrends.taxonomy.harmonize import load_crosswalk
 from crimetrends.taxonomy.offenses import group_members
@@ -56,13 +57,8 @@ def wide_codes(spec: SourceSpec) -> tuple[str, ...]:
 
 
 def needed_columns(spec: SourceSpec) -> tuple[str, ...]:
-    cols: list[str] = []
-    for col in spec.columns.values():
-        cols.extend(col.source_columns)
-    if spec.shape == "wide":
-        cols.extend(wide_codes(spec))
-    cols.extend(spec.totals.values())
-    return tuple(dict.fromkeys(cols))
+    wide = wide_codes(spec) if spec.shape == "wide" else ()
+    return mapped_columns(spec, *wide, *spec.totals.values())
 
 
 def build_parsed(con: duckdb.DuckDBPyConnection, raw: RawInput, spec: SourceSpec, path: Path):
@@ -187,10 +183,7 @@ def kept_select(spec: SourceSpec, load_id: str) -> str:
 
 
 def quarantine_select(spec: SourceSpec, load_id: str) -> str:
-    return (
-        f"SELECT {sql_str(spec.name)} AS source, {sql_str(load_id)} AS load_id, "
-        f"__row AS row_number, reason, record FROM {PARSED} WHERE reason IS NOT NULL"
-    )
+    return quarantine_select_from(spec.name, load_id, PARSED)
 
 
 def population_select(spec: SourceSpec, load_id: str) -> str | None:

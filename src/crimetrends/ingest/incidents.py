@@ -15,7 +15,8 @@ from crimetrends.ingest.fields import (
     text_field,
     timestamp_field,
 )
-from crimetrends.ingest.read import RawInput, require_columns, sql_str
+from crimetrends.ingest.read import RawInput, mapped_columns, require_columns, sql_str
+from crimetrends.ingest.read import quarantine_select as quarantine_select_from
 from crimetrends.sources.registry import SourceSpec
 from crimetrends.taxonomy.harmonize import SEP, load_crosswalk
 from crimetrends.taxonomy.offenses import offenses
@@ -24,10 +25,7 @@ PARSED = "parsed_rows"
 
 
 def needed_columns(spec: SourceSpec) -> tuple[str, ...]:
-    cols: list[str] = list(spec.code_columns)
-    for col in spec.columns.values():
-        cols.extend(col.source_columns)
-    return tuple(dict.fromkeys(cols))
+    return mapped_columns(spec, *spec.code_columns)
 
 
 def build_parsed(con: duckdb.DuckDBPyConnection, raw: RawInput, spec: SourceSpec, path: Path):
@@ -129,10 +127,7 @@ def kept_select(spec: SourceSpec, load_id: str) -> str:
 
 
 def quarantine_select(spec: SourceSpec, load_id: str) -> str:
-    return (
-        f"SELECT {sql_str(spec.name)} AS source, {sql_str(load_id)} AS load_id, "
-        f"__row AS row_number, reason, record FROM {PARSED} WHERE reason IS NOT NULL"
-    )
+    return quarantine_select_from(spec.name, load_id, PARSED)
 
 
 def key_columns() -> tuple[str, ...]:

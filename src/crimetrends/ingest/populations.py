@@ -8,17 +8,15 @@ import duckdb
 
 from crimetrends.ingest.counts import agency_sql
 from crimetrends.ingest.fields import combine_reasons, count_field, text_field
-from crimetrends.ingest.read import RawInput, require_columns, sql_str
+from crimetrends.ingest.read import RawInput, mapped_columns, require_columns, sql_str
+from crimetrends.ingest.read import quarantine_select as quarantine_select_from
 from crimetrends.sources.registry import SourceSpec
 
 PARSED = "parsed_populations"
 
 
 def needed_columns(spec: SourceSpec) -> tuple[str, ...]:
-    cols: list[str] = list(spec.year_columns)
-    for col in spec.columns.values():
-        cols.extend(col.source_columns)
-    return tuple(dict.fromkeys(cols))
+    return mapped_columns(spec, *spec.year_columns)
 
 
 def build_parsed(con: duckdb.DuckDBPyConnection, raw: RawInput, spec: SourceSpec, path: Path):
@@ -64,10 +62,7 @@ def kept_select(spec: SourceSpec, load_id: str, years: dict[int, str]) -> str:
 
 
 def quarantine_select(spec: SourceSpec, load_id: str) -> str:
-    return (
-        f"SELECT {sql_str(spec.name)} AS source, {sql_str(load_id)} AS load_id, "
-        f"__row AS row_number, reason, record FROM {PARSED} WHERE reason IS NOT NULL"
-    )
+    return quarantine_select_from(spec.name, load_id, PARSED)
 
 
 def key_columns() -> tuple[str, ...]:

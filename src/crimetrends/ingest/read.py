@@ -13,6 +13,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -129,3 +130,19 @@ def require_columns(raw: RawInput, needed: tuple[str, ...], path: Path, source: 
 
 def quoted(name: str) -> str:
     return _quote(name)
+
+
+def mapped_columns(spec: Any, *extra: str) -> tuple[str, ...]:
+    """Every source column a registry entry maps (plus `extra`), in order, once each."""
+    cols: list[str] = list(extra)
+    for col in spec.columns.values():
+        cols.extend(col.source_columns)
+    return tuple(dict.fromkeys(cols))
+
+
+def quarantine_select(source: str, load_id: str, parsed_table: str) -> str:
+    """Rows of a parsed table that carry a reason, in the quarantine schema."""
+    return (
+        f"SELECT {sql_str(source)} AS source, {sql_str(load_id)} AS load_id, "
+        f"__row AS row_number, reason, record FROM {parsed_table} WHERE reason IS NOT NULL"
+    )

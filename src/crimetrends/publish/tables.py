@@ -43,6 +43,19 @@ MAPPED_GROUPS = {
     ),
     "property": group_members("property"),
 }
+AREA_COLUMNS = [
+    "agency",
+    "slug",
+    "source",
+    "year",
+    "group",
+    "area_type",
+    "area_id",
+    "lat",
+    "lon",
+    "count",
+    "suppressed",
+]
 TABLES = ("cities", "trends", "monthly", "areas", "arrests", "sources", "coverage", "offenses")
 
 
@@ -159,38 +172,12 @@ def build_areas(con: Any, samples: frozenset[str], policy: PrivacyPolicy) -> pd.
                 frames.append(cells.drop(columns=["ix", "iy"]).assign(group=group, source=source))
             frames.append(d.assign(group=group, source=source))
     if not frames:
-        return pd.DataFrame(
-            columns=[
-                "agency",
-                "source",
-                "year",
-                "group",
-                "area_type",
-                "area_id",
-                "lat",
-                "lon",
-                "count",
-                "suppressed",
-            ]
-        )
+        return pd.DataFrame(columns=AREA_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
     out = suppress(out, policy.min_count)
     out["year"] = out["year"].astype("int64")
     out["slug"] = out["agency"].map(slug)
-    cols = [
-        "agency",
-        "slug",
-        "source",
-        "year",
-        "group",
-        "area_type",
-        "area_id",
-        "lat",
-        "lon",
-        "count",
-        "suppressed",
-    ]
-    return out[cols].sort_values(["agency", "year", "group", "area_type", "area_id"])
+    return out[AREA_COLUMNS].sort_values(["agency", "year", "group", "area_type", "area_id"])
 
 
 def build_arrests(con: Any, samples: frozenset[str]) -> pd.DataFrame:
