@@ -335,6 +335,75 @@ def serve(
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")
 
 
+class CheckFormat(StrEnum):
+    table = "table"
+    md = "md"
+    json = "json"
+    html = "html"
+
+
+@app.command()
+def check(
+    article: Annotated[Path, typer.Argument(help="text, Markdown or HTML file")],
+    date: Annotated[str | None, typer.Option(help="article date YYYY-MM-DD")] = None,
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.table,
+    explain: Annotated[bool, typer.Option(help="show how each claim was read")] = False,
+) -> None:
+    """Find each quantitative crime claim in a story, recompute it, give a verdict."""
+    import datetime as dt
+
+    from crimetrends.claims import check as chk
+    from crimetrends.errors import InputFileError
+
+    if not article.is_file():
+        raise InputFileError(f"{article}: file not found")
+    when = dt.date.fromisoformat(date) if date else None
+    verdicts = chk.check_file(article, when)
+    if fmt is CheckFormat.json:
+        sys.stdout.write(chk.to_json(verdicts) + "\n")
+    elif fmt is CheckFormat.md:
+        sys.stdout.write(chk.to_markdown(verdicts, explain))
+    elif fmt is CheckFormat.html:
+        sys.stdout.write(chk.to_html(article.read_text(encoding="utf-8"), verdicts))
+    else:
+        t = Table(title=f"Claims in {article.name}", title_justify="left", show_lines=True)
+        for col in ("#", "claim", "verdict", "our figure", "reason"):
+            t.add_column(col, overflow="fold")
+        for i, v in enumerate(verdicts, 1):
+            ours = "—" if v.our_value is None else f"{v.our_value:,.0f}"
+            t.add_row(str(i), v.claim["text"], v.verdict, ours, v.reason)
+        console.print(t)
+        if explain:
+            console.print(
+                chk.to_markdown(verdicts, explain=True).split("Extraction details:")[1],
+                markup=False,
+                highlight=False,
+            )
+
+
+@app.command("check-eval")
+def check_eval(
+    corpus: Annotated[Path, typer.Argument(help="folder of NAME.md + NAME.json")] = Path(
+        "tests/claims_corpus"
+    ),
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Claim recall and verdict agreement on a corpus with hand-made expected verdicts."""
+    from crimetrends.claims.check import evaluate
+
+    result = evaluate(corpus)
+    if _emit(fmt, result["per_article"], result):
+        return
+    console.print(
+        f"{result['articles']} articles, {result['expected_claims']} expected claims: "
+        f"claim recall {result['claim_recall']:.0%}, verdict agreement "
+        f"{result['verdict_agreement']:.0%}",
+        highlight=False,
+    )
+    for err in result["errors"]:
+        console.print(f"  • {err}", highlight=False, markup=False)
+
+
 @app.command()
 def demo(
     data: Annotated[Path | None, typer.Option(help="bundled data folder")] = None,

@@ -7,6 +7,7 @@ success; CORS open for GET.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import math
@@ -18,7 +19,7 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from crimetrends import __version__
@@ -29,6 +30,11 @@ CACHE_CONTROL = "public, max-age=300"
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="rows per page")]
 Offset = Annotated[int, Query(ge=0, description="rows to skip")]
 Month = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
+
+
+class CheckRequest(BaseModel):
+    text: str = Field(min_length=1, max_length=20_000, description="article text/Markdown/HTML")
+    date: dt.date | None = Field(default=None, description="article date, for 'last year'")
 
 
 class Meta(BaseModel):
@@ -278,6 +284,18 @@ def create_app(
     ) -> Response:
         f = eq(eq(table("coverage"), "source", source), "match", match)
         return respond(request, f, limit, offset)
+
+    @app.post(
+        "/v1/check",
+        response_model=dict[str, Any],
+        summary="Check the claims in a text (nothing is stored)",
+    )
+    async def check(body: CheckRequest) -> Response:
+        from crimetrends.claims.check import check_text
+
+        verdicts = check_text(body.text, body.date)
+        raw = json.dumps({"claims": [v.to_dict() for v in verdicts]}, default=str)
+        return Response(raw, media_type="application/json", headers={"Cache-Control": "no-store"})
 
     @app.get("/v1/provenance", response_model=dict[str, Any], summary="Full provenance")
     async def provenance(request: Request) -> Response:

@@ -1,0 +1,1 @@
+"""Check the claim: extract quantitative crime claims from a story and verify them."""
