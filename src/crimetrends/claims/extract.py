@@ -292,6 +292,38 @@ def extract_sentence(
                 notes=list(notes),
             )
         )
+    # rank: "Chicago had the most murders of any large city in 2016",
+    #       "Chicago had the third-highest number of robberies among the cities in 2015"
+    m = re.search(
+        r"\bthe (most|fewest|highest number of|lowest number of|"
+        r"(second|third|fourth|fifth)[- ](?:most|highest number of)) "
+        + off
+        + r"[^.]{0,60}?\b(?:of|among) (?:any|all|the)",
+        s,
+        re.I,
+    )
+    if m and not out:
+        ordinal = {"second": 2, "third": 3, "fourth": 4, "fifth": 5}
+        word = m.group(1).lower()
+        rank = ordinal.get((m.group(2) or "").lower(), 1)
+        out.append(
+            _claim(
+                s,
+                "rank",
+                place,
+                m.group(3),
+                "rank",
+                value=float(rank),
+                year=year,
+                through_month=through,
+                notes=[
+                    *notes,
+                    "rank from the bottom"
+                    if word.startswith(("fewest", "lowest"))
+                    else "rank from the top",
+                ],
+            )
+        )
     # plain count: "there were 762 murders in Chicago in 2016", "762 homicides"
     if not out:
         for m in re.finditer(r"(?<![\d.,])" + NUMBER + r" " + off + r"\b", s, re.I):

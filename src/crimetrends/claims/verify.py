@@ -116,6 +116,8 @@ def verify(claim: Claim, places: dict[str, str]) -> Verdict:
         )
     if claim.year is None:
         return Verdict(c, agency, NOT_CHECKABLE, "no period found in the claim")
+    if claim.measure == "rank":
+        return _verify_rank(claim, agency, c)
     rows = _rows(claim, agency)
     if not rows:
         return Verdict(
@@ -228,4 +230,59 @@ def verify(claim: Claim, places: dict[str, str]) -> Verdict:
     if note:
         parts.append(f"note: {note}")
     v.reason = "; ".join(parts)
+    return v
+
+
+def _verify_rank(claim: Claim, agency: str, c: dict[str, Any]) -> Verdict:
+    """Rank the agency among every agency with a complete count in the same source."""
+    mine = _rows(claim, agency)
+    if not mine or claim.year is None:
+        return Verdict(
+            c,
+            agency,
+            NOT_CHECKABLE,
+            f"no complete {claim.offense} count for {agency} in {claim.year}",
+        )
+    best = mine[0]
+    through = None
+    if claim.through_month:
+        through = month_end(dt.date(claim.year, claim.through_month, 1)).isoformat()[:7]
+    report = trend_report(
+        [],
+        claim.offense or "",
+        "ytd" if through else "year",
+        claim.year - 1,
+        claim.year,
+        through,
+        best.source,
+        all_agencies=True,
+    )
+    counts = {
+        r.agency: r.count
+        for r in report.rows
+        if r.count is not None and r.agency != "United States"
+    }  # national total
+    from_bottom = any("from the bottom" in n for n in claim.notes)
+    ordered = sorted(counts, key=lambda a: counts[a], reverse=not from_bottom)
+    ours = ordered.index(agency) + 1
+    v = Verdict(
+        c,
+        agency,
+        CONSISTENT if ours == int(claim.value or 0) else INCONSISTENT,
+        "",
+        float(ours),
+        None,
+        None,
+        None,
+        None,
+        None,
+        best.source,
+        _vintage(best.source),
+    )
+    side = "fewest" if from_bottom else "most"
+    v.reason = (
+        f"{agency} ranks {ours} of {len(ordered)} agencies with complete "
+        f"{claim.offense} counts in {best.source} for {best.period} ({side} first; "
+        f"top: {ordered[0]} {counts[ordered[0]]:,})"
+    )
     return v
