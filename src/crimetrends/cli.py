@@ -374,11 +374,8 @@ def check(
             t.add_row(str(i), v.claim["text"], v.verdict, ours, v.reason)
         console.print(t)
         if explain:
-            console.print(
-                chk.to_markdown(verdicts, explain=True).split("Extraction details:")[1],
-                markup=False,
-                highlight=False,
-            )
+            for line in chk.explain_lines(verdicts):
+                console.print(line, markup=False, highlight=False)
 
 
 @app.command("check-eval")

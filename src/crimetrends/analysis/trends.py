@@ -213,16 +213,13 @@ def provisional_months(series: Series) -> set[dt.date]:
 def _definition_flags(
     series: Series, members: tuple[str, ...], cur: Window, prev: Window
 ) -> list[str]:
+    """A definition that changed after the earlier period began and by the later one's end."""
     spec = all_sources().get(series.source)
+    earlier, later = sorted((prev, cur), key=lambda w: w.start)
     flags = []
     for brk in spec.definition_breaks if spec else ():
         when = dt.date.fromisoformat(brk.date)
-        lo, hi = min(prev.start, cur.start), max(prev.end, cur.end)
-        if (
-            brk.offense in members
-            and lo < when <= hi
-            and not (prev.start >= when or cur.end < when)
-        ):
+        if brk.offense in members and earlier.start < when <= later.end:
             flags.append(f"definition change between periods: {brk.note}")
     return flags
 

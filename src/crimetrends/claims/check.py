@@ -43,17 +43,22 @@ def to_markdown(verdicts: list[Verdict], explain: bool = False) -> str:
             f"**{v.verdict}** | {ours} | {v.reason} |"
         )
     if explain:
-        lines += ["", "Extraction details:", ""]
-        for i, v in enumerate(verdicts, 1):
-            c = v.claim
-            lines.append(
-                f"{i}. rule `{c['rule']}`, measure {c['measure']}, offense "
-                f"{c['offense_text']!r} → {c['offense']}, year {c['year']} "
-                f"(previous {c['previous_year']}, through month "
-                f"{c['through_month']}), values {c['value']} / "
-                f"{c['previous_value']} / {c['pct_change']}%; " + "; ".join(c["notes"])
-            )
+        lines += ["", "Extraction details:", "", *explain_lines(verdicts)]
     return "\n".join(lines) + "\n"
+
+
+def explain_lines(verdicts: list[Verdict]) -> list[str]:
+    """How each claim was read: the rule, the fields it filled, the notes."""
+    out = []
+    for i, v in enumerate(verdicts, 1):
+        c = v.claim
+        out.append(
+            f"{i}. rule `{c['rule']}`, measure {c['measure']}, place {c['place_text']!r} -> "
+            f"{v.agency}, offense {c['offense_text']!r} -> {c['offense']}, year {c['year']} "
+            f"(previous {c['previous_year']}, through month {c['through_month']}), values "
+            f"{c['value']} / {c['previous_value']} / {c['pct_change']}%; " + "; ".join(c["notes"])
+        )
+    return out
 
 
 VERDICT_COLOURS = {

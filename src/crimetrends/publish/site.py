@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -100,6 +101,16 @@ def build_site(out: Path, policy: PrivacyPolicy | None = None) -> dict[str, int]
     trends = tables["trends"].astype(object).where(tables["trends"].notna(), None)
     cities = tables["cities"]
 
+    _render_overview(env, out, common, trends, cities)
+    _render_city_pages(env, out, generated, trends, tables, prov, policy)
+    _render_reference_pages(env, out, common, tables, prov)
+    return {"pages": 3 + len(cities), "tables": len(tables)}
+
+
+def _render_overview(
+    env: Environment, out: Path, common: dict[str, Any], trends: pd.DataFrame, cities: pd.DataFrame
+) -> None:
+    """index.html: each agency's latest comparison, violent and property side by side."""
     # overview: one row per agency and source, violent and property side by side
     rows = []
     pops = {c.agency: c for c in cities.itertuples()}
@@ -150,187 +161,211 @@ def build_site(out: Path, policy: PrivacyPolicy | None = None) -> dict[str, int]
         )
     )
 
+
+def _render_city_pages(
+    env: Environment,
+    out: Path,
+    generated: str,
+    trends: pd.DataFrame,
+    tables: dict[str, pd.DataFrame],
+    prov: dict[str, Any],
+    policy: PrivacyPolicy,
+) -> None:
+    """city/<slug>.html for every agency."""
+    cities = tables["cities"]
     city_dir = out / "city"
     city_dir.mkdir(exist_ok=True)
     monthly, areas, arrests = tables["monthly"], tables["areas"], tables["arrests"]
     source_prov = {s["name"]: s for s in prov["sources"]}
-    cell_lat = policy.cell_m / METERS_PER_DEGREE
     for c in cities.to_dict("records"):
-        slug = c["slug"]
-        mine = trends[trends["slug"] == slug].to_dict("records")
-        heads = [r for r in mine if r["offense"] in ("violent", "property")]
-        heads.sort(key=lambda r: (r["end"], r["offense"] == "violent"), reverse=True)
-        headlines = [_headline(r) for r in heads]
-        mcharts = []
-        m = monthly[monthly["slug"] == slug]
-        for (source, offense), g in m.groupby(["source", "offense"]):
-            cap = f"{offense.title()} crime per month, {c['agency']} ({source}), with 95% band"
-            g = g.sort_values("month")
-            mcharts.append(
+        context = _city_context(c, trends, monthly, areas, arrests, source_prov, policy)
+        html = env.get_template("city.html").render(
+            generated_at=generated, root="../", title=c["agency"], **context
+        )
+        (city_dir / f"{c['slug']}.html").write_text(html)
+
+
+def _city_context(
+    c: dict[str, Any],
+    trends: pd.DataFrame,
+    monthly: pd.DataFrame,
+    areas: pd.DataFrame,
+    arrests: pd.DataFrame,
+    source_prov: dict[str, Any],
+    policy: PrivacyPolicy,
+) -> dict[str, Any]:
+    """Everything one city page shows: headlines, charts with their tables, QC, sources."""
+    cell_lat = policy.cell_m / METERS_PER_DEGREE
+    slug = c["slug"]
+    mine = trends[trends["slug"] == slug].to_dict("records")
+    heads = [r for r in mine if r["offense"] in ("violent", "property")]
+    heads.sort(key=lambda r: (r["end"], r["offense"] == "violent"), reverse=True)
+    headlines = [_headline(r) for r in heads]
+    mcharts = []
+    m = monthly[monthly["slug"] == slug]
+    for (source, offense), g in m.groupby(["source", "offense"]):
+        cap = f"{offense.title()} crime per month, {c['agency']} ({source}), with 95% band"
+        g = g.sort_values("month")
+        mcharts.append(
+            {
+                "id": f"m-{source}-{offense}",
+                "caption": cap,
+                "spec": charts.monthly_trend(g, cap),
+                "columns": [
+                    {"key": "month", "title": "Month"},
+                    {"key": "count_text", "title": "Count", "num": True},
+                    {"key": "band", "title": "95% band", "num": True},
+                    {"key": "quality_flags", "title": "Flags"},
+                ],
+                "rows": [
+                    {
+                        "month": r.month,
+                        "count_text": fmt.count(None if pd.isna(r.count) else r.count),
+                        "band": "—" if pd.isna(r.ci_low) else f"{r.ci_low:,.0f}–{r.ci_high:,.0f}",
+                        "quality_flags": r.quality_flags,
+                    }
+                    for r in g.itertuples()
+                ],
+            }
+        )
+    views = [_trend_view(r) for r in mine]
+    parts = [
+        v for v in views if v["offense"] not in ("violent", "property") and v["count_raw"] != ""
+    ]
+    breakdown = None
+    if parts:
+        latest = max(v["end"] for v in parts)
+        parts = [v for v in parts if v["end"] == latest]
+        frame = pd.DataFrame(
+            {
+                "offense": [v["offense_label"] for v in parts],
+                "count": [v["count_raw"] for v in parts],
+            }
+        )
+        cap = f"Part I offenses, {parts[0]['period']} ({parts[0]['source']})"
+        breakdown = {
+            "id": "chart-breakdown",
+            "caption": cap,
+            "spec": charts.bars(frame, "count", "offense", cap, "crimes"),
+            "columns": [
+                {"key": "offense", "title": "Offense"},
+                {"key": "count", "title": "Count", "num": True},
+            ],
+            "rows": [
+                {"offense": o, "count": fmt.count(n)}
+                for o, n in zip(frame.offense, frame["count"], strict=True)
+            ],
+        }
+    a = arrests[arrests["slug"] == slug] if not arrests.empty else arrests
+    arrest_chart = None
+    if not a.empty:
+        a = a[a["incidents"] >= 100]
+        cap = f"Share of incidents with an arrest, {int(a['year'].iloc[0])}"
+        arrest_chart = {
+            "id": "chart-arrests",
+            "caption": cap,
+            "year": int(a["year"].iloc[0]),
+            "spec": charts.bars(
+                a,
+                "arrest_share",
+                "offense_label",
+                cap,
+                "arrest share",
+                "ci_low",
+                "ci_high",
+                fmt=".0%",
+            ),
+            "columns": [
+                {"key": "offense", "title": "Offense"},
+                {"key": "incidents", "title": "Incidents", "num": True},
+                {"key": "arrests", "title": "Arrests", "num": True},
+                {"key": "share", "title": "Share (95% CI)", "num": True},
+            ],
+            "rows": [
                 {
-                    "id": f"m-{source}-{offense}",
+                    "offense": r.offense_label,
+                    "incidents": fmt.count(r.incidents),
+                    "arrests": fmt.count(r.arrests),
+                    "share": f"{r.arrest_share:.1%} ({r.ci_low:.1%}–{r.ci_high:.1%})",
+                }
+                for r in a.itertuples()
+            ],
+        }
+    ar = areas[areas["slug"] == slug] if not areas.empty else areas
+    map_charts, district_rows = [], []
+    if not ar.empty:
+        year = int(ar["year"].max())
+        grid = ar[(ar["area_type"] == "grid") & (ar["year"] == year)]
+        lat_mid = grid["lat"].dropna().median() if not grid.empty else 40.0
+        cell_lon = policy.cell_m / (METERS_PER_DEGREE * math.cos(math.radians(lat_mid)))
+        for group, g in grid.groupby("group"):
+            cap = f"{group.capitalize()} incidents {year} per {policy.cell_m:.0f} m cell"
+            shown = g[g["count"].notna()]
+            map_charts.append(
+                {
+                    "id": f"map-{len(map_charts)}",
                     "caption": cap,
-                    "spec": charts.monthly_trend(g, cap),
+                    "spec": charts.grid_map(shown, cap, cell_lat, cell_lon),
                     "columns": [
-                        {"key": "month", "title": "Month"},
-                        {"key": "count_text", "title": "Count", "num": True},
-                        {"key": "band", "title": "95% band", "num": True},
-                        {"key": "quality_flags", "title": "Flags"},
+                        {"key": "area_id", "title": "Cell"},
+                        {"key": "lat", "title": "Centre lat", "num": True},
+                        {"key": "lon", "title": "Centre lon", "num": True},
+                        {"key": "count", "title": "Count", "num": True},
                     ],
                     "rows": [
                         {
-                            "month": r.month,
-                            "count_text": fmt.count(None if pd.isna(r.count) else r.count),
-                            "band": "—"
-                            if pd.isna(r.ci_low)
-                            else f"{r.ci_low:,.0f}–{r.ci_high:,.0f}",
-                            "quality_flags": r.quality_flags,
+                            "area_id": r.area_id,
+                            "lat": r.lat,
+                            "lon": r.lon,
+                            "count": fmt.count(r.count),
                         }
-                        for r in g.itertuples()
+                        for r in shown.sort_values("count", ascending=False).itertuples()
                     ],
                 }
             )
-        views = [_trend_view(r) for r in mine]
-        parts = [
-            v for v in views if v["offense"] not in ("violent", "property") and v["count_raw"] != ""
+        d = ar[(ar["area_type"] == "district") & (ar["year"] == year)]
+        district_rows = [
+            {
+                "district": r.area_id,
+                "group": r.group,
+                "count": "suppressed" if r.suppressed else fmt.count(r.count),
+            }
+            for r in d.itertuples()
         ]
-        breakdown = None
-        if parts:
-            latest = max(v["end"] for v in parts)
-            parts = [v for v in parts if v["end"] == latest]
-            frame = pd.DataFrame(
-                {
-                    "offense": [v["offense_label"] for v in parts],
-                    "count": [v["count_raw"] for v in parts],
-                }
-            )
-            cap = f"Part I offenses, {parts[0]['period']} ({parts[0]['source']})"
-            breakdown = {
-                "id": "chart-breakdown",
-                "caption": cap,
-                "spec": charts.bars(frame, "count", "offense", cap, "crimes"),
-                "columns": [
-                    {"key": "offense", "title": "Offense"},
-                    {"key": "count", "title": "Count", "num": True},
-                ],
-                "rows": [
-                    {"offense": o, "count": fmt.count(n)}
-                    for o, n in zip(frame.offense, frame["count"], strict=True)
-                ],
-            }
-        a = arrests[arrests["slug"] == slug] if not arrests.empty else arrests
-        arrest_chart = None
-        if not a.empty:
-            a = a[a["incidents"] >= 100]
-            cap = f"Share of incidents with an arrest, {int(a['year'].iloc[0])}"
-            arrest_chart = {
-                "id": "chart-arrests",
-                "caption": cap,
-                "year": int(a["year"].iloc[0]),
-                "spec": charts.bars(
-                    a,
-                    "arrest_share",
-                    "offense_label",
-                    cap,
-                    "arrest share",
-                    "ci_low",
-                    "ci_high",
-                    fmt=".0%",
-                ),
-                "columns": [
-                    {"key": "offense", "title": "Offense"},
-                    {"key": "incidents", "title": "Incidents", "num": True},
-                    {"key": "arrests", "title": "Arrests", "num": True},
-                    {"key": "share", "title": "Share (95% CI)", "num": True},
-                ],
-                "rows": [
-                    {
-                        "offense": r.offense_label,
-                        "incidents": fmt.count(r.incidents),
-                        "arrests": fmt.count(r.arrests),
-                        "share": f"{r.arrest_share:.1%} ({r.ci_low:.1%}–{r.ci_high:.1%})",
-                    }
-                    for r in a.itertuples()
-                ],
-            }
-        ar = areas[areas["slug"] == slug] if not areas.empty else areas
-        map_charts, district_rows = [], []
-        if not ar.empty:
-            year = int(ar["year"].max())
-            grid = ar[(ar["area_type"] == "grid") & (ar["year"] == year)]
-            lat_mid = grid["lat"].dropna().median() if not grid.empty else 40.0
-            import math
+    qc = m[m["quality_flags"].fillna("") != ""].sort_values(["source", "offense", "month"])
+    return dict(
+        city={
+            **c,
+            "population_text": fmt.count(c["population"]) if not pd.isna(c["population"]) else None,
+            "population_year": None if pd.isna(c["population_year"]) else int(c["population_year"]),
+        },
+        headlines=headlines,
+        monthly_charts=mcharts,
+        trend_rows=views,
+        breakdown_chart=breakdown,
+        arrest_chart=arrest_chart,
+        map_charts=map_charts,
+        district_rows=district_rows,
+        district_columns=[
+            {"key": "district", "title": "District"},
+            {"key": "group", "title": "Offenses"},
+            {"key": "count", "title": "Count", "num": True},
+        ],
+        cell_m=f"{policy.cell_m:.0f}",
+        min_count=policy.min_count,
+        qc_rows=qc.to_dict("records"),
+        sources=[source_prov[s] for s in sorted({r["source"] for r in mine}) if s in source_prov],
+    )
 
-            cell_lon = policy.cell_m / (METERS_PER_DEGREE * math.cos(math.radians(lat_mid)))
-            for group, g in grid.groupby("group"):
-                cap = f"{group.capitalize()} incidents {year} per {policy.cell_m:.0f} m cell"
-                shown = g[g["count"].notna()]
-                map_charts.append(
-                    {
-                        "id": f"map-{len(map_charts)}",
-                        "caption": cap,
-                        "spec": charts.grid_map(shown, cap, cell_lat, cell_lon),
-                        "columns": [
-                            {"key": "area_id", "title": "Cell"},
-                            {"key": "lat", "title": "Centre lat", "num": True},
-                            {"key": "lon", "title": "Centre lon", "num": True},
-                            {"key": "count", "title": "Count", "num": True},
-                        ],
-                        "rows": [
-                            {
-                                "area_id": r.area_id,
-                                "lat": r.lat,
-                                "lon": r.lon,
-                                "count": fmt.count(r.count),
-                            }
-                            for r in shown.sort_values("count", ascending=False).itertuples()
-                        ],
-                    }
-                )
-            d = ar[(ar["area_type"] == "district") & (ar["year"] == year)]
-            district_rows = [
-                {
-                    "district": r.area_id,
-                    "group": r.group,
-                    "count": "suppressed" if r.suppressed else fmt.count(r.count),
-                }
-                for r in d.itertuples()
-            ]
-        qc = m[m["quality_flags"].fillna("") != ""].sort_values(["source", "offense", "month"])
-        html = env.get_template("city.html").render(
-            generated_at=generated,
-            root="../",
-            title=c["agency"],
-            city={
-                **c,
-                "population_text": fmt.count(c["population"])
-                if not pd.isna(c["population"])
-                else None,
-                "population_year": None
-                if pd.isna(c["population_year"])
-                else int(c["population_year"]),
-            },
-            headlines=headlines,
-            monthly_charts=mcharts,
-            trend_rows=views,
-            breakdown_chart=breakdown,
-            arrest_chart=arrest_chart,
-            map_charts=map_charts,
-            district_rows=district_rows,
-            district_columns=[
-                {"key": "district", "title": "District"},
-                {"key": "group", "title": "Offenses"},
-                {"key": "count", "title": "Count", "num": True},
-            ],
-            cell_m=f"{policy.cell_m:.0f}",
-            min_count=policy.min_count,
-            qc_rows=qc.to_dict("records"),
-            sources=[
-                source_prov[s] for s in sorted({r["source"] for r in mine}) if s in source_prov
-            ],
-        )
-        (city_dir / f"{slug}.html").write_text(html)
 
+def _render_reference_pages(
+    env: Environment,
+    out: Path,
+    common: dict[str, Any],
+    tables: dict[str, pd.DataFrame],
+    prov: dict[str, Any],
+) -> None:
+    """methodology.html and downloads.html."""
     cov = tables["coverage"]
     mapped = (
         cov[cov["match"] != "unmapped"].groupby("source")["rows"].sum()
@@ -364,4 +399,3 @@ def build_site(out: Path, policy: PrivacyPolicy | None = None) -> dict[str, int]
             ],
         )
     )
-    return {"pages": 3 + len(cities), "tables": len(tables)}
