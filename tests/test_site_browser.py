@@ -124,3 +124,32 @@ def test_download_link_matches_the_api(browser, server, public):
     assert float(site_row["ci_low"]) == pytest.approx(api_row["ci_low"])
     assert float(site_row["ci_high"]) == pytest.approx(api_row["ci_high"])
     assert site_row["label"] == api_row["label"]
+
+
+CONTRAST_JS = """
+() => {
+  const lum = (rgb) => {
+    const [r, g, b] = rgb.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number).map((v) => {
+      v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const bg = lum(getComputedStyle(document.body).backgroundColor);
+  const out = {};
+  for (const sel of ["body", "a", ".label-down", ".label-up", ".label-flat", ".label-na",
+                     ".flags", "figcaption", "p.lede", "footer"]) {
+    const el = document.querySelector(sel);
+    if (!el) continue;
+    const fg = lum(getComputedStyle(el).color);
+    out[sel] = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+  }
+  return out;
+}
+"""
+
+
+def test_text_contrast_meets_wcag_aa(browser, server):
+    page, _, _ = open_page(browser, f"{server}/city/chicago-illinois.html")
+    ratios = page.evaluate(CONTRAST_JS)
+    assert {".label-down", ".label-up", ".label-flat", "a", "figcaption"} <= set(ratios)
+    low = {sel: round(r, 2) for sel, r in ratios.items() if r < 4.5}
+    assert not low, f"below WCAG AA 4.5:1: {low}"
