@@ -86,6 +86,7 @@ class SourceSpec:
     provisional_months: int = 0
     year_columns: tuple[str, ...] = ()
     population_year: int | None = None
+    portal: dict[str, Any] = field(default_factory=dict)
     spec_sha256: str = ""
 
     def column(self, name: str) -> ColumnSpec | None:
@@ -194,6 +195,7 @@ def parse_source(data: dict[str, Any], origin: str, raw: bytes = b"") -> SourceS
         "totals",
         "definition_breaks",
         "year_columns",
+        "portal",
     }
     unknown = set(data) - known
     if unknown:
@@ -208,6 +210,7 @@ def parse_source(data: dict[str, Any], origin: str, raw: bytes = b"") -> SourceS
         totals=dict(data.get("totals", {})),
         definition_breaks=breaks,
         year_columns=tuple(data.get("year_columns", ())),
+        portal=dict(data.get("portal", {})),
         spec_sha256=hashlib.sha256(raw).hexdigest(),
     )
 

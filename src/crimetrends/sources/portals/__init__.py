@@ -1,0 +1,1 @@
+"""Portal connectors: page through a live dataset, with retries and resumable checkpoints."""

@@ -1,0 +1,91 @@
+"""Socrata SODA connector: keyset paging on the row id, retries with backoff, clear errors.
+
+Pages are requested as `$order=:id&$where=:id > 'LAST'&$limit=N`, so a page never shifts
+when rows are added while we read, and a restart continues after the last stored id.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from crimetrends.errors import CrimetrendsError
+
+
+class PortalError(CrimetrendsError):
+    code = "portal_error"
+    exit_code = 7
+
+
+RETRY_STATUS = {429, 500, 502, 503, 504}
+
+
+@dataclass
+class SocrataClient:
+    base_url: str
+    dataset: str
+    page_size: int = 1000
+    timeout_s: float = 30.0
+    attempts: int = 6
+    backoff_s: float = 0.5
+    max_wait_s: float = 30.0
+    token_env: str = "SOCRATA_APP_TOKEN"
+
+    @property
+    def url(self) -> str:
+        return f"{self.base_url.rstrip('/')}/resource/{self.dataset}.json"
+
+    def _headers(self) -> dict[str, str]:
+        token = os.environ.get(self.token_env)
+        return {"X-App-Token": token} if token else {}
+
+    def page(self, after: str | None) -> list[dict[str, Any]]:
+        params = {"$order": ":id", "$limit": str(self.page_size), "$select": ":id, *"}
+        if after:
+            params["$where"] = f":id > '{after}'"
+        last_error = ""
+        for attempt in range(self.attempts):
+            try:
+                r = httpx.get(
+                    self.url, params=params, headers=self._headers(), timeout=self.timeout_s
+                )
+                if r.status_code in RETRY_STATUS:
+                    last_error = f"HTTP {r.status_code}"
+                    wait = r.headers.get("Retry-After")
+                    self._sleep(attempt, float(wait) if wait and wait.isdigit() else None)
+                    continue
+                if r.status_code >= 400:
+                    raise PortalError(
+                        f"{self.url}: HTTP {r.status_code}", hint=r.text[:200] or None
+                    )
+                rows = json.loads(r.content)
+                if not isinstance(rows, list):
+                    raise PortalError(f"{self.url}: expected a JSON list of rows")
+                return rows
+            except (httpx.TransportError, json.JSONDecodeError) as exc:
+                last_error = f"{type(exc).__name__}: {exc}"[:200]
+                if isinstance(exc, httpx.ConnectError) and attempt == self.attempts - 1:
+                    break
+                self._sleep(attempt, None)
+        raise PortalError(
+            f"{self.url}: giving up after {self.attempts} attempts ({last_error})",
+            hint="is the portal reachable? try again later",
+        )
+
+    def _sleep(self, attempt: int, retry_after: float | None) -> None:
+        wait = retry_after if retry_after is not None else self.backoff_s * 2**attempt
+        time.sleep(min(wait, self.max_wait_s))
+
+    def pages(self, after: str | None = None) -> Iterator[list[dict[str, Any]]]:
+        while True:
+            rows = self.page(after)
+            if not rows:
+                return
+            yield rows
+            after = rows[-1][":id"]

@@ -1,0 +1,129 @@
+"""A fake Socrata portal on 127.0.0.1 that replays real recorded rows in SODA's JSON shape.
+
+Rows come from tests/fixtures/chicago_crimes_2024_sample.csv.gz (real CPD rows), renamed to
+the SODA field names of the registry's [portal.fields], dates as SODA's ISO text, booleans
+as JSON booleans, and a `:id` row identifier. Faults are injected per request number:
+500, 429 (Retry-After), slow, truncated body, dropped connection, and `grow` (a new row is
+published while the fetch is running).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from crimetrends.sources.registry import get_source
+
+FIXTURE = Path(__file__).parent / "fixtures" / "chicago_crimes_2024_sample.csv.gz"
+
+
+def soda_rows(limit: int | None = None) -> list[dict[str, Any]]:
+    fields = get_source("chicago").portal["fields"]
+    with gzip.open(FIXTURE, "rt", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))[:limit]
+    out = []
+    for r in rows:
+        rec: dict[str, Any] = {":id": f"row-{int(r['ID']):012d}"}
+        for published, api in fields.items():
+            value: Any = r[published]
+            if value == "":
+                continue  # SODA leaves empty fields out of the row
+            if published == "Date":
+                value = dt.datetime.strptime(value, "%m/%d/%Y %I:%M:%S %p").strftime(
+                    "%Y-%m-%dT%H:%M:%S.000"
+                )
+            elif published in ("Arrest", "Domestic"):
+                value = value == "true"
+            rec[api] = value
+        out.append(rec)
+    return sorted(out, key=lambda r: r[":id"])
+
+
+class FakePortal:
+    def __init__(
+        self, rows: list[dict[str, Any]], faults: dict[int, str] | None = None, delay_s: float = 0.0
+    ) -> None:
+        self.rows = rows
+        self.faults = dict(faults or {})
+        self.delay_s = delay_s
+        self.requests = 0
+        self.lock = threading.Lock()
+        portal = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                portal.serve(self)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def __enter__(self) -> FakePortal:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def select(self, query: dict[str, list[str]]) -> list[dict[str, Any]]:
+        rows = self.rows
+        where = query.get("$where", [""])[0]
+        if where:
+            after = where.split(">", 1)[1].strip().strip("'")
+            rows = [r for r in rows if r[":id"] > after]
+        offset = int(query.get("$offset", ["0"])[0])
+        limit = int(query.get("$limit", ["1000"])[0])
+        return rows[offset : offset + limit]
+
+    def serve(self, h: BaseHTTPRequestHandler) -> None:
+        with self.lock:
+            self.requests += 1
+            n = self.requests
+            fault = self.faults.pop(n, None)
+            if fault == "grow":
+                new = dict(self.rows[-1])
+                new[":id"] = "row-999999999999"
+                new["id"] = "99999999"
+                self.rows = [*self.rows, new]
+        if self.delay_s:
+            time.sleep(self.delay_s)
+        if fault == "500":
+            return self._send(h, 500, b'{"error": "internal"}')
+        if fault == "429":
+            h.send_response(429)
+            h.send_header("Retry-After", "0")
+            h.end_headers()
+            return None
+        if fault == "slow":
+            time.sleep(1.5)
+        if fault == "drop":
+            h.close_connection = True
+            h.connection.close()
+            return None
+        body = json.dumps(self.select(parse_qs(urlparse(h.path).query))).encode()
+        if fault == "truncate":
+            body = body[: len(body) // 2]
+        return self._send(h, 200, body)
+
+    @staticmethod
+    def _send(h: BaseHTTPRequestHandler, status: int, body: bytes) -> None:
+        h.send_response(status)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)

@@ -1,0 +1,135 @@
+"""Fetching from a (fake) Socrata portal: exact rows, through faults, killed and resumed."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from crimetrends.ingest.fetch import SchemaDriftError, fetch
+from crimetrends.ingest.load import load_file
+from crimetrends.sources.portals.socrata import PortalError, SocrataClient
+from crimetrends.store.connect import connect
+
+from .conftest import FIXTURES
+from .fakeportal import FakePortal, soda_rows
+
+
+def table_snapshot() -> list[tuple]:
+    t = connect().table("incidents")
+    cols = [
+        "record_id",
+        "occurred_at",
+        "source_code",
+        "offense",
+        "latitude",
+        "longitude",
+        "arrest",
+        "domestic",
+        "district",
+        "beat",
+    ]
+    frame = t.select(cols).order_by("record_id").to_pandas()
+    return [tuple(r) for r in frame.astype(str).itertuples(index=False)]
+
+
+def client(url: str, page_size: int = 700) -> SocrataClient:
+    return SocrataClient(url, "ijzp-q8t2", page_size=page_size, backoff_s=0.01, timeout_s=1.0)
+
+
+@pytest.fixture(scope="module")
+def direct(tmp_path_factory):
+    """The store a direct load of the same recorded rows gives."""
+    home = tmp_path_factory.mktemp("direct")
+    old = os.environ.get("CRIMETRENDS_HOME")
+    os.environ["CRIMETRENDS_HOME"] = str(home)
+    try:
+        load_file(FIXTURES / "chicago_crimes_2024_sample.csv.gz", "chicago")
+        return table_snapshot()
+    finally:
+        if old is None:
+            os.environ.pop("CRIMETRENDS_HOME", None)
+        else:
+            os.environ["CRIMETRENDS_HOME"] = old
+
+
+def test_fetch_loads_exactly_the_recorded_rows(empty_home, direct):
+    with FakePortal(soda_rows()) as portal:
+        result = fetch("chicago", client=client(portal.url))
+    assert result["rows"] == 10_000 and result["pages"] == 15
+    assert result["load"]["rows_quarantined"] == 0
+    assert table_snapshot() == direct
+    assert result["fetch"]["url"].endswith("/resource/ijzp-q8t2.json")
+
+
+def test_fetch_survives_every_fault(empty_home, direct):
+    faults = {2: "500", 3: "429", 5: "truncate", 7: "drop", 9: "slow", 11: "500"}
+    with FakePortal(soda_rows(), faults) as portal:
+        result = fetch("chicago", client=client(portal.url))
+        assert not portal.faults  # every fault was served
+    assert result["rows"] == 10_000
+    assert table_snapshot() == direct
+
+
+def test_rows_published_during_the_fetch_are_picked_up(empty_home):
+    with FakePortal(soda_rows(), {4: "grow"}) as portal:
+        result = fetch("chicago", client=client(portal.url))
+    assert result["rows"] == 10_001
+    t = connect().table("incidents")
+    assert t.filter(t.record_id == "99999999").count().to_pyarrow().as_py() == 1
+
+
+def test_schema_drift_stops_with_a_clear_message(empty_home):
+    rows = soda_rows(50)
+    for r in rows:
+        r["fbi_cd"] = r.pop("fbi_code")
+    with FakePortal(rows) as portal, pytest.raises(SchemaDriftError, match="fbi_code"):
+        fetch("chicago", client=client(portal.url))
+
+
+def test_unreachable_portal_is_a_clear_error(empty_home):
+    with pytest.raises(PortalError, match="giving up after"):
+        fetch(
+            "chicago",
+            client=SocrataClient(
+                "http://127.0.0.1:9", "x", attempts=2, backoff_s=0.01, timeout_s=0.5
+            ),
+        )
+
+
+def test_killed_at_twenty_random_points_gives_the_same_table(empty_home, direct):
+    """Kill the CLI fetch at 20 seeded random moments; the final table is unchanged."""
+    rng = random.Random(20261125)
+    env = {**os.environ, "CRIMETRENDS_HOME": str(empty_home)}
+    kills = 0
+    with FakePortal(soda_rows(), delay_s=0.05) as portal:
+        cmd = [
+            sys.executable,
+            "-c",
+            "from crimetrends.cli import main; main()",
+            "fetch",
+            "chicago",
+            "--url",
+            portal.url,
+            "--page-size",
+            "300",
+        ]
+        while kills < 20:
+            proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            time.sleep(rng.uniform(0.3, 2.5))
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+                kills += 1
+            else:
+                assert proc.returncode == 0, proc.stderr.read()
+                break
+        final = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+        assert final.returncode == 0, final.stderr
+    assert kills >= 5
+    assert table_snapshot() == direct
