@@ -118,6 +118,13 @@ def run_demo(console: Console, data: Path | None, progress: Callable[[], Any]) -
         highlight=False,
     )
 
+    console.print(
+        "Definitions, interval method and source (RTCI, file sha256, load time) as for the "
+        "table above; per-row flags: `crimetrends trends --all --source rtci --period ytd "
+        "--from 2023 --to 2024 --through 2024-07 --format json`.",
+        highlight=False,
+    )
+
     console.rule("Chicago 2017 vs 2016 by offense, from the raw incident records")
     chicago_rows = []
     prov = None
