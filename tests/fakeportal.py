@@ -118,11 +118,16 @@ class FakePortal:
         body = json.dumps(self.select(parse_qs(urlparse(h.path).query))).encode()
         if fault == "truncate":
             body = body[: len(body) // 2]
-        return self._send(h, 200, body)
+        fields = sorted({k for r in self.rows for k in r if not k.startswith(":")})
+        return self._send(h, 200, body, {"X-SODA2-Fields": json.dumps(fields)})
 
     @staticmethod
-    def _send(h: BaseHTTPRequestHandler, status: int, body: bytes) -> None:
+    def _send(
+        h: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str, str] | None = None
+    ) -> None:
         h.send_response(status)
+        for k, v in (headers or {}).items():
+            h.send_header(k, v)
         h.send_header("Content-Type", "application/json")
         h.send_header("Content-Length", str(len(body)))
         h.end_headers()

@@ -325,6 +325,51 @@ def fetch(
         )
 
 
+@app.command()
+def revisions(
+    source: Annotated[str, typer.Option(help="registered source")],
+    old: Annotated[Path | None, typer.Option(help="older vintage file")] = None,
+    new: Annotated[Path | None, typer.Option(help="newer vintage file")] = None,
+    city: Annotated[str | None, typer.Option(help="only this agency")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Rows added, removed and revised/reclassified per month and offense between vintages."""
+    from crimetrends.analysis.revisions import revisions as diff
+    from crimetrends.errors import InputFileError
+    from crimetrends.settings import get_settings
+
+    if old is None or new is None:
+        found = sorted((get_settings().home / "vintages" / source).glob("*.parquet"))
+        if len(found) < 2:
+            raise InputFileError(
+                f"need two vintages of {source}",
+                hint="pass --old and --new, or fetch the source twice",
+            )
+        old, new = found[-2], found[-1]
+    agency = None
+    if city:
+        from crimetrends.store.catalog import resolve_agency
+        from crimetrends.store.connect import connect
+
+        agency = resolve_agency(connect(), city)
+    frame = diff(old, new, source, agency)
+    rows = frame.to_dict(orient="records")
+    if _emit(fmt, rows, {"old": str(old), "new": str(new), "rows": rows}):
+        return
+    t = Table(title=f"{source}: {old.name} → {new.name}", title_justify="left")
+    for col in frame.columns:
+        t.add_column(col, justify="right" if frame[col].dtype.kind in "iu" else "left")
+    for rec in frame.itertuples(index=False):
+        t.add_row(*[f"{v:,}" if isinstance(v, int) else str(v) for v in rec])
+    console.print(t)
+    console.print(
+        f"{len(frame):,} agency-month-offense cells changed; "
+        f"{int(frame['revised'].sum()):,} revised, {int(frame['added'].sum()):,} "
+        f"added, {int(frame['removed'].sum()):,} removed",
+        highlight=False,
+    )
+
+
 site_app = typer.Typer(help="The static public site.", no_args_is_help=True)
 app.add_typer(site_app, name="site")
 

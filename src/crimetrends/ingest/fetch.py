@@ -48,9 +48,21 @@ def _table(rows: list[dict[str, Any]], fields: dict[str, str]) -> pa.Table:
     return pa.table({k: pa.array(v, pa.string()) for k, v in cols.items()})
 
 
-def _check_schema(rows: list[dict[str, Any]], fields: dict[str, str], url: str) -> list[str]:
-    seen = set().union(*(r.keys() for r in rows))
-    missing = sorted(api for api in fields.values() if api not in seen)
+def _check_schema(
+    rows: list[dict[str, Any]],
+    fields: dict[str, str],
+    url: str,
+    declared: list[str] | None,
+    required: set[str],
+) -> list[str]:
+    """Stop on mapped fields the portal no longer has; report fields we do not map.
+
+    SODA declares a dataset's fields in the X-SODA2-Fields header; without it only the
+    required fields are checked, since rows leave empty fields out.
+    """
+    seen = set(declared) if declared else set().union(*(r.keys() for r in rows))
+    wanted = fields.values() if declared else [fields[c] for c in required if c in fields]
+    missing = sorted(api for api in wanted if api not in seen)
     if missing:
         raise SchemaDriftError(
             f"{url}: fields {missing} mapped by the registry are missing from the portal rows",
@@ -97,8 +109,14 @@ def fetch(
             "new_fields": [],
         }
     )
+    required = {
+        c
+        for col in ("record_id", "occurred")
+        if (spec_col := spec.column(col))
+        for c in spec_col.source_columns
+    } | set(spec.code_columns)
     for rows in client.pages(ck["after"]):
-        new = _check_schema(rows, fields, client.url)
+        new = _check_schema(rows, fields, client.url, client.last_fields, required)
         n = ck["pages"] + 1
         page_file = work / f"page-{n:06d}.parquet"
         tmp = page_file.with_suffix(".tmp")

@@ -36,6 +36,7 @@ class SocrataClient:
     backoff_s: float = 0.5
     max_wait_s: float = 30.0
     token_env: str = "SOCRATA_APP_TOKEN"
+    last_fields: list[str] | None = None  # X-SODA2-Fields of the last response, if sent
 
     @property
     def url(self) -> str:
@@ -67,6 +68,8 @@ class SocrataClient:
                 rows = json.loads(r.content)
                 if not isinstance(rows, list):
                     raise PortalError(f"{self.url}: expected a JSON list of rows")
+                fields = r.headers.get("X-SODA2-Fields")
+                self.last_fields = json.loads(fields) if fields else None
                 return rows
             except (httpx.TransportError, json.JSONDecodeError) as exc:
                 last_error = f"{type(exc).__name__}: {exc}"[:200]
