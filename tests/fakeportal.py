@@ -22,24 +22,56 @@ from urllib.parse import parse_qs, urlparse
 
 from crimetrends.sources.registry import get_source
 
-FIXTURE = Path(__file__).parent / "fixtures" / "chicago_crimes_2024_sample.csv.gz"
+FIXTURES = Path(__file__).parent / "fixtures"
+BUNDLE = Path(__file__).parent.parent / "data" / "bundled"
+RECORDED = {
+    # source: (file of real recorded rows, record id column, date columns and their formats)
+    "chicago": (
+        FIXTURES / "chicago_crimes_2024_sample.csv.gz",
+        "ID",
+        {"Date": "%m/%d/%Y %I:%M:%S %p"},
+    ),
+    "nypd": (
+        BUNDLE / "nypd_complaints_sample_2015.csv.gz",
+        "CMPLNT_NUM",
+        {"CMPLNT_FR_DT": "%m/%d/%Y", "RPT_DT": "%m/%d/%Y"},
+    ),
+    "lapd": (
+        BUNDLE / "lapd_crimes_2020_sample.csv.gz",
+        "DR_NO",
+        {
+            "DATE OCC": ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M"),
+            "Date Rptd": ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M"),
+        },
+    ),
+}
+FIXTURE = RECORDED["chicago"][0]
 
 
-def soda_rows(limit: int | None = None) -> list[dict[str, Any]]:
-    fields = get_source("chicago").portal["fields"]
-    with gzip.open(FIXTURE, "rt", encoding="utf-8-sig") as f:
+def _iso(value: str, formats: str | tuple[str, ...]) -> str:
+    for fmt in (formats,) if isinstance(formats, str) else formats:
+        try:
+            return dt.datetime.strptime(value, fmt).strftime("%Y-%m-%dT%H:%M:%S.000")
+        except ValueError:
+            continue
+    return value  # SODA would hold the text as published
+
+
+def soda_rows(limit: int | None = None, source: str = "chicago") -> list[dict[str, Any]]:
+    """The real recorded rows of `source` in SODA's JSON shape."""
+    path, key, dates = RECORDED[source]
+    fields = get_source(source).portal["fields"]
+    with gzip.open(path, "rt", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))[:limit]
     out = []
     for r in rows:
-        rec: dict[str, Any] = {":id": f"row-{int(r['ID']):012d}"}
+        rec: dict[str, Any] = {":id": f"row-{int(r[key]):012d}"}
         for published, api in fields.items():
             value: Any = r[published]
             if value == "":
                 continue  # SODA leaves empty fields out of the row
-            if published == "Date":
-                value = dt.datetime.strptime(value, "%m/%d/%Y %I:%M:%S %p").strftime(
-                    "%Y-%m-%dT%H:%M:%S.000"
-                )
+            if published in dates:
+                value = _iso(value, dates[published])
             elif published in ("Arrest", "Domestic"):
                 value = value == "true"
             rec[api] = value

@@ -133,3 +133,23 @@ def test_killed_at_twenty_random_points_gives_the_same_table(empty_home, direct)
         assert final.returncode == 0, final.stderr
     assert kills >= 5
     assert table_snapshot() == direct
+
+
+@pytest.mark.parametrize(
+    "source,file",
+    [("nypd", "nypd_complaints_sample_2015.csv.gz"), ("lapd", "lapd_crimes_2020_sample.csv.gz")],
+)
+def test_every_registered_city_fetches_its_recorded_rows(
+    empty_home, tmp_path, monkeypatch, source, file
+):
+    """NYPD and LAPD replayed in SODA shape give the same table as loading their files."""
+    from .conftest import BUNDLE
+
+    with FakePortal(soda_rows(source=source), {2: "500", 4: "truncate"}) as portal:
+        result = fetch(source, client=client(portal.url, page_size=400))
+    fetched = table_snapshot()
+    assert result["load"]["rows_quarantined"] == 0
+    monkeypatch.setenv("CRIMETRENDS_HOME", str(tmp_path / "direct"))
+    load_file(BUNDLE / file, source)
+    assert fetched == table_snapshot()
+    assert len(fetched) == result["rows"]
