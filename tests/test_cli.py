@@ -131,3 +131,42 @@ def test_coverage_reconcile_sources_quarantine_commands(store):
     q = runner.invoke(app, ["quarantine", "--source", "rtci", "--format", "json"])
     reasons = [r["reason"] for r in json.loads(q.output)["rows"]]
     assert reasons and all("negative count" in r for r in reasons)
+
+
+def test_source_status_fresh_stale_dark(store):
+    import datetime as dt
+
+    from crimetrends.report import source_status
+
+    def status(today):
+        return {r["source"]: (r["status"], r["age_days"]) for r in source_status(today)}
+
+    # RTCI's newest month is July 2024 (covers to 2024-07-31); cadence monthly: 75 days
+    assert status(dt.date(2024, 9, 1))["rtci"] == ("fresh", 32)
+    assert status(dt.date(2024, 12, 1))["rtci"] == ("stale", 123)
+    assert status(dt.date(2025, 6, 1))["rtci"] == ("dark", 305)
+    # Chicago's extract ends 2017-12-31 and the portal updates daily: long dark
+    assert status(dt.date(2024, 9, 1))["chicago"][0] == "dark"
+    assert status(dt.date(2024, 9, 1))["ucr_annual"][0] == "archive"
+
+
+def test_quality_flags_outages_and_provisional_months(store):
+    result = runner.invoke(
+        app,
+        [
+            "quality",
+            "--agency",
+            "Los Angeles",
+            "--offense",
+            "murder",
+            "--source",
+            "rtci",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["rows"]
+    flags = {r["month"]: r["flag"] for r in rows}
+    assert "provisional" in flags["2024-07"] and "provisional" in flags["2024-06"]
+    assert "2024-05" not in flags or "provisional" not in flags["2024-05"]

@@ -251,7 +251,8 @@ def sources(fmt: FormatOpt = Format.table) -> None:
         "files",
         "rows",
         "covers",
-        "last loaded",
+        "status",
+        "last loaded / fetched",
     ):
         t.add_column(col, overflow="fold")
     for r in rows:
@@ -264,9 +265,57 @@ def sources(fmt: FormatOpt = Format.table) -> None:
             str(r["files"]),
             f"{r['rows']:,}",
             r["covers"] or "—",
-            r["last_loaded"] or "never",
+            f"{r['status']}" + (f" ({r['age_days']:,} days)" if r["age_days"] is not None else ""),
+            " / ".join(x for x in (r["last_loaded"], r["last_fetch"]) if x) or "never",
         )
     console.print(t)
+
+
+@app.command()
+def quality(
+    agency: Annotated[str, typer.Option(help="agency name")],
+    offense: Annotated[str, typer.Option(help="violent, property or an offense")] = "violent",
+    source: Annotated[str | None, typer.Option(help="only this source")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Per-month flags: missing, near zero (outage), unusual (Poisson p < 0.001), provisional."""
+    from crimetrends.analysis.aggregate import all_series
+    from crimetrends.analysis.quality import month_flags
+    from crimetrends.analysis.trends import provisional_months
+    from crimetrends.store.catalog import resolve_agency
+    from crimetrends.store.connect import connect
+    from crimetrends.taxonomy.offenses import resolve_offense
+
+    con = connect()
+    name, members = resolve_offense(offense)
+    rows = []
+    for s in all_series(con, members, name, resolve_agency(con, agency), source):
+        if s.grain != "month":
+            continue
+        flags = month_flags(s.frame, provisional_months(s))
+        for period, count, flag in zip(s.frame["period"], s.frame["count"], flags, strict=True):
+            if flag:
+                rows.append(
+                    {
+                        "source": s.source,
+                        "agency": s.agency,
+                        "offense": name,
+                        "month": str(period)[:7],
+                        "count": None if count != count else int(count),
+                        "flag": flag,
+                    }
+                )
+    if _emit(fmt, rows):
+        return
+    t = Table(title=f"Quality flags: {name}", title_justify="left")
+    for col in ("source", "month", "count", "flag"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(
+            r["source"], r["month"], "—" if r["count"] is None else f"{r['count']:,}", r["flag"]
+        )
+    console.print(t)
+    console.print(f"{len(rows)} flagged months", highlight=False)
 
 
 @app.command()
