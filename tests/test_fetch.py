@@ -153,3 +153,25 @@ def test_every_registered_city_fetches_its_recorded_rows(
     load_file(BUNDLE / file, source)
     assert fetched == table_snapshot()
     assert len(fetched) == result["rows"]
+
+
+def test_plain_file_url_source_loads_the_same_rows(empty_home, direct):
+    import functools
+    import http.server
+    import threading
+
+    from crimetrends.sources.portals.files import download
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(FIXTURES))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/chicago_crimes_2024_sample.csv.gz"
+        path = download(url, empty_home / "vintages" / "chicago")
+        assert path.read_bytes() == (FIXTURES / "chicago_crimes_2024_sample.csv.gz").read_bytes()
+        load_file(path, "chicago")
+        assert table_snapshot() == direct
+        with pytest.raises(PortalError, match="HTTP 404"):
+            download(url.replace("sample", "nothing"), empty_home / "vintages" / "chicago")
+    finally:
+        httpd.shutdown()

@@ -374,6 +374,33 @@ def fetch(
         )
 
 
+@app.command("fetch-file")
+def fetch_file(
+    url: Annotated[str, typer.Argument(help="URL of a published CSV (.gz) or Parquet file")],
+    source: Annotated[str, typer.Option("--source", "-s", help="registered source name")],
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Download a published file (kept as a vintage) and load it."""
+    from crimetrends.ingest.load import load_file
+    from crimetrends.settings import get_settings
+    from crimetrends.sources.portals.files import download
+    from crimetrends.sources.registry import get_source
+
+    get_source(source)
+    with progress() as bar:
+        bar.add_task(f"downloading {url}", total=None)
+        path = download(url, get_settings().home / "vintages" / source)
+        manifest = load_file(path, source)
+    manifest = {**manifest, "url": url}
+    if _emit(fmt, [manifest], manifest):
+        return
+    console.print(
+        f"{manifest['status']}: {url} → {path.name}: {manifest['rows_in']:,} rows in, "
+        f"{manifest['rows_kept']:,} kept, {manifest['rows_quarantined']:,} quarantined",
+        highlight=False,
+    )
+
+
 @app.command()
 def revisions(
     source: Annotated[str, typer.Option(help="registered source")],
