@@ -164,3 +164,42 @@ class FakePortal:
         h.send_header("Content-Length", str(len(body)))
         h.end_headers()
         h.wfile.write(body)
+
+
+class FakeArcGIS(FakePortal):
+    """The same recorded rows as an ArcGIS FeatureServer layer (epoch-ms dates, OBJECTID)."""
+
+    DATE_FIELDS = ("date",)
+
+    def __init__(
+        self, rows: list[dict[str, Any]], faults: dict[int, str] | None = None, page_cap: int = 250
+    ) -> None:
+        features = []
+        for i, r in enumerate(rows, start=1):
+            attrs = {k: v for k, v in r.items() if not k.startswith(":")}
+            for name in self.DATE_FIELDS:
+                if name in attrs:
+                    stamp = dt.datetime.strptime(attrs[name], "%Y-%m-%dT%H:%M:%S.000")
+                    attrs[name] = int(stamp.replace(tzinfo=dt.UTC).timestamp() * 1000)
+            attrs["OBJECTID"] = i
+            features.append(attrs)
+        super().__init__(features, faults)
+        self.page_cap = page_cap  # the server's maxRecordCount
+
+    def select(self, query: dict[str, list[str]]) -> Any:
+        after = int(query["where"][0].split(">")[1])
+        wanted = min(int(query["resultRecordCount"][0]), self.page_cap)
+        rest = [r for r in self.rows if r["OBJECTID"] > after]
+        names = sorted({k for r in self.rows for k in r})
+        fields = [
+            {
+                "name": n,
+                "type": "esriFieldTypeDate" if n in self.DATE_FIELDS else "esriFieldTypeString",
+            }
+            for n in names
+        ]
+        return {
+            "fields": fields,
+            "features": [{"attributes": r} for r in rest[:wanted]],
+            "exceededTransferLimit": len(rest) > wanted,
+        }

@@ -175,3 +175,18 @@ def test_plain_file_url_source_loads_the_same_rows(empty_home, direct):
             download(url.replace("sample", "nothing"), empty_home / "vintages" / "chicago")
     finally:
         httpd.shutdown()
+
+
+def test_arcgis_layer_pages_by_object_id(empty_home, direct):
+    from crimetrends.sources.portals.arcgis import ArcGISClient
+
+    from .fakeportal import FakeArcGIS
+
+    with FakeArcGIS(soda_rows(), {3: "500", 6: "truncate"}) as layer:
+        arc = ArcGISClient(
+            f"{layer.url}/FeatureServer/0", page_size=1000, backoff_s=0.01, timeout_s=1.0
+        )
+        result = fetch("chicago", client=arc)
+    assert result["rows"] == 10_000
+    assert result["pages"] == 40  # the layer caps pages at 250 rows, whatever we ask
+    assert table_snapshot() == direct

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from crimetrends.errors import ConfigError
 from crimetrends.ingest.load import load_file
 from crimetrends.settings import Settings, get_settings
+from crimetrends.sources.portals.arcgis import ArcGISClient
 from crimetrends.sources.portals.socrata import PortalError, SocrataClient
 from crimetrends.sources.registry import SourceSpec, get_source
 
@@ -89,9 +90,19 @@ def fetch(
     step = step or (lambda _m: None)
     spec: SourceSpec = get_source(source)
     portal = spec.portal
-    if not portal or portal.get("kind") != "socrata":
-        raise ConfigError(f"source {source!r} has no Socrata portal entry")
-    client = client or SocrataClient(base_url or portal["url"], portal["dataset"], page_size)
+    if not portal or "fields" not in portal:
+        raise ConfigError(f"source {source!r} has no [portal] entry")
+    if client is None:
+        if portal.get("kind") == "arcgis":
+            client = ArcGISClient(
+                base_url or portal["url"],
+                page_size=page_size,
+                object_id=portal.get("object_id", "OBJECTID"),
+            )
+        elif portal.get("kind") == "socrata":
+            client = SocrataClient(base_url or portal["url"], portal["dataset"], page_size)
+        else:
+            raise ConfigError(f"source {source!r}: unknown portal kind {portal.get('kind')!r}")
     fields: dict[str, str] = dict(portal["fields"])
     work = settings.home / "fetch" / source
     work.mkdir(parents=True, exist_ok=True)

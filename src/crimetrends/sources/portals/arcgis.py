@@ -1,0 +1,82 @@
+"""ArcGIS FeatureServer connector: keyset paging on the object id, retries, clear errors.
+
+A layer's /query is asked for `where=OID > LAST`, ordered by the object id, a page at a
+time; `exceededTransferLimit` says more rows remain, an empty page says the layer is done.
+Date fields (epoch milliseconds) become ISO text, as other portals publish them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from crimetrends.sources.portals.socrata import RETRY_STATUS, PortalError, SocrataClient
+
+
+@dataclass
+class ArcGISClient(SocrataClient):
+    """Same retry policy as the Socrata client; `base_url` is the layer URL (…/FeatureServer/0)."""
+
+    dataset: str = ""
+    object_id: str = "OBJECTID"
+
+    @property
+    def url(self) -> str:
+        return f"{self.base_url.rstrip('/')}/query"
+
+    def page(self, after: str | None) -> list[dict[str, Any]]:
+        params = {
+            "where": f"{self.object_id} > {int(after) if after else -1}",
+            "outFields": "*",
+            "orderByFields": self.object_id,
+            "resultRecordCount": str(self.page_size),
+            "f": "json",
+        }
+        last_error = ""
+        for attempt in range(self.attempts):
+            try:
+                r = httpx.get(self.url, params=params, timeout=self.timeout_s)
+                if r.status_code in RETRY_STATUS:
+                    last_error = f"HTTP {r.status_code}"
+                    self._sleep(attempt, None)
+                    continue
+                body = json.loads(r.content)
+                if "error" in body:  # ArcGIS reports errors inside a 200 response
+                    last_error = str(body["error"])[:200]
+                    self._sleep(attempt, None)
+                    continue
+                return self._rows(body)
+            except (httpx.TransportError, json.JSONDecodeError) as exc:
+                last_error = f"{type(exc).__name__}: {exc}"[:200]
+                self._sleep(attempt, None)
+        raise PortalError(
+            f"{self.url}: giving up after {self.attempts} attempts ({last_error})",
+            hint="is the layer reachable? try again later",
+        )
+
+    def _rows(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        dates = {f["name"] for f in body.get("fields", []) if f.get("type") == "esriFieldTypeDate"}
+        self.last_fields = [f["name"] for f in body.get("fields", [])] or None
+        rows = []
+        for feature in body.get("features", []):
+            attrs = dict(feature["attributes"])
+            for name in dates & attrs.keys():
+                if attrs[name] is not None:
+                    stamp = dt.datetime.fromtimestamp(attrs[name] / 1000, dt.UTC)
+                    attrs[name] = stamp.strftime("%Y-%m-%dT%H:%M:%S.000")
+            attrs[":id"] = f"{int(attrs[self.object_id]):012d}"
+            rows.append(attrs)
+        return rows
+
+    def pages(self, after: str | None = None) -> Iterator[list[dict[str, Any]]]:
+        while True:
+            rows = self.page(after)
+            if not rows:
+                return
+            yield rows
+            after = str(int(rows[-1][":id"]))
