@@ -190,3 +190,23 @@ def test_arcgis_layer_pages_by_object_id(empty_home, direct):
     assert result["rows"] == 10_000
     assert result["pages"] == 40  # the layer caps pages at 250 rows, whatever we ask
     assert table_snapshot() == direct
+
+
+def test_vintage_records_the_sha256_of_every_raw_page(empty_home):
+    import hashlib
+    import json
+
+    import httpx
+    import pyarrow.parquet as pq
+
+    rows = soda_rows(900)
+    with FakePortal(rows) as portal:
+        result = fetch("chicago", client=client(portal.url, page_size=400))
+        first = httpx.get(
+            f"{portal.url}/resource/ijzp-q8t2.json",
+            params={"$order": ":id", "$limit": "400", "$select": ":id, *"},
+        )
+    meta = json.loads(pq.read_schema(result["vintage"]).metadata[b"crimetrends_fetch"])
+    assert len(meta["page_sha256"]) == meta["pages"] == 3
+    assert meta["page_sha256"][0] == hashlib.sha256(first.content).hexdigest()
+    assert meta["rows"] == 900 and meta["url"].startswith(portal.url)

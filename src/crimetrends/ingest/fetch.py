@@ -118,6 +118,7 @@ def fetch(
             "url": client.url,
             "query": "$order=:id&$where=:id > LAST&$limit=" + str(page_size),
             "new_fields": [],
+            "page_sha256": [],
         }
     )
     required = {
@@ -138,12 +139,15 @@ def fetch(
             pages=n,
             rows=ck["rows"] + len(rows),
             new_fields=sorted(set(ck["new_fields"]) | set(new)),
+            page_sha256=[*ck["page_sha256"][: n - 1], client.last_sha256],
         )
         _write_atomic(ck_path, json.dumps(ck))
         step(f"page {n}: {ck['rows']:,} rows")
     pages = [work / f"page-{i:06d}.parquet" for i in range(1, ck["pages"] + 1)]
     fetched_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    vintage = settings.home / "vintages" / source / f"{fetched_at.replace(':', '')}.parquet"
+    # microseconds in the name: two fetches within one second are two vintages
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    vintage = settings.home / "vintages" / source / f"{stamp}.parquet"
     vintage.parent.mkdir(parents=True, exist_ok=True)
     schema = pa.schema([(c, pa.string()) for c in [*fields, ":id"]])
     tables = [pq.read_table(p) for p in pages] or [schema.empty_table()]

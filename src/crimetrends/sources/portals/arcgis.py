@@ -8,6 +8,7 @@ Date fields (epoch milliseconds) become ISO text, as other portals publish them.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ class ArcGISClient(SocrataClient):
                     self._sleep(attempt, None)
                     continue
                 body = json.loads(r.content)
+                self.last_sha256 = hashlib.sha256(r.content).hexdigest()
                 if "error" in body:  # ArcGIS reports errors inside a 200 response
                     last_error = str(body["error"])[:200]
                     self._sleep(attempt, None)

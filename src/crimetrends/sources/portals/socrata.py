@@ -6,6 +6,7 @@ when rows are added while we read, and a restart continues after the last stored
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -37,6 +38,7 @@ class SocrataClient:
     max_wait_s: float = 30.0
     token_env: str = "SOCRATA_APP_TOKEN"
     last_fields: list[str] | None = None  # X-SODA2-Fields of the last response, if sent
+    last_sha256: str | None = None  # sha256 of the last raw response body
 
     @property
     def url(self) -> str:
@@ -66,6 +68,7 @@ class SocrataClient:
                         f"{self.url}: HTTP {r.status_code}", hint=r.text[:200] or None
                     )
                 rows = json.loads(r.content)
+                self.last_sha256 = hashlib.sha256(r.content).hexdigest()
                 if not isinstance(rows, list):
                     raise PortalError(f"{self.url}: expected a JSON list of rows")
                 fields = r.headers.get("X-SODA2-Fields")
