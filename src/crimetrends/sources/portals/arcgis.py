@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,14 +70,7 @@ class ArcGISClient(SocrataClient):
                 if attrs[name] is not None:
                     stamp = dt.datetime.fromtimestamp(attrs[name] / 1000, dt.UTC)
                     attrs[name] = stamp.strftime("%Y-%m-%dT%H:%M:%S.000")
+            # zero-padded so the cursor the base class keeps sorts and parses as the id
             attrs[":id"] = f"{int(attrs[self.object_id]):012d}"
             rows.append(attrs)
         return rows
-
-    def pages(self, after: str | None = None) -> Iterator[list[dict[str, Any]]]:
-        while True:
-            rows = self.page(after)
-            if not rows:
-                return
-            yield rows
-            after = str(int(rows[-1][":id"]))
