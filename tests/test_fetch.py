@@ -16,7 +16,7 @@ from crimetrends.ingest.load import load_file
 from crimetrends.sources.portals.socrata import PortalError, SocrataClient
 from crimetrends.store.connect import connect
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, home_env
 from .fakeportal import FakePortal, soda_rows
 
 
@@ -45,17 +45,9 @@ def client(url: str, page_size: int = 700) -> SocrataClient:
 @pytest.fixture(scope="module")
 def direct(tmp_path_factory):
     """The store a direct load of the same recorded rows gives."""
-    home = tmp_path_factory.mktemp("direct")
-    old = os.environ.get("CRIMETRENDS_HOME")
-    os.environ["CRIMETRENDS_HOME"] = str(home)
-    try:
+    with home_env(tmp_path_factory.mktemp("direct")):
         load_file(FIXTURES / "chicago_crimes_2024_sample.csv.gz", "chicago")
         return table_snapshot()
-    finally:
-        if old is None:
-            os.environ.pop("CRIMETRENDS_HOME", None)
-        else:
-            os.environ["CRIMETRENDS_HOME"] = old
 
 
 def test_fetch_loads_exactly_the_recorded_rows(empty_home, direct):

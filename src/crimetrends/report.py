@@ -139,7 +139,8 @@ def source_status(today: dt.date | None = None) -> list[dict[str, Any]]:
         for rec in frame.itertuples():
             spans[rec.source] = f"{str(rec.lo)[:10]} to {str(rec.hi)[:10]}"
             hi = pd.Timestamp(rec.hi).date()
-            if table == "counts" and "month" in str(all_sources().get(rec.source).grain):
+            spec = all_sources().get(rec.source)
+            if table == "counts" and spec is not None and spec.grain == "month":
                 hi = month_end(hi)  # a monthly count covers its whole month
             newest[rec.source] = hi
     manifests = loads()

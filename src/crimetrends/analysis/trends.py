@@ -329,10 +329,11 @@ def trend_rows(
     source: str | None = None,
     through: dt.date | None = None,
     sample_sources: frozenset[str] = frozenset(),
+    populations: PopulationTable | None = None,
 ) -> list[TrendRow]:
     if kind not in PERIOD_KINDS:
         raise ConfigError(f"unknown period {kind!r}", hint=f"choose one of {PERIOD_KINDS}")
-    pops = PopulationTable.from_store(con)
+    pops = populations or PopulationTable.from_store(con)
     out: list[TrendRow] = []
     targets = agencies or [None]
     for agency in targets:

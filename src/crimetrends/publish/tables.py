@@ -76,6 +76,7 @@ def build_trends(con: Any, samples: frozenset[str]) -> pd.DataFrame:
     """Latest comparison per source: YTD for monthly tables, full years otherwise."""
     specs = all_sources()
     rows = []
+    pops = PopulationTable.from_store(con)  # read once, not once per source and offense
     for source, latest in _latest_years(con).items():
         if source in samples or source not in specs:
             continue
@@ -84,7 +85,7 @@ def build_trends(con: Any, samples: frozenset[str]) -> pd.DataFrame:
         for name in TREND_OFFENSES:
             members = group_members(name) if name in ("violent", "property") else (name,)
             for r in trend_rows(
-                con, name, members, kind, latest - 1, latest, None, source, None, samples
+                con, name, members, kind, latest - 1, latest, None, source, None, samples, pops
             ):
                 rows.append({**r.to_dict(), "period_kind": kind})
     frame = pd.DataFrame(rows)
