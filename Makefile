@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export CRIMETRENDS_HOME ?= $(CURDIR)/.crimetrends-home
 
-.PHONY: demo test lint setup clean browser
+.PHONY: demo test lint setup clean browser evaluate
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -32,3 +32,12 @@ test: setup lint browser
 
 clean:
 	rm -rf $(VENV) .crimetrends-home .pytest_cache
+
+# Full-size forecast evaluations (minutes, not part of `make test`); results land in docs/evaluation.
+evaluate: setup
+	$(BIN)/crimetrends demo >/dev/null
+	$(BIN)/crimetrends evaluate monthly --source rtci --offense violent --offense property --origins 12 --out docs/evaluation/monthly-rtci
+	$(BIN)/crimetrends evaluate monthly --source chicago --city Chicago --by district --offense violent --offense property --origins 12 --out docs/evaluation/monthly-chicago-districts
+	$(BIN)/crimetrends evaluate maps --city Chicago --offense violent --period week --origins 52 --out docs/evaluation/maps-chicago-violent-weekly
+	$(BIN)/crimetrends evaluate maps --city Chicago --offense burglary --period week --origins 52 --out docs/evaluation/maps-chicago-burglary-weekly
+	$(BIN)/crimetrends evaluate maps --city Chicago --offense violent --period month --origins 12 --out docs/evaluation/maps-chicago-violent-monthly

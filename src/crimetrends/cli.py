@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from crimetrends import render
+from crimetrends import cli_models, render
+from crimetrends.cli_common import Format, FormatOpt, console, err_console, progress
+from crimetrends.cli_common import emit as _emit
 from crimetrends.errors import CrimetrendsError
 
 app = typer.Typer(
@@ -22,14 +22,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Crime trend figures with definitions, sources and 95% intervals.",
 )
-console = Console(width=None if sys.stdout.isatty() else 160)
-err_console = Console(stderr=True)
-
-
-class Format(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 class Period(StrEnum):
@@ -37,32 +29,6 @@ class Period(StrEnum):
     ytd = "ytd"
     month = "month"
     rolling12 = "rolling12"
-
-
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, csv or json")]
-
-
-def _emit(fmt: Format, rows: list[dict], payload: dict | None = None) -> bool:
-    """Write csv/json to stdout; return False when the caller should draw a table."""
-    if fmt is Format.json:
-        sys.stdout.write(render.to_json(payload if payload is not None else {"rows": rows}) + "\n")
-        return True
-    if fmt is Format.csv:
-        sys.stdout.write(render.to_csv(rows))
-        return True
-    return False
-
-
-def progress() -> Progress:
-    """Rich progress that degrades to nothing when stdout is not a terminal."""
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal,
-    )
 
 
 @app.command()
@@ -562,6 +528,11 @@ def demo(
     from crimetrends.demo import run_demo
 
     run_demo(console, data, progress)
+
+
+app.command()(cli_models.hotspots)
+app.command()(cli_models.forecast)
+app.add_typer(cli_models.evaluate_app, name="evaluate")
 
 
 def main() -> None:

@@ -87,6 +87,7 @@ class SourceSpec:
     year_columns: tuple[str, ...] = ()
     population_year: int | None = None
     portal: dict[str, Any] = field(default_factory=dict)
+    extent: tuple[float, float, float, float] | None = None  # west, south, east, north (°)
     spec_sha256: str = ""
 
     def column(self, name: str) -> ColumnSpec | None:
@@ -122,6 +123,19 @@ def _column_spec(value: Any, where: str) -> ColumnSpec:
                 kwargs[key] = tuple(kwargs[key])
         return ColumnSpec(**kwargs)
     raise RegistryError(f"{where}: expected a column name or a table, got {value!r}")
+
+
+def _extent(value: Any, origin: str) -> tuple[float, float, float, float] | None:
+    """The city's bounding box; coordinates outside it are reported as misplaced, not mapped."""
+    if value is None:
+        return None
+    try:
+        west, south, east, north = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise RegistryError(f"{origin}: extent must be [west, south, east, north]") from None
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise RegistryError(f"{origin}: extent {value!r} is not a valid lon/lat box")
+    return (west, south, east, north)
 
 
 def parse_source(data: dict[str, Any], origin: str, raw: bytes = b"") -> SourceSpec:
@@ -164,6 +178,7 @@ def parse_source(data: dict[str, Any], origin: str, raw: bytes = b"") -> SourceS
     if kind == "populations" and "agency" not in columns:
         raise RegistryError(f"{origin}: populations need [columns].agency")
     breaks = tuple(DefinitionBreak(**b) for b in data.get("definition_breaks", []))
+    extent = _extent(data.get("extent"), origin)
     simple = {
         k: data[k]
         for k in (
@@ -196,6 +211,7 @@ def parse_source(data: dict[str, Any], origin: str, raw: bytes = b"") -> SourceS
         "definition_breaks",
         "year_columns",
         "portal",
+        "extent",
     }
     unknown = set(data) - known
     if unknown:
@@ -211,6 +227,7 @@ def parse_source(data: dict[str, Any], origin: str, raw: bytes = b"") -> SourceS
         definition_breaks=breaks,
         year_columns=tuple(data.get("year_columns", ())),
         portal=dict(data.get("portal", {})),
+        extent=extent,
         spec_sha256=hashlib.sha256(raw).hexdigest(),
     )
 

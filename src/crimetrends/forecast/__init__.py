@@ -1,0 +1,1 @@
+"""Monthly count forecasts with prediction intervals, and their rolling-origin evaluation."""

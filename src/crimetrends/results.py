@@ -1,0 +1,42 @@
+"""Model results saved where the site and the API can show them ($CRIMETRENDS_HOME/results)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from crimetrends import render
+from crimetrends.settings import get_settings
+
+NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,120}$")
+
+
+def results_dir() -> Path:
+    return get_settings().home / "results"
+
+
+def save(name: str, payload: dict[str, Any]) -> Path:
+    """Write one result (JSON) atomically; the name becomes /v1/results/{name}."""
+    if not NAME.match(name):
+        raise ValueError(f"bad result name {name!r}")
+    folder = results_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(render.to_json(payload), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def names() -> list[str]:
+    folder = results_dir()
+    return sorted(p.stem for p in folder.glob("*.json")) if folder.exists() else []
+
+
+def load(name: str) -> dict[str, Any] | None:
+    if not NAME.match(name):
+        return None
+    path = results_dir() / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None

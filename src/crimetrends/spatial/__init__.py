@@ -1,0 +1,1 @@
+"""Where crime concentrates: projected grids, Gi* hotspots, density, map forecasts."""
