@@ -150,3 +150,39 @@ def test_forecast_cli_for_districts(store, tmp_path):
 def test_forecast_cli_errors_are_clear(store):
     r = runner.invoke(app, ["forecast", "--city", "Chicago", "--model", "prophet"])
     assert r.exit_code != 0 and "unknown models" in str(r.exception)
+
+
+def test_results_are_served_by_the_api_and_the_site(store, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from crimetrends.publish.api import create_app
+    from crimetrends.publish.site import _env, _render_models_page
+
+    out = _json(
+        [
+            "evaluate",
+            "monthly",
+            "--source",
+            "rtci",
+            "--offense",
+            "property",
+            "--limit",
+            "3",
+            "--origins",
+            "12",
+        ]
+    )
+    client = TestClient(create_app(tables={}, provenance={}))
+    listed = client.get("/v1/results").json()["results"]
+    assert {"name": "evaluate-monthly-rtci", "url": "/v1/results/evaluate-monthly-rtci"} in listed
+    body = client.get("/v1/results/evaluate-monthly-rtci").json()
+    assert body["summary"] == out["summary"]
+    missing = client.get("/v1/results/nothing-here")
+    assert missing.status_code == 404 and missing.json()["error"]["code"]
+    assert client.get("/v1/results/..%2Fsecrets").status_code == 404
+
+    _render_models_page(_env(), tmp_path, {"generated_at": "now", "root": ""})
+    html = (tmp_path / "models.html").read_text()
+    assert "Monthly forecasts: evaluate-monthly-rtci" in html
+    assert all(row["verdict"] in html for row in out["summary"])
+    assert (tmp_path / "data" / "results" / "evaluate-monthly-rtci.json").exists()

@@ -102,7 +102,7 @@ def write_monthly_report(ev: MonthlyEvaluation, out: Path, command: str = "") ->
     from crimetrends.plots import monthly_evaluation_chart, save_chart
 
     out.mkdir(parents=True, exist_ok=True)
-    ev.forecasts.to_csv(out / "forecasts.csv", index=False)
+    ev.forecasts.to_csv(out / "forecasts.csv.gz", index=False)
     ev.scores.to_csv(out / "by_series.csv", index=False)
     ev.summary.to_csv(out / "summary.csv", index=False)
     ev.skipped.to_csv(out / "skipped.csv", index=False)
@@ -160,7 +160,7 @@ def write_monthly_report(ev: MonthlyEvaluation, out: Path, command: str = "") ->
         "",
         _md(detail, MONTHLY_FLOATS),
         "",
-        "Every series: `by_series.csv`; every forecast: `forecasts.csv`.",
+        "Every series: `by_series.csv`; every forecast: `forecasts.csv.gz`.",
         "",
         *[f"> {c}" for c in MODEL_CAVEATS],
         "",

@@ -201,6 +201,7 @@ def create_app(
                     "/v1/sources",
                     "/v1/coverage",
                     "/v1/provenance",
+                    "/v1/results",
                 ],
                 "provenance": prov_summary(),
             },
@@ -296,6 +297,29 @@ def create_app(
         verdicts = check_text(body.text, body.date)
         raw = json.dumps({"claims": [v.to_dict() for v in verdicts]}, default=str)
         return Response(raw, media_type="application/json", headers={"Cache-Control": "no-store"})
+
+    @app.get("/v1/results", response_model=dict[str, Any], summary="Saved model results")
+    async def results_index(request: Request) -> Response:
+        from crimetrends import results
+
+        names = results.names()
+        return cached(
+            request,
+            {"results": [{"name": n, "url": f"/v1/results/{n}"} for n in names]},
+        )
+
+    @app.get(
+        "/v1/results/{name}",
+        response_model=dict[str, Any],
+        summary="One saved result: hotspots, forecasts or an evaluation, with its caveats",
+    )
+    async def result(request: Request, name: str) -> Response:
+        from crimetrends import results
+
+        body = results.load(name)
+        if body is None:
+            raise HTTPException(404, f"no result {name!r}; see /v1/results")
+        return cached(request, body)
 
     @app.get("/v1/provenance", response_model=dict[str, Any], summary="Full provenance")
     async def provenance(request: Request) -> Response:

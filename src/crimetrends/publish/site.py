@@ -104,7 +104,29 @@ def build_site(out: Path, policy: PrivacyPolicy | None = None) -> dict[str, int]
     _render_overview(env, out, common, trends, cities)
     _render_city_pages(env, out, generated, trends, tables, prov, policy)
     _render_reference_pages(env, out, common, tables, prov)
-    return {"pages": 3 + len(cities), "tables": len(tables)}
+    _render_models_page(env, out, common)
+    return {"pages": 4 + len(cities), "tables": len(tables)}
+
+
+def _render_models_page(env: Environment, out: Path, common: dict[str, Any]) -> None:
+    """models.html: saved evaluations and hotspot summaries, with the result files."""
+    from crimetrends import results
+    from crimetrends.caveats import MODEL_CAVEATS
+
+    folder = out / "data" / "results"
+    folder.mkdir(parents=True, exist_ok=True)
+    found: dict[str, list[dict[str, Any]]] = {"monthly": [], "maps": [], "hotspots": []}
+    for name in results.names():
+        body = results.load(name) or {}
+        shutil.copyfile(results.results_dir() / f"{name}.json", folder / f"{name}.json")
+        kind = next((k for k in found if name.startswith(("evaluate-" + k, k))), None)
+        if kind:
+            found[kind].append({"name": name, **body})
+    (out / "models.html").write_text(
+        env.get_template("models.html").render(
+            **common, title="Forecasts and hotspots", caveats=MODEL_CAVEATS, **found
+        )
+    )
 
 
 def _render_overview(
