@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from crimetrends import cli_models, render
+from crimetrends import cli_impact, cli_models, render
 from crimetrends.cli_common import Format, FormatOpt, console, err_console, progress
 from crimetrends.cli_common import emit as _emit
 from crimetrends.errors import CrimetrendsError
@@ -533,6 +533,9 @@ def demo(
 app.command()(cli_models.hotspots)
 app.command()(cli_models.forecast)
 app.add_typer(cli_models.evaluate_app, name="evaluate")
+app.command()(cli_impact.initiatives)
+app.command()(cli_impact.impact)
+app.command("impact-sim")(cli_impact.impact_sim)
 
 
 def main() -> None:

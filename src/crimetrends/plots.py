@@ -6,6 +6,7 @@ browser or the network.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,12 @@ def _values(frame: pd.DataFrame) -> list[dict[str, Any]]:
         {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
         for r in out.to_dict(orient="records")
     ]
+
+
+def _datetime(day: str) -> dict[str, int]:
+    """A Vega-Lite DateTime (months 1–12) for an ISO date."""
+    y, m, d = (int(v) for v in day[:10].split("-"))
+    return {"year": y, "month": m, "date": d}
 
 
 def save_chart(spec: dict[str, Any], path: Path) -> Path:
@@ -211,4 +218,63 @@ def map_evaluation_chart(scores: pd.DataFrame, title: str) -> dict[str, Any]:
                 "color": {"field": "model", "type": "nominal"},
             },
         },
+    }
+
+
+def impact_chart(paths: pd.DataFrame, title: str, start: str) -> dict[str, Any]:
+    """Observed counts of the treated units against each method's counterfactual and band."""
+    data = paths.copy()
+    data["period"] = pd.to_datetime(data["period"]).dt.strftime("%Y-%m-%d")
+    data["panel"] = data["outcome"] + " · " + data["method"]
+    x = {"field": "period", "type": "temporal", "title": None}
+    return {
+        "$schema": SCHEMA,
+        "title": {
+            "text": textwrap.wrap(title, 80),
+            "subtitle": "grey: observed; blue: counterfactual with its 95% "
+            "band; dashed: start; reported crime only",
+        },
+        "data": {
+            "values": _values(
+                data[["panel", "period", "observed", "counterfactual", "lower", "upper"]]
+            )
+        },
+        "facet": {"field": "panel", "type": "nominal", "title": None},
+        "columns": 2,
+        "spec": {
+            "width": 340,
+            "height": 170,
+            "layer": [
+                {
+                    "transform": [{"filter": "isValid(datum.lower)"}],
+                    "mark": {"type": "area", "opacity": 0.2, "color": "#2e6da4"},
+                    "encoding": {
+                        "x": x,
+                        "y": {"field": "lower", "type": "quantitative"},
+                        "y2": {"field": "upper"},
+                    },
+                },
+                {
+                    "mark": {"type": "line", "color": "#555"},
+                    "encoding": {
+                        "x": x,
+                        "y": {
+                            "field": "observed",
+                            "type": "quantitative",
+                            "title": "crimes per month",
+                        },
+                    },
+                },
+                {
+                    "transform": [{"filter": "isValid(datum.counterfactual)"}],
+                    "mark": {"type": "line", "color": "#2e6da4", "strokeDash": [4, 2]},
+                    "encoding": {"x": x, "y": {"field": "counterfactual", "type": "quantitative"}},
+                },
+                {
+                    "mark": {"type": "rule", "strokeDash": [6, 4], "color": "black"},
+                    "encoding": {"x": {"datum": _datetime(start), "type": "temporal"}},
+                },
+            ],
+        },
+        "resolve": {"scale": {"y": "independent"}},
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,27 @@ def results_dir() -> Path:
     return get_settings().home / "results"
 
 
+def rounded(value: Any, key: str = "") -> Any:
+    """Floats to 4 decimals (cell-centre lat/lon to 6): no statistic can pass for a raw
+    coordinate, and files stay small."""
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return value
+        return round(value, 6 if key in ("lat", "lon") else 4)
+    if isinstance(value, dict):
+        return {k: rounded(v, str(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [rounded(v, key) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        return rounded(value.item(), key)
+    return value
+
+
 def save(name: str, payload: dict[str, Any]) -> Path:
-    """Write one result (JSON) atomically; the name becomes /v1/results/{name}."""
+    """Write one result (JSON, floats rounded) atomically; served as /v1/results/{name}."""
     if not NAME.match(name):
         raise ValueError(f"bad result name {name!r}")
+    payload = rounded(payload)
     folder = results_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.json"

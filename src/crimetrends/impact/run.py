@@ -1,0 +1,164 @@
+"""Analyse one initiative end to end: every applicable method, outcome, label and check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from crimetrends.caveats import MODEL_CAVEATS
+from crimetrends.impact import robustness
+from crimetrends.impact.areas import area_cells, bordering
+from crimetrends.impact.data import Panel, build_panel
+from crimetrends.impact.did import did
+from crimetrends.impact.estimate import Estimate
+from crimetrends.impact.its import its
+from crimetrends.impact.labels import impact_label
+from crimetrends.impact.registry import Initiative
+from crimetrends.impact.synth import synth
+from crimetrends.impact.wdd import wdd
+
+IMPACT_CAVEATS = (
+    "An estimate compares what happened with what the method says would have happened "
+    "anyway; each method makes different assumptions, so read them side by side.",
+    "Programs rarely start alone: other changes at the same place and time are not separated.",
+)
+
+
+def its_on_panel(panel: Panel) -> Estimate:
+    return its(panel.treated_total(), panel.start, panel.outcome)
+
+
+@dataclass
+class ImpactReport:
+    initiative: Initiative
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    estimates: list[Estimate] = field(default_factory=list)
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "initiative": self.initiative.describe(),
+            "headline": headline(self),
+            "estimates": self.rows,
+            "caveats": [*MODEL_CAVEATS[:2], *IMPACT_CAVEATS],
+        }
+
+    def paths(self) -> pd.DataFrame:
+        frames = [e.path.assign(method=e.method, outcome=e.outcome) for e in self.estimates]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def methods_for(ini: Initiative, requested: str | None) -> tuple[str, ...]:
+    chosen = (requested,) if requested else ini.methods
+    for m in chosen:
+        if m == "wdd" and not ini.place_based:
+            raise ValueError("wdd needs a place-based initiative (areas within a city)")
+        if m == "synth" and ini.place_based:
+            raise ValueError("synth needs a whole-agency initiative (donors are other agencies)")
+    return chosen
+
+
+def analyse(
+    con: Any, ini: Initiative, method: str | None = None, outcome: str | None = None
+) -> ImpactReport:
+    report = ImpactReport(ini)
+    methods = methods_for(ini, method)
+    cells = area_cells(con, ini.source, ini.area_type)[1] if "wdd" in methods else None
+
+    def wdd_method(p: Panel) -> Estimate:
+        chosen = (
+            ini.buffer if p.treated == ini.areas and ini.buffer else bordering(cells, p.treated)
+        )
+        return wdd(p, tuple(chosen))
+
+    for out in (outcome,) if outcome else ini.outcomes:
+        panel = build_panel(con, ini, out)
+        rtm = robustness.regression_to_mean(panel)
+        for m in methods:
+            fn = {"its": its_on_panel, "did": did, "synth": synth, "wdd": wdd_method}[m]
+            try:
+                e = fn(panel)
+            except ValueError as exc:
+                report.rows.append({"outcome": panel.outcome, "method": m, "error": str(exc)})
+                continue
+            label, why = impact_label(e)
+            checks: dict[str, Any] = {
+                "placebo_in_time": robustness.placebo_in_time(panel, fn),
+                "pre_period_sensitivity": robustness.pre_period_sensitivity(panel, fn)
+                if m != "wdd"
+                else [],
+                "regression_to_mean": rtm,
+            }
+            if m != "synth" and len(panel.comparison) >= 2:  # synth has its own placebos
+                checks["placebo_in_space"] = robustness.placebo_in_space(panel, e, fn)
+            report.estimates.append(e)
+            report.rows.append(
+                {
+                    **e.to_dict(),
+                    "label": label,
+                    "label_reason": why,
+                    "verdict": verdict(e, label, checks),
+                    "robustness": checks,
+                }
+            )
+    return report
+
+
+def verdict(e: Estimate, label: str, checks: dict[str, Any]) -> str:
+    """One plain sentence: the label, and what the robustness checks say about it."""
+    worries = []
+    fakes = [c for c in checks.get("placebo_in_time", []) if c.get("detectable")]
+    if fakes:
+        worries.append(
+            "fake start dates also show a change ("
+            + ", ".join(f"{c['fake_start']}: {c['effect_pct']:+.0f}%" for c in fakes)
+            + ")"
+        )
+    sens = [c for c in checks.get("pre_period_sensitivity", []) if "effect_pct" in c]
+    if sens:
+        labels = {impact_label_from(c) for c in sens}
+        if len(labels) > 1:
+            worries.append("the result depends on how many months before the start are used")
+    rtm = checks.get("regression_to_mean")
+    if rtm and rtm["spike_before_start"] and e.detectable and e.effect_pct < 0:
+        worries.append("it started after a spike (regression to the mean can look like a decline)")
+    space = checks.get("placebo_in_space")
+    if space and "p_value" in space and space["p_value"] > 0.1 and e.detectable:
+        worries.append(
+            f"untreated units show changes as large (placebo p = {space['p_value']:.2f})"
+        )
+    for note in e.notes:
+        if "doubtful" in note or "optimistic" in note:
+            worries.append(note)
+    if not worries:
+        return f"{label}; robustness checks raise no concern"
+    return f"{label}, but " + "; ".join(worries)
+
+
+def impact_label_from(c: dict[str, Any]) -> str:
+    lo, hi = c["ci_low"], c["ci_high"]
+    if hi < 0:
+        return "decline"
+    if lo > 0:
+        return "increase"
+    return "none"
+
+
+def headline(report: ImpactReport) -> str:
+    """One label per initiative: what the estimates that pass their checks agree on."""
+    rows = [r for r in report.rows if "error" not in r]
+    if not rows:
+        return "Not estimated"
+    robust = [r for r in rows if r["verdict"].endswith("raise no concern")]
+    if not robust:
+        return "Not established: every estimate fails a robustness check"
+    labels = {r["label"] for r in robust}
+    if len(labels) > 1:
+        return (
+            "Not established: the estimates that pass their checks disagree ("
+            + ", ".join(f"{r['method']} {r['label']}" for r in robust)
+            + ")"
+        )
+    (label,) = labels
+    return f"{label} ({', '.join(r['method'] for r in robust)})"
