@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export CRIMETRENDS_HOME ?= $(CURDIR)/.crimetrends-home
 
-.PHONY: demo test lint setup clean browser evaluate
+.PHONY: demo test lint setup clean browser evaluate impact-study
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -41,3 +41,11 @@ evaluate: setup
 	$(BIN)/crimetrends evaluate maps --city Chicago --offense violent --period week --origins 52 --out docs/evaluation/maps-chicago-violent-weekly
 	$(BIN)/crimetrends evaluate maps --city Chicago --offense burglary --period week --origins 52 --out docs/evaluation/maps-chicago-burglary-weekly
 	$(BIN)/crimetrends evaluate maps --city Chicago --offense violent --period month --origins 12 --out docs/evaluation/maps-chicago-violent-monthly
+
+# The impact simulation study and the example initiatives (minutes); results in docs/impact.
+impact-study: setup
+	$(BIN)/crimetrends demo >/dev/null
+	$(BIN)/crimetrends impact-sim --reps 200 --out docs/impact/simulation
+	for i in $$($(BIN)/crimetrends initiatives --format csv | tail -n +2 | cut -d, -f1); do \
+	  $(BIN)/crimetrends impact $$i --plot docs/impact/$$i.png > docs/impact/$$i.txt; \
+	  $(BIN)/crimetrends impact $$i --format json > docs/impact/$$i.json; done
