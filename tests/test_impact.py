@@ -257,10 +257,26 @@ def test_impact_cli_and_simulation_reduced(store, tmp_path):
     bad = runner.invoke(app, ["impact", "chicago-sdsc-2017", "--method", "synth"])
     assert bad.exit_code != 0 and "synth needs a whole-agency" in str(bad.exception)
 
-    args = ["impact-sim", "--reps", "8", "--method", "its", "--method", "wdd", "--format", "json"]
+    args = ["impact-sim", "--reps", "5", "--method", "its", "--method", "wdd", "--format", "json"]
     first = json.loads(runner.invoke(app, args).stdout)
     second = json.loads(runner.invoke(app, args).stdout)
     assert first == second  # seeded
     summary = pd.DataFrame(first["summary"])
-    assert len(summary) == 6 and (summary["replicates"] == 8).all()
+    assert len(summary) == 6 and (summary["replicates"] == 5).all()
     assert summary["coverage95"].between(0, 1).all()
+
+
+def test_placebo_calibration_by_hand():
+    from crimetrends.impact.robustness import calibrate
+
+    effects = np.expm1(np.linspace(-0.2, 0.2, 21)) * 100  # placebo log effects −0.2 … 0.2
+    e = calibrate(_est(-30.0, -10.0), effects)  # raw point −20%
+    b = math.log(0.8)
+    lo_q, mid, hi_q = np.quantile(np.linspace(-0.2, 0.2, 21), [0.025, 0.5, 0.975])
+    assert e.effect_pct == pytest.approx(100 * math.expm1(b - mid))
+    assert (e.ci_low, e.ci_high) == pytest.approx(
+        (100 * math.expm1(b - hi_q), 100 * math.expm1(b - lo_q))
+    )
+    assert e.extra["interval"] == "placebo-calibrated (21 units)"
+    few = calibrate(_est(-30.0, -10.0), effects[:5])
+    assert (few.ci_low, few.ci_high) == (-30.0, -10.0) and "may be too narrow" in few.notes[-1]

@@ -37,7 +37,7 @@ def _frame(panel: Panel) -> pd.DataFrame:
     return d
 
 
-def did(panel: Panel) -> Estimate:
+def did(panel: Panel, with_event_study: bool = True) -> Estimate:
     if not panel.comparison:
         raise ValueError("difference-in-differences needs comparison units")
     d = _frame(panel)
@@ -59,7 +59,7 @@ def did(panel: Panel) -> Estimate:
             "upper": treated.to_numpy() * scale * band,
         }
     )
-    pre_p, coefs = event_study(panel)
+    pre_p, coefs = event_study(panel) if with_event_study else (None, [])
     notes = []
     if len(panel.treated) < 5:
         notes.append(

@@ -20,10 +20,12 @@ import pandas as pd
 
 from crimetrends.analysis.uncertainty import rate_change
 from crimetrends.impact.data import Panel
-from crimetrends.impact.estimate import Estimate
+from crimetrends.impact.estimate import Estimate, pct
 
 Method = Callable[[Panel], Estimate]
 FAKE_SHIFTS = (6, 12, 18)
+PLACEBO_LIMIT = 40
+MIN_PLACEBOS = 19
 PRE_LENGTHS = (24, 36, 48, None)
 
 
@@ -66,15 +68,8 @@ def pre_period_sensitivity(panel: Panel, method: Method) -> list[dict[str, Any]]
     return out
 
 
-def placebo_in_space(
-    panel: Panel, treated: Estimate, method: Method, limit: int = 25
-) -> dict[str, Any]:
-    """The same method with each comparison unit (the `limit` largest) as the treated one.
-
-    p_value: share of placebo units whose effect is at least as far from zero (log scale) as
-    the treated unit's. A small p says the treated change is unusual; a large one says
-    untreated units change as much.
-    """
+def placebo_effects(panel: Panel, method: Method, limit: int = PLACEBO_LIMIT) -> np.ndarray:
+    """Effects (percent) of the same method with each comparison unit as the treated one."""
     others = panel.wide.drop(columns=list(panel.treated))
     units = sorted(others.columns, key=lambda u: -others[u].sum())[:limit]
     effects = []
@@ -88,15 +83,54 @@ def placebo_in_space(
             continue
         if np.isfinite(e.effect_pct) and e.effect_pct > -100:
             effects.append(e.effect_pct)
-    if not effects or not np.isfinite(treated.effect_pct) or treated.effect_pct <= -100:
+    return np.asarray(effects, dtype=float)
+
+
+def placebo_in_space(treated: Estimate, effects: np.ndarray) -> dict[str, Any]:
+    """How unusual the treated estimate is among the placebo units' (two-sided, log scale).
+
+    A small p says the treated change is unusual; a large one says untreated units change as
+    much.
+    """
+    if not len(effects) or not np.isfinite(treated.effect_pct) or treated.effect_pct <= -100:
         return {"units": len(effects)}
-    size = np.abs(np.log1p(np.array(effects) / 100))
+    size = np.abs(np.log1p(effects / 100))
     extreme = int((size >= abs(np.log1p(treated.effect_pct / 100))).sum())
     return {
         "units": len(effects),
         "p_value": (1 + extreme) / (1 + len(effects)),
         "median_effect_pct": float(np.median(effects)),
     }
+
+
+def calibrate(e: Estimate, effects: np.ndarray) -> Estimate:
+    """Centre and widen an estimate by the placebo distribution (Conley & Taber 2011 style).
+
+    The placebo units' estimates show what the method reports where nothing was done: their
+    median is what every unit shared (a citywide or nationwide change), their spread the
+    method's real error. Calibrated effect = treated − median placebo (log scale); 95%
+    interval = treated − the 97.5% and 2.5% placebo quantiles. Needs 19 placebo units; with
+    fewer the model-based interval stays and says it may be too narrow.
+    """
+    model = {"model_effect_pct": e.effect_pct, "model_ci": [e.ci_low, e.ci_high]}
+    if len(effects) < MIN_PLACEBOS or not np.isfinite(e.effect_pct) or e.effect_pct <= -100:
+        note = (
+            f"{len(effects)} placebo units (< {MIN_PLACEBOS}): model-based interval, "
+            "may be too narrow"
+        )
+        return replace(e, notes=(*e.notes, note), extra={**e.extra, **model, "interval": "model"})
+    logs = np.log1p(effects / 100)
+    b = float(np.log1p(e.effect_pct / 100))
+    lo_q, mid, hi_q = np.quantile(logs, [0.025, 0.5, 0.975])
+    shift = float(np.expm1(-mid))
+    return replace(
+        e,
+        effect_pct=pct(b - mid),
+        ci_low=pct(b - hi_q),
+        ci_high=pct(b - lo_q),
+        expected_post=e.expected_post * (1 + shift) if np.isfinite(shift) else e.expected_post,
+        extra={**e.extra, **model, "interval": f"placebo-calibrated ({len(effects)} units)"},
+    )
 
 
 def regression_to_mean(panel: Panel) -> dict[str, Any] | None:

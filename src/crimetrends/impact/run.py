@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -72,26 +74,35 @@ def analyse(
         )
         return wdd(p, tuple(chosen))
 
+    light = {"its": its_on_panel, "did": partial(did, with_event_study=False), "wdd": wdd_method}
+
+    def calibrated(m: str) -> Callable[[Panel], Estimate]:
+        """The method with its placebo-calibrated interval (synth has its own inference)."""
+        if m == "synth":
+            return synth
+        return lambda p: robustness.calibrate(light[m](p), robustness.placebo_effects(p, light[m]))
+
     for out in (outcome,) if outcome else ini.outcomes:
         panel = build_panel(con, ini, out)
         rtm = robustness.regression_to_mean(panel)
         for m in methods:
-            fn = {"its": its_on_panel, "did": did, "synth": synth, "wdd": wdd_method}[m]
+            full = {"its": its_on_panel, "did": did, "synth": synth, "wdd": wdd_method}[m]
             try:
-                e = fn(panel)
+                raw = full(panel)
             except ValueError as exc:
                 report.rows.append({"outcome": panel.outcome, "method": m, "error": str(exc)})
                 continue
+            checks: dict[str, Any] = {"regression_to_mean": rtm}
+            e = raw
+            if m != "synth":
+                effects = robustness.placebo_effects(panel, light[m])
+                e = robustness.calibrate(raw, effects)
+                checks["placebo_in_space"] = robustness.placebo_in_space(raw, effects)
             label, why = impact_label(e)
-            checks: dict[str, Any] = {
-                "placebo_in_time": robustness.placebo_in_time(panel, fn),
-                "pre_period_sensitivity": robustness.pre_period_sensitivity(panel, fn)
-                if m != "wdd"
-                else [],
-                "regression_to_mean": rtm,
-            }
-            if m != "synth" and len(panel.comparison) >= 2:  # synth has its own placebos
-                checks["placebo_in_space"] = robustness.placebo_in_space(panel, e, fn)
+            checks["placebo_in_time"] = robustness.placebo_in_time(panel, calibrated(m))
+            checks["pre_period_sensitivity"] = (
+                robustness.pre_period_sensitivity(panel, calibrated(m)) if m != "wdd" else []
+            )
             report.estimates.append(e)
             report.rows.append(
                 {

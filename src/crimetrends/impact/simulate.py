@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -19,8 +20,10 @@ import pandas as pd
 from crimetrends.impact.areas import area_cells, bordering
 from crimetrends.impact.data import AGGREGATE, Panel, thin
 from crimetrends.impact.did import did
+from crimetrends.impact.estimate import Estimate
 from crimetrends.impact.its import its
 from crimetrends.impact.registry import parse_initiative
+from crimetrends.impact.robustness import calibrate, placebo_effects
 from crimetrends.impact.synth import synth
 from crimetrends.impact.wdd import wdd
 
@@ -63,6 +66,18 @@ def _inject(
     return replace(panel, wide=wide, treated=treated, start=start, end=None)
 
 
+def estimate(method: str, panel: Panel, cells: Any) -> Estimate:
+    """The estimate `crimetrends impact` reports: placebo-calibrated except for synth."""
+    if method == "synth":
+        return synth(panel)
+    fn: Callable[[Panel], Estimate] = {
+        "its": lambda p: its(p.treated_total(), p.start),
+        "did": partial(did, with_event_study=False),
+        "wdd": lambda p: wdd(p, bordering(cells, p.treated)),
+    }[method]
+    return calibrate(fn(panel), placebo_effects(panel, fn))
+
+
 def simulate(
     con: Any,
     methods: tuple[str, ...] = METHODS,
@@ -100,14 +115,7 @@ def simulate(
                 treated = tuple(str(u) for u in rng.choice(big, size=k, replace=False))
                 panel = _inject(base, treated, start, effect, rng)
                 try:
-                    if method == "its":
-                        e = its(panel.treated_total(), start)
-                    elif method == "did":
-                        e = did(panel)
-                    elif method == "wdd":
-                        e = wdd(panel, bordering(cells, treated))
-                    else:
-                        e = synth(panel)
+                    e = estimate(method, panel, cells)
                 except (ValueError, np.linalg.LinAlgError) as exc:
                     rows.append(
                         {"method": method, "true_effect": effect, "rep": rep, "error": str(exc)}

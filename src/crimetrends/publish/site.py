@@ -115,11 +115,16 @@ def _render_models_page(env: Environment, out: Path, common: dict[str, Any]) -> 
 
     folder = out / "data" / "results"
     folder.mkdir(parents=True, exist_ok=True)
-    found: dict[str, list[dict[str, Any]]] = {"monthly": [], "maps": [], "hotspots": []}
+    found: dict[str, list[dict[str, Any]]] = {
+        "monthly": [],
+        "maps": [],
+        "hotspots": [],
+        "impact": [],
+    }
     for name in results.names():
         body = results.load(name) or {}
         shutil.copyfile(results.results_dir() / f"{name}.json", folder / f"{name}.json")
-        kind = next((k for k in found if name.startswith(("evaluate-" + k, k))), None)
+        kind = next((k for k in found if name.startswith(("evaluate-" + k, k + "-"))), None)
         if kind:
             found[kind].append({"name": name, **body})
     (out / "models.html").write_text(
