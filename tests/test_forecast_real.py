@@ -20,21 +20,22 @@ def _json(args):
     return json.loads(r.stdout)
 
 
+RTCI_EVAL = [
+    "evaluate",
+    "monthly",
+    "--source",
+    "rtci",
+    "--offense",
+    "violent",
+    "--limit",
+    "12",
+    "--origins",
+    "12",
+]
+
+
 def test_rtci_backtest_reduced_size(store):
-    out = _json(
-        [
-            "evaluate",
-            "monthly",
-            "--source",
-            "rtci",
-            "--offense",
-            "violent",
-            "--limit",
-            "12",
-            "--origins",
-            "12",
-        ]
-    )
+    out = _json(RTCI_EVAL)
     summary = pd.DataFrame(out["summary"]).set_index("model")
     assert set(summary.index) == {
         "naive",
@@ -54,20 +55,7 @@ def test_rtci_backtest_reduced_size(store):
     for model, row in summary.iterrows():
         r = by_series[by_series.model == model]["relative_mae_vs_naive"]
         assert row["beats_naive_share"] == (r < 1).mean()
-    again = _json(
-        [
-            "evaluate",
-            "monthly",
-            "--source",
-            "rtci",
-            "--offense",
-            "violent",
-            "--limit",
-            "12",
-            "--origins",
-            "12",
-        ]
-    )
+    again = _json(RTCI_EVAL)
     assert again["by_series"] == out["by_series"]  # same command, same numbers
 
 

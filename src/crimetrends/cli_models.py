@@ -253,7 +253,11 @@ def evaluate_monthly(
     """Rolling-origin backtest of the monthly models against naive baselines."""
     from crimetrends import results
     from crimetrends.forecast.backtest import pick_models
-    from crimetrends.forecast.evaluation import evaluate_series, write_monthly_report
+    from crimetrends.forecast.evaluation import (
+        SUMMARY_COLUMNS,
+        evaluate_series,
+        write_monthly_report,
+    )
     from crimetrends.forecast.run import select_series
     from crimetrends.store.connect import connect
 
@@ -284,19 +288,7 @@ def evaluate_monthly(
     )
     console.print(
         _table(
-            ev.summary[
-                [
-                    "offense",
-                    "model",
-                    "series",
-                    "relative_mae_vs_naive",
-                    "relative_mae_vs_seasonal_naive",
-                    "beats_naive_share",
-                    "coverage80",
-                    "coverage95",
-                    "verdict",
-                ]
-            ],
+            ev.summary[list(SUMMARY_COLUMNS)],
             "Models vs naive (relative MAE < 1 = better than naive)",
             {
                 "series": "d",

@@ -55,11 +55,7 @@ def backtest_series(
             f = m.predict(y[:end], s.first_month, horizon, model_rng(seed, s.key, m.name, target))
             rows.append(
                 {
-                    "source": s.source,
-                    "agency": s.agency,
-                    "offense": s.offense,
-                    "area_type": s.area_type,
-                    "area": s.area,
+                    **s.fields(),
                     "model": m.name,
                     "origin": s.periods[end - 1],
                     "target": s.periods[target],

@@ -67,6 +67,23 @@ def evaluate_series(
     )
 
 
+def write_report(out: Path, lines: list[str], caveats: bool = True) -> Path:
+    """report.md in `out`: the lines, then the model caveats as quotes."""
+    text = [*lines, *([f"> {c}" for c in MODEL_CAVEATS] + [""] if caveats else [])]
+    path = out / "report.md"
+    path.write_text("\n".join(text), encoding="utf-8")
+    return path
+
+
+def run_line(command: str) -> str:
+    """'Run <when> on <machine> with `command`.' for the head of a report."""
+    return (
+        f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {_machine()}"
+        + (f" with `{command}`" if command else "")
+        + "."
+    )
+
+
 def _machine() -> str:
     return f"{platform.machine()}, {platform.system()}, Python {platform.python_version()}"
 
@@ -87,6 +104,17 @@ def _md(frame: pd.DataFrame, floats: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+SUMMARY_COLUMNS = (
+    "offense",
+    "model",
+    "series",
+    "relative_mae_vs_naive",
+    "relative_mae_vs_seasonal_naive",
+    "beats_naive_share",
+    "coverage80",
+    "coverage95",
+    "verdict",
+)
 MONTHLY_FLOATS = {
     "relative_mae_vs_naive": ".3f",
     "relative_mae_vs_seasonal_naive": ".3f",
@@ -109,17 +137,7 @@ def write_monthly_report(ev: MonthlyEvaluation, out: Path, command: str = "") ->
     save_chart(
         monthly_evaluation_chart(ev.summary, "Monthly forecasts vs naive"), out / "summary.png"
     )
-    cols = [
-        "offense",
-        "model",
-        "series",
-        "relative_mae_vs_naive",
-        "relative_mae_vs_seasonal_naive",
-        "beats_naive_share",
-        "coverage80",
-        "coverage95",
-        "verdict",
-    ]
+    cols = list(SUMMARY_COLUMNS)
     big = ev.scores.sort_values("mean_actual", ascending=False)
     top = big[["agency", "area", "offense"]].drop_duplicates().head(10)
     detail = big.merge(top, on=["agency", "area", "offense"])
@@ -138,9 +156,7 @@ def write_monthly_report(ev: MonthlyEvaluation, out: Path, command: str = "") ->
     text = [
         "# Monthly forecast evaluation",
         "",
-        f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {_machine()}"
-        + (f" with `{command}`" if command else "")
-        + ".",
+        run_line(command),
         f"{ev.setup['series']} series × {ev.setup['origins']} rolling origins, one month ahead; "
         f"{ev.setup['skipped']} series skipped as too short (`skipped.csv`); seed "
         f"{ev.setup['seed']}.",
@@ -162,12 +178,8 @@ def write_monthly_report(ev: MonthlyEvaluation, out: Path, command: str = "") ->
         "",
         "Every series: `by_series.csv`; every forecast: `forecasts.csv.gz`.",
         "",
-        *[f"> {c}" for c in MODEL_CAVEATS],
-        "",
     ]
-    path = out / "report.md"
-    path.write_text("\n".join(text), encoding="utf-8")
-    return path
+    return write_report(out, text)
 
 
 def write_map_report(ev: Any, out: Path, command: str = "") -> Path:
@@ -184,9 +196,7 @@ def write_map_report(ev: Any, out: Path, command: str = "") -> Path:
     text = [
         f"# Map forecast evaluation: {st['offense']}, {st['source']}",
         "",
-        f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {_machine()}"
-        + (f" with `{command}`" if command else "")
-        + ".",
+        run_line(command),
         f"{st['origins']} rolling origins ({st['period']}s {st['first_target']} → "
         f"{st['last_target']}), {st['study_cells']:,} cells of {st['cell_m']:.0f} m; "
         f"{st['located']:,} located incidents ({st['no_coordinates']:,} without coordinates, "
@@ -202,9 +212,5 @@ def write_map_report(ev: Any, out: Path, command: str = "") -> Path:
         "",
         *[f"- **{k}**: {v}" for k, v in ev.models.items()],
         "",
-        *[f"> {c}" for c in MODEL_CAVEATS],
-        "",
     ]
-    path = out / "report.md"
-    path.write_text("\n".join(text), encoding="utf-8")
-    return path
+    return write_report(out, text)

@@ -47,11 +47,7 @@ def forecast_rows(
             if len(s.values) < m.min_history:
                 rows.append(
                     {
-                        "source": s.source,
-                        "agency": s.agency,
-                        "offense": s.offense,
-                        "area_type": s.area_type,
-                        "area": s.area,
+                        **s.fields(),
                         "model": m.name,
                         "period": None,
                         "note": f"{len(s.values)} usable months; {m.min_history} needed",
@@ -63,11 +59,7 @@ def forecast_rows(
             for i, period in enumerate(future):
                 rows.append(
                     {
-                        "source": s.source,
-                        "agency": s.agency,
-                        "offense": s.offense,
-                        "area_type": s.area_type,
-                        "area": s.area,
+                        **s.fields(),
                         "model": m.name,
                         "period": period.date().isoformat(),
                         "mean": float(f.mean[i]),

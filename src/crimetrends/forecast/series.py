@@ -35,6 +35,16 @@ class MonthlyCounts:
     def key(self) -> str:
         return f"{self.source}|{self.agency}|{self.offense}|{self.area_type}|{self.area}"
 
+    def fields(self) -> dict[str, str]:
+        """The columns that name this series in every output row."""
+        return {
+            "source": self.source,
+            "agency": self.agency,
+            "offense": self.offense,
+            "area_type": self.area_type,
+            "area": self.area,
+        }
+
     @property
     def first_month(self) -> int:
         return int(self.periods[0].month)

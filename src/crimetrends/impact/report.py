@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import platform
 from pathlib import Path
 
 import pandas as pd
 
-from crimetrends.forecast.evaluation import _md
+from crimetrends.forecast.evaluation import _md, run_line, write_report
 
 
 def write_simulation_report(
@@ -20,9 +18,7 @@ def write_simulation_report(
     text = [
         "# Impact methods: known effects injected into real series",
         "",
-        f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()} "
-        f"{platform.system()}, Python {platform.python_version()}, with `{command}`; "
-        f"{reps} replicates per method and effect; seed {seed}.",
+        f"{run_line(command)} {reps} replicates per method and effect; seed {seed}.",
         "",
         "its and synth: a random RTCI agency (≥ 20 violent crimes a month) and start month "
         "(≥ 36 months before, ≥ 11 after); did and wdd: one (wdd) or two (did) random Chicago "
@@ -46,6 +42,4 @@ def write_simulation_report(
         "Every replicate: `replicates.csv`.",
         "",
     ]
-    path = out / "report.md"
-    path.write_text("\n".join(text), encoding="utf-8")
-    return path
+    return write_report(out, text, caveats=False)
