@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -64,7 +65,11 @@ def impact(
     if plot and report.estimates:
         title = ("HYPOTHETICAL: " if ini.hypothetical else "") + ini.title
         save_chart(impact_chart(report.paths(), title, ini.start.isoformat()), plot)
-    if emit(fmt, report.rows, payload):
+    flat = [
+        {k: json.dumps(v, default=str) if isinstance(v, (dict, list)) else v for k, v in r.items()}
+        for r in report.rows
+    ]  # CSV cells hold nested checks as JSON text
+    if emit(fmt, flat, payload):
         return
     if ini.hypothetical:
         console.print("[bold red]HYPOTHETICAL example: not a real program.[/]")
