@@ -49,3 +49,4 @@ impact-study: setup
 	for i in $$($(BIN)/crimetrends initiatives --format csv | tail -n +2 | cut -d, -f1); do \
 	  $(BIN)/crimetrends impact $$i --plot docs/impact/$$i.png > docs/impact/$$i.txt; \
 	  $(BIN)/crimetrends impact $$i --format json > docs/impact/$$i.json; done
+	$(BIN)/crimetrends impact-table --md > docs/impact/impact-table.md

@@ -536,6 +536,7 @@ app.add_typer(cli_models.evaluate_app, name="evaluate")
 app.command()(cli_impact.initiatives)
 app.command()(cli_impact.impact)
 app.command("impact-sim")(cli_impact.impact_sim)
+app.command("impact-table")(cli_impact.impact_table_cmd)
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -170,3 +171,50 @@ def impact_sim(
     )
     if out:
         console.print(f"report: {out / 'report.md'}")
+
+
+def impact_table_cmd(
+    markdown: Annotated[bool, typer.Option("--md", help="a markdown table")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Factor | Impact level | Example city, from the saved `impact` results, intervals beside."""
+    from crimetrends import results
+    from crimetrends.errors import NoDataError
+    from crimetrends.forecast.evaluation import _md
+    from crimetrends.impact.report import impact_table
+
+    payloads = [results.load(n) for n in results.names() if n.startswith("impact-")]
+    payloads = [p for p in payloads if p and "initiative" in p]
+    if not payloads:
+        raise NoDataError("no impact results yet", hint="run `crimetrends impact NAME` first")
+    frame = impact_table(payloads)
+    if markdown:
+        shown = frame.assign(
+            interval=[
+                f"{lo:+.1f}% to {hi:+.1f}%"
+                for lo, hi in zip(frame.ci_low, frame.ci_high, strict=True)
+            ],
+            checks=frame.passes_checks.map({True: "pass", False: "fail"}),
+        )[
+            [
+                "factor",
+                "impact_level",
+                "example_city",
+                "outcome",
+                "method",
+                "effect_pct",
+                "interval",
+                "checks",
+            ]
+        ]
+        sys.stdout.write(_md(shown, {"effect_pct": "+.1f"}) + "\n")
+        return
+    if emit(fmt, _frame_rows(frame)):
+        return
+    console.print(
+        _table(
+            frame.drop(columns=["headline"]),
+            "Factor | Impact level | Example city",
+            {"effect_pct": "+.1f", "ci_low": "+.1f", "ci_high": "+.1f"},
+        )
+    )

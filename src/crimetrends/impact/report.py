@@ -43,3 +43,30 @@ def write_simulation_report(
         "",
     ]
     return write_report(out, text, caveats=False)
+
+
+def impact_table(payloads: list[dict]) -> pd.DataFrame:
+    """'Factor | Impact level | Example city' from saved impact results, interval beside it."""
+    rows = []
+    for body in payloads:
+        ini = body["initiative"]
+        for e in body["estimates"]:
+            if "effect_pct" not in e:
+                continue
+            rows.append(
+                {
+                    "factor": ini["type"],
+                    "impact_level": e["label"],
+                    "example_city": ini["agency"]
+                    + (" (hypothetical)" if ini["hypothetical"] else ""),
+                    "initiative": ini["name"],
+                    "outcome": e["outcome"],
+                    "method": e["method"],
+                    "effect_pct": e["effect_pct"],
+                    "ci_low": e["ci_low"],
+                    "ci_high": e["ci_high"],
+                    "passes_checks": e["verdict"].endswith("raise no concern"),
+                    "headline": body.get("headline", ""),
+                }
+            )
+    return pd.DataFrame(rows)

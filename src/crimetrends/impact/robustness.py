@@ -121,14 +121,21 @@ def calibrate(e: Estimate, effects: np.ndarray) -> Estimate:
         return replace(e, notes=(*e.notes, note), extra={**e.extra, **model, "interval": "model"})
     logs = np.log1p(effects / 100)
     b = float(np.log1p(e.effect_pct / 100))
-    lo_q, mid, hi_q = np.quantile(logs, [0.025, 0.5, 0.975])
-    shift = float(np.expm1(-mid))
+    lo_q, mid, hi_q = (float(q) for q in np.quantile(logs, [0.025, 0.5, 0.975]))
+    path = e.path.copy()
+    if not path.empty:  # counterfactual after the start: shifted and banded by the placebos
+        post = path["period"] >= path["period"].iloc[-e.post_months]
+        raw = path.loc[post, "counterfactual"]
+        path.loc[post, "counterfactual"] = raw * np.exp(mid)
+        path.loc[post, "lower"] = raw * np.exp(lo_q)
+        path.loc[post, "upper"] = raw * np.exp(hi_q)
     return replace(
         e,
         effect_pct=pct(b - mid),
         ci_low=pct(b - hi_q),
         ci_high=pct(b - lo_q),
-        expected_post=e.expected_post * (1 + shift) if np.isfinite(shift) else e.expected_post,
+        expected_post=e.expected_post * float(np.exp(mid)),
+        path=path,
         extra={**e.extra, **model, "interval": f"placebo-calibrated ({len(effects)} units)"},
     )
 

@@ -168,8 +168,8 @@ def headline(report: ImpactReport) -> str:
     if len(labels) > 1:
         return (
             "Not established: the estimates that pass their checks disagree ("
-            + ", ".join(f"{r['method']} {r['label']}" for r in robust)
+            + ", ".join(f"{r['outcome']} {r['method']}: {r['label']}" for r in robust)
             + ")"
         )
     (label,) = labels
-    return f"{label} ({', '.join(r['method'] for r in robust)})"
+    return f"{label} ({', '.join(r['outcome'] + ' ' + r['method'] for r in robust)})"
