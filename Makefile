@@ -11,7 +11,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	touch $@
 
 setup: $(VENV)/.installed
@@ -23,12 +23,14 @@ lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
-# Browser tests drive Debian's chromium through Playwright (no browser download).
+# Browser tests drive Debian's chromium through Playwright (no browser download);
+# the Spark engine tests need a Java runtime (Debian's default JRE, 17 on bookworm).
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@command -v java >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null)
 
 test: setup lint browser
-	$(BIN)/python -m pytest -q
+	CRIMETRENDS_REQUIRE_SPARK=1 $(BIN)/python -m pytest -q
 
 clean:
 	rm -rf $(VENV) .crimetrends-home .pytest_cache

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from crimetrends.errors import ConfigError
 
-ENGINES = ("duckdb",)
+ENGINES = ("duckdb", "spark")
 
 
 @dataclass(frozen=True)

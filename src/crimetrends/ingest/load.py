@@ -108,7 +108,7 @@ def load_file(
     ):
         return {**previous, "status": "unchanged"}
 
-    con = raw_duckdb()
+    con = raw_duckdb(spill_dir=lay.root / "tmp")
     register_reference(con)
     step("reading")
     raw = read_input(con, path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -15,10 +17,19 @@ def layout(settings: Settings | None = None) -> Layout:
     return Layout((settings or get_settings()).warehouse)
 
 
-def raw_duckdb() -> duckdb.DuckDBPyConnection:
-    """A private in-memory DuckDB for load-time parsing (CSV reader with reject tables)."""
+def raw_duckdb(spill_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A private in-memory DuckDB for load-time parsing (CSV reader with reject tables).
+
+    With `spill_dir`, memory is capped (CRIMETRENDS_MEMORY_LIMIT, default 1GB) and what does not
+    fit spills there, so a load's peak memory does not grow with the input.
+    """
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
+    if spill_dir is not None:
+        spill_dir.mkdir(parents=True, exist_ok=True)
+        limit = os.environ.get("CRIMETRENDS_MEMORY_LIMIT", "1GB")
+        con.execute(f"SET memory_limit = '{limit}'")
+        con.execute(f"SET temp_directory = '{spill_dir}'")
     return con
 
 
@@ -39,6 +50,10 @@ def connect(settings: Settings | None = None) -> Any:
     """Return an Ibis backend whose tables are the store's (engine from settings)."""
     settings = settings or get_settings()
     # settings.engine is validated by get_settings(); DuckDB is the embedded default.
+    if settings.engine == "spark":
+        from crimetrends.store.spark import connect_spark
+
+        return connect_spark(layout(settings))
     con = raw_duckdb()
     register_views(con, layout(settings))
     return ibis.duckdb.from_connection(con)

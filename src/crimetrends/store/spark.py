@@ -1,0 +1,72 @@
+"""The Spark engine: a local (or remote) SparkSession whose temp views are the store's tables.
+
+Nothing starts at import. `CRIMETRENDS_SPARK_MASTER` (default `local[2]`) or `SPARK_REMOTE`
+(Spark Connect, e.g. `sc://host:15002`) choose the cluster; loopback is forced for local mode
+so tests never open a public port.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Any
+
+from crimetrends.errors import ConfigError
+from crimetrends.store.layout import SCHEMAS, TABLES, Layout
+
+SPARK_TYPES = {
+    "VARCHAR": "STRING",
+    "TIMESTAMP": "TIMESTAMP",
+    "DOUBLE": "DOUBLE",
+    "BOOLEAN": "BOOLEAN",
+    "DATE": "DATE",
+    "BIGINT": "BIGINT",
+    "INTEGER": "INT",
+}
+
+
+@lru_cache(maxsize=1)
+def session() -> Any:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise ConfigError(
+            "the spark engine needs pyspark",
+            hint="pip install 'crimetrends[spark]' (Java 17+), or CRIMETRENDS_ENGINE=duckdb",
+        ) from None
+    remote = os.environ.get("SPARK_REMOTE")
+    builder = SparkSession.builder.appName("crimetrends")
+    if remote:
+        builder = builder.remote(remote)
+    else:
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        builder = (
+            builder.master(os.environ.get("CRIMETRENDS_SPARK_MASTER", "local[2]"))
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+        )
+    spark = builder.config("spark.sql.session.timeZone", "UTC").getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def register_views(spark: Any, lay: Layout) -> None:
+    """Each stored table as a temp view over its Parquet parts (empty, typed if none)."""
+    for table in TABLES:
+        parts = [str(p) for p in lay.parts(table)]
+        if parts:
+            frame = spark.read.option("mergeSchema", "true").parquet(*parts)
+        else:
+            ddl = ", ".join(f"{c} {SPARK_TYPES[t]}" for c, t in SCHEMAS[table].items())
+            frame = spark.createDataFrame([], ddl)
+        frame.createOrReplaceTempView(table)
+
+
+def connect_spark(lay: Layout) -> Any:
+    import ibis
+
+    spark = session()
+    register_views(spark, lay)
+    return ibis.pyspark.connect(spark)
