@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -30,10 +29,31 @@ VIOLENT_FBI = ("01A", "02", "03", "04A", "04B")
 DATE_FMT = "%m/%d/%Y %I:%M:%S %p"
 
 
+def _hwm_kb(pid: str) -> int:
+    """Peak RSS (VmHWM) of a live process; unlike ru_maxrss it is not inherited across exec."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _children(pid: str) -> list[str]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += (task / "children").read_text().split()
+        except OSError:
+            continue
+    return out
+
+
 def _peak_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, kids) / 1024
+    """This process's peak RSS plus that of its live children (Spark's JVM)."""
+    me = str(os.getpid())
+    return (_hwm_kb(me) + sum(_hwm_kb(c) for c in _children(me))) / 1024
 
 
 def _fbi_offense_map() -> dict[str, str]:

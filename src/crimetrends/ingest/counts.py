@@ -106,8 +106,8 @@ def build_parsed(con: duckdb.DuckDBPyConnection, raw: RawInput, spec: SourceSpec
     con.execute(f"DROP TABLE IF EXISTS {PARSED}")
     con.execute(
         f"CREATE TEMP TABLE {PARSED} AS "
-        f"WITH typed AS (SELECT __row, {fields}, {combine_reasons(reasons)} AS field_reason, "
-        f"CAST(to_json(r) AS VARCHAR) AS record FROM {raw.table} r), "
+        f"WITH typed AS (SELECT __row, {fields}, {combine_reasons(reasons)} AS field_reason "
+        f"FROM {raw.table} r), "
         f"numbered AS (SELECT *, row_number() OVER (PARTITION BY {keys} ORDER BY __row) AS k, "
         f"min(__row) OVER (PARTITION BY {keys}) AS first_row FROM typed) "
         "SELECT * EXCLUDE (k, first_row, field_reason), "

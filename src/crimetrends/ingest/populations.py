@@ -39,7 +39,7 @@ def build_parsed(con: duckdb.DuckDBPyConnection, raw: RawInput, spec: SourceSpec
     con.execute(f"DROP TABLE IF EXISTS {PARSED}")
     con.execute(
         f"CREATE TEMP TABLE {PARSED} AS SELECT __row, {agency} AS agency, {ori} AS ori, {fields}, "
-        f"{combine_reasons(reasons)} AS reason, CAST(to_json(r) AS VARCHAR) AS record "
+        f"{combine_reasons(reasons)} AS reason "
         f"FROM {raw.table} r"
     )
     # Duplicate agency rows: keep the first, quarantine the rest.

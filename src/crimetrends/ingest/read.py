@@ -141,8 +141,13 @@ def mapped_columns(spec: Any, *extra: str) -> tuple[str, ...]:
 
 
 def quarantine_select(source: str, load_id: str, parsed_table: str) -> str:
-    """Rows of a parsed table that carry a reason, in the quarantine schema."""
+    """Rows of a parsed table that carry a reason, in the quarantine schema.
+
+    The original record (as JSON) is built here from the raw table, for quarantined rows only:
+    building it for every row cost a third of a load's time and most of its memory.
+    """
     return (
         f"SELECT {sql_str(source)} AS source, {sql_str(load_id)} AS load_id, "
-        f"__row AS row_number, reason, record FROM {parsed_table} WHERE reason IS NOT NULL"
+        "p.__row AS row_number, p.reason, CAST(to_json(r) AS VARCHAR) AS record "
+        f"FROM {parsed_table} p JOIN {RAW} r ON r.__row = p.__row WHERE p.reason IS NOT NULL"
     )
