@@ -77,6 +77,8 @@ def wdd(panel: Panel, buffer: tuple[str, ...]) -> Estimate:
     idx = panel.wide.index
     post = idx >= panel.start
     n_post = int(post.sum())
+    if int((idx < panel.start).sum()) < n_post:
+        raise ValueError(f"WDD needs {n_post} months before the start to match the {n_post} after")
     pre = (idx < panel.start) & (idx >= panel.start - pd.DateOffset(months=n_post))
     before = panel.wide[pre].sum()
     after = panel.wide[post].sum()
