@@ -280,3 +280,14 @@ def test_placebo_calibration_by_hand():
     assert e.extra["interval"] == "placebo-calibrated (21 units)"
     few = calibrate(_est(-30.0, -10.0), effects[:5])
     assert (few.ci_low, few.ci_high) == (-30.0, -10.0) and "may be too narrow" in few.notes[-1]
+
+
+def test_models_page_skips_results_it_cannot_show(store, tmp_path):
+    """A saved simulation summary is named impact-* but is not an initiative result."""
+    from crimetrends import results
+    from crimetrends.publish.site import _env, _render_models_page
+
+    results.save("impact-simulation", {"summary": [], "reps": 1, "seed": 1})
+    _render_models_page(_env(), tmp_path, {"generated_at": "now", "root": ""})
+    assert (tmp_path / "models.html").exists()
+    assert (tmp_path / "data" / "results" / "impact-simulation.json").exists()

@@ -108,6 +108,14 @@ def build_site(out: Path, policy: PrivacyPolicy | None = None) -> dict[str, int]
     return {"pages": 4 + len(cities), "tables": len(tables)}
 
 
+SHOWN_KEYS = {
+    "monthly": ("setup", "summary"),
+    "maps": ("setup", "summary"),
+    "hotspots": ("summary",),
+    "impact": ("initiative", "estimates", "headline"),
+}
+
+
 def _render_models_page(env: Environment, out: Path, common: dict[str, Any]) -> None:
     """models.html: saved evaluations and hotspot summaries, with the result files."""
     from crimetrends import results
@@ -125,7 +133,7 @@ def _render_models_page(env: Environment, out: Path, common: dict[str, Any]) -> 
         body = results.load(name) or {}
         shutil.copyfile(results.results_dir() / f"{name}.json", folder / f"{name}.json")
         kind = next((k for k in found if name.startswith(("evaluate-" + k, k + "-"))), None)
-        if kind:
+        if kind and set(SHOWN_KEYS[kind]) <= set(body):  # e.g. impact-simulation is not one
             found[kind].append({"name": name, **body})
     (out / "models.html").write_text(
         env.get_template("models.html").render(
