@@ -6,6 +6,7 @@ import sys
 from enum import StrEnum
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -16,8 +17,10 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.table import Table
 
 from crimetrends import render
+from crimetrends.caveats import MODEL_CAVEATS
 
 console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True)
@@ -55,3 +58,26 @@ def progress(bar: bool = False) -> Progress:
         transient=True,
         disable=not err_console.is_terminal,
     )
+
+
+def command_line() -> str:
+    """The command as typed, for the head of a written report."""
+    return " ".join(["crimetrends", *sys.argv[1:]])
+
+
+def print_caveats() -> None:
+    for c in MODEL_CAVEATS[:2]:
+        console.print(f"[dim]{c}[/]", highlight=False)
+
+
+def frame_table(frame: pd.DataFrame, title: str, floats: dict[str, str] | None = None) -> Table:
+    """A Rich table of a DataFrame; `floats` gives format specs for numeric columns."""
+    floats = floats or {}
+    table = Table(title=title, title_justify="left")
+    for col in frame.columns:
+        table.add_column(col, justify="right" if col in floats else "left")
+    for row in frame.itertuples(index=False):
+        table.add_row(
+            *[render.cell_text(c, v, floats) for c, v in zip(frame.columns, row, strict=True)]
+        )
+    return table

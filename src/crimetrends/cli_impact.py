@@ -10,8 +10,17 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from crimetrends.cli_common import Format, FormatOpt, console, emit, progress
-from crimetrends.cli_models import _caveats, _command, _frame_rows, _table
+from crimetrends import render
+from crimetrends.cli_common import (
+    Format,
+    FormatOpt,
+    command_line,
+    console,
+    emit,
+    frame_table,
+    print_caveats,
+    progress,
+)
 from crimetrends.errors import ConfigError
 
 LABEL_STYLE = {"High": "bold green", "Medium": "green", "Low": "green", "Harmful": "bold red"}
@@ -33,7 +42,7 @@ def initiatives(fmt: FormatOpt = Format.table) -> None:
         for n, h in zip(frame["name"], frame["hypothetical"], strict=True)
     ]
     console.print(
-        _table(
+        frame_table(
             frame[["name", "type", "agency", "areas", "start", "outcomes", "methods"]],
             "Initiatives",
         )
@@ -88,7 +97,7 @@ def impact(
             for o, e in zip(frame.observed_post, frame.expected_post, strict=True)
         ]
         console.print(
-            _table(
+            frame_table(
                 frame[
                     [
                         "outcome",
@@ -122,7 +131,7 @@ def impact(
             )
     if plot:
         console.print(f"chart: {plot}")
-    _caveats()
+    print_caveats()
 
 
 def impact_sim(
@@ -145,16 +154,16 @@ def impact_sim(
         task = bar.add_task("simulating", total=reps * len(methods) * len(EFFECTS))
         rows = simulate(connect(), methods, EFFECTS, reps, seed, lambda: bar.advance(task))
     summary = summarize_simulation(rows)
-    payload = {"summary": _frame_rows(summary), "reps": reps, "seed": seed}
+    payload = {"summary": render.frame_records(summary), "reps": reps, "seed": seed}
     results.save("impact-simulation", payload)
     if out:
         from crimetrends.impact.report import write_simulation_report
 
-        write_simulation_report(rows, summary, out, _command(), reps, seed)
+        write_simulation_report(rows, summary, out, command_line(), reps, seed)
     if emit(fmt, payload["summary"], payload):
         return
     console.print(
-        _table(
+        frame_table(
             summary,
             f"Known effects injected into real series ({reps} replicates each)",
             {
@@ -180,7 +189,6 @@ def impact_table_cmd(
     """Factor | Impact level | Example city, from the saved `impact` results, intervals beside."""
     from crimetrends import results
     from crimetrends.errors import NoDataError
-    from crimetrends.forecast.evaluation import _md
     from crimetrends.impact.report import impact_table
 
     payloads = [results.load(n) for n in results.names() if n.startswith("impact-")]
@@ -207,12 +215,12 @@ def impact_table_cmd(
                 "checks",
             ]
         ]
-        sys.stdout.write(_md(shown, {"effect_pct": "+.1f"}) + "\n")
+        sys.stdout.write(render.markdown_table(shown, {"effect_pct": "+.1f"}) + "\n")
         return
-    if emit(fmt, _frame_rows(frame)):
+    if emit(fmt, render.frame_records(frame)):
         return
     console.print(
-        _table(
+        frame_table(
             frame.drop(columns=["headline"]),
             "Factor | Impact level | Example city",
             {"effect_pct": "+.1f", "ci_low": "+.1f", "ci_high": "+.1f"},

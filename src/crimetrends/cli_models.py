@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
 import typer
-from rich.table import Table
 
 from crimetrends import render
 from crimetrends.caveats import MODEL_CAVEATS
-from crimetrends.cli_common import Format, FormatOpt, console, emit, progress
+from crimetrends.cli_common import (
+    Format,
+    FormatOpt,
+    command_line,
+    console,
+    emit,
+    frame_table,
+    print_caveats,
+    progress,
+)
 from crimetrends.errors import ConfigError, NoDataError
 
 evaluate_app = typer.Typer(
@@ -41,37 +48,6 @@ def incident_source(con: Any, city: str, source: str | None) -> tuple[str, str]:
         why = "only a sample extract is loaded" if names else "no incident source is registered"
         raise NoDataError(f"no full incident records for {agency}: {why}")
     return full[0], agency
-
-
-def _command() -> str:
-    return " ".join(["crimetrends", *sys.argv[1:]])
-
-
-def _caveats() -> None:
-    for c in MODEL_CAVEATS[:2]:
-        console.print(f"[dim]{c}[/]", highlight=False)
-
-
-def _frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return render._clean(frame.astype(object).where(frame.notna(), None).to_dict("records"))
-
-
-def _table(frame: pd.DataFrame, title: str, floats: dict[str, str] | None = None) -> Table:
-    floats = floats or {}
-    table = Table(title=title, title_justify="left")
-    for col in frame.columns:
-        table.add_column(col, justify="right" if col in floats else "left")
-    for row in frame.itertuples(index=False):
-        cells = []
-        for col, v in zip(frame.columns, row, strict=True):
-            if v is None or (isinstance(v, float) and pd.isna(v)):
-                cells.append("–")
-            elif col in floats:
-                cells.append(format(v, floats[col]))
-            else:
-                cells.append(str(v))
-        table.add_row(*cells)
-    return table
 
 
 def hotspots(
@@ -103,10 +79,12 @@ def hotspots(
     s = result.summary
     public = suppress(result.cells.drop(columns=["x_km", "y_km"]), 5)
     name = f"hotspots-{src}-{s['offense'].split(' ')[0]}-{s['year']}"
-    results.save(name, {"summary": s, "cells": _frame_rows(public), "caveats": MODEL_CAVEATS})
+    results.save(
+        name, {"summary": s, "cells": render.frame_records(public), "caveats": MODEL_CAVEATS}
+    )
     if plot:
         save_chart(hotspot_chart(result.cells, s), plot)
-    rows = _frame_rows(result.cells)
+    rows = render.frame_records(result.cells)
     if emit(fmt, rows, {"summary": s, "cells": rows, "caveats": list(MODEL_CAVEATS)}):
         return
     console.print(
@@ -141,7 +119,7 @@ def hotspots(
     )
     hot = result.cells[result.cells["class"] == "hot"].head(top)
     console.print(
-        _table(
+        frame_table(
             hot[["cell", "lat", "lon", "count", "z", "q", "density_per_km2"]],
             f"Top {len(hot)} hot cells (cell centres)",
             {
@@ -156,7 +134,7 @@ def hotspots(
     )
     if plot:
         console.print(f"chart: {plot}")
-    _caveats()
+    print_caveats()
 
 
 def forecast(
@@ -188,7 +166,7 @@ def forecast(
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     frame = forecast_rows(series, models, horizon, seed)
-    rows = _frame_rows(frame)
+    rows = render.frame_records(frame)
     payload = {
         "forecasts": rows,
         "models": {m.name: m.description for m in models},
@@ -226,7 +204,7 @@ def forecast(
         ["source", "area", "model", "period", "mean", "lower80", "upper80", "lower95", "upper95"]
     ]
     console.print(
-        _table(
+        frame_table(
             show,
             f"{series[0].agency}: {series[0].offense} forecasts",
             {k: ",.0f" for k in ("mean", "lower80", "upper80", "lower95", "upper95")},
@@ -235,7 +213,7 @@ def forecast(
     console.print(
         "[dim]Which model to trust: `crimetrends evaluate monthly` scores each against naive.[/]"
     )
-    _caveats()
+    print_caveats()
 
 
 @evaluate_app.command("monthly")
@@ -278,7 +256,7 @@ def evaluate_monthly(
         "evaluate-monthly-" + "".join(c if c.isalnum() else "-" for c in scope.lower()), payload
     )
     if out:
-        write_monthly_report(ev, out, _command())
+        write_monthly_report(ev, out, command_line())
     if emit(fmt, payload["summary"], payload):
         return
     console.print(
@@ -287,7 +265,7 @@ def evaluate_monthly(
         highlight=False,
     )
     console.print(
-        _table(
+        frame_table(
             ev.summary[list(SUMMARY_COLUMNS)],
             "Models vs naive (relative MAE < 1 = better than naive)",
             {
@@ -302,7 +280,7 @@ def evaluate_monthly(
     )
     if out:
         console.print(f"report: {out / 'report.md'}")
-    _caveats()
+    print_caveats()
 
 
 @evaluate_app.command("maps")
@@ -338,13 +316,13 @@ def evaluate_maps_cmd(
     payload = {
         "setup": ev.setup,
         "models": ev.models,
-        "summary": _frame_rows(ev.summary),
-        "scores": _frame_rows(ev.scores),
+        "summary": render.frame_records(ev.summary),
+        "scores": render.frame_records(ev.scores),
         "caveats": list(MODEL_CAVEATS),
     }
     results.save(f"evaluate-maps-{src}-{ev.setup['offense'].split(' ')[0]}-{period}", payload)
     if out:
-        write_map_report(ev, out, _command())
+        write_map_report(ev, out, command_line())
     if emit(fmt, payload["summary"], payload):
         return
     st = ev.setup
@@ -356,7 +334,7 @@ def evaluate_maps_cmd(
     for name, desc in ev.models.items():
         console.print(f"  {name}: {desc}", highlight=False)
     console.print(
-        _table(
+        frame_table(
             ev.summary,
             "Map forecasts vs naive (mean over periods)",
             {
@@ -372,4 +350,4 @@ def evaluate_maps_cmd(
     )
     if out:
         console.print(f"report: {out / 'report.md'}")
-    _caveats()
+    print_caveats()

@@ -12,15 +12,17 @@ from typing import Any
 
 import pandas as pd
 
+from crimetrends.render import frame_records
+
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 CLASS_COLOURS = {"hot": "#c0392b", "cold": "#2e6da4", "": "#d9d9d9"}
 
 
 def _values(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    out = frame.astype(object).where(frame.notna(), None)
+    """Inline chart data: missing as null, dates as ISO text."""
     return [
         {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
-        for r in out.to_dict(orient="records")
+        for r in frame_records(frame)
     ]
 
 

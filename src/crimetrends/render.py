@@ -9,6 +9,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
@@ -27,6 +28,29 @@ def _clean(value: Any) -> Any:
     if isinstance(value, list):
         return [_clean(v) for v in value]
     return value
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """DataFrame rows as dicts with None for missing values (JSON-safe)."""
+    return _clean(frame.astype(object).where(frame.notna(), None).to_dict("records"))
+
+
+def cell_text(column: str, value: Any, floats: dict[str, str]) -> str:
+    """One table cell: '–' when missing, `floats[column]` format when given, else str()."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if column in floats:
+        return format(value, floats[column])
+    return str(value)
+
+
+def markdown_table(frame: pd.DataFrame, floats: dict[str, str]) -> str:
+    cols = [str(c) for c in frame.columns]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for row in frame.itertuples(index=False):
+        cells = [cell_text(c, v, floats) for c, v in zip(cols, row, strict=True)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def to_json(payload: dict[str, Any]) -> str:

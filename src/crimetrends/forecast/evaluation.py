@@ -15,6 +15,7 @@ from crimetrends.caveats import MODEL_CAVEATS
 from crimetrends.forecast.backtest import run_backtest, score_series, summarize
 from crimetrends.forecast.models import Model
 from crimetrends.forecast.series import MonthlyCounts
+from crimetrends.render import frame_records, markdown_table
 
 
 @dataclass(frozen=True)
@@ -27,15 +28,12 @@ class MonthlyEvaluation:
     setup: dict[str, Any]
 
     def payload(self) -> dict[str, Any]:
-        def rows(f: pd.DataFrame) -> list[dict[str, Any]]:
-            return f.astype(object).where(f.notna(), None).to_dict("records")
-
         return {
             "setup": self.setup,
             "models": self.models,
-            "summary": rows(self.summary),
-            "by_series": rows(self.scores),
-            "skipped": rows(self.skipped),
+            "summary": frame_records(self.summary),
+            "by_series": frame_records(self.scores),
+            "skipped": frame_records(self.skipped),
             "caveats": list(MODEL_CAVEATS),
         }
 
@@ -86,22 +84,6 @@ def run_line(command: str) -> str:
 
 def _machine() -> str:
     return f"{platform.machine()}, {platform.system()}, Python {platform.python_version()}"
-
-
-def _md(frame: pd.DataFrame, floats: dict[str, str]) -> str:
-    cols = list(frame.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for row in frame.itertuples(index=False):
-        cells = []
-        for c, v in zip(cols, row, strict=True):
-            if isinstance(v, float) and pd.isna(v):
-                cells.append("–")
-            elif c in floats:
-                cells.append(format(v, floats[c]))
-            else:
-                cells.append(str(v))
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
 
 
 SUMMARY_COLUMNS = (
@@ -166,7 +148,7 @@ def write_monthly_report(ev: MonthlyEvaluation, out: Path, command: str = "") ->
         "two-sided sign test over series. Coverage is the share of actual counts inside the "
         "prediction interval (target 80% and 95%).",
         "",
-        _md(ev.summary[cols], MONTHLY_FLOATS),
+        markdown_table(ev.summary[cols], MONTHLY_FLOATS),
         "",
         "## Models",
         "",
@@ -174,7 +156,7 @@ def write_monthly_report(ev: MonthlyEvaluation, out: Path, command: str = "") ->
         "",
         "## The ten largest series",
         "",
-        _md(detail, MONTHLY_FLOATS),
+        markdown_table(detail, MONTHLY_FLOATS),
         "",
         "Every series: `by_series.csv`; every forecast: `forecasts.csv.gz`.",
         "",
@@ -206,7 +188,9 @@ def write_map_report(ev: Any, out: Path, command: str = "") -> Path:
         "area flagged. PEI: hit rate ÷ the best hit rate possible with as many cells. Verdict: "
         "two-sided sign test over periods against naive.",
         "",
-        _md(ev.summary, {"area_share": ".0%", "hit_rate": ".1%", "pai": ".2f", "pei": ".2f"}),
+        markdown_table(
+            ev.summary, {"area_share": ".0%", "hit_rate": ".1%", "pai": ".2f", "pei": ".2f"}
+        ),
         "",
         "## Models",
         "",

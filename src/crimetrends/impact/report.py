@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from crimetrends.forecast.evaluation import _md, run_line, write_report
+from crimetrends.forecast.evaluation import run_line, write_report
+from crimetrends.render import markdown_table
 
 
 def write_simulation_report(
@@ -27,7 +28,7 @@ def write_simulation_report(
         "effect; detected: share of intervals excluding 0 (at 0% this is the false-positive "
         "rate).",
         "",
-        _md(
+        markdown_table(
             summary,
             {
                 "true_effect_pct": "+.0f",
