@@ -16,7 +16,7 @@ import pandas as pd
 
 from crimetrends.forecast import metrics
 from crimetrends.forecast.models import LEVELS, MODELS, Model
-from crimetrends.forecast.series import MonthlyCounts
+from crimetrends.forecast.series import SERIES_KEYS, MonthlyCounts
 
 DEFAULT_SEED = 20241125
 
@@ -100,9 +100,6 @@ def run_backtest(
     return Backtest(pd.DataFrame(rows), pd.DataFrame(skipped))
 
 
-SERIES_KEYS = ["source", "agency", "offense", "area_type", "area"]
-
-
 def score_series(forecasts: pd.DataFrame) -> pd.DataFrame:
     """Per series × model: MAE, RMSE, coverage, and MAE relative to naive / seasonal naive."""
     if forecasts.empty:
@@ -129,8 +126,8 @@ def score_series(forecasts: pd.DataFrame) -> pd.DataFrame:
         .reset_index()
     )
     for base in ("naive", "seasonal_naive"):
-        ref = scores[scores.model == base].set_index(SERIES_KEYS)["mae"].rename(f"mae_{base}")
-        scores = scores.join(ref, on=SERIES_KEYS)
+        ref = scores[scores.model == base].set_index(list(SERIES_KEYS))["mae"].rename(f"mae_{base}")
+        scores = scores.join(ref, on=list(SERIES_KEYS))
         with np.errstate(divide="ignore", invalid="ignore"):
             scores[f"relative_mae_vs_{base}"] = scores["mae"] / scores[f"mae_{base}"]
         scores = scores.drop(columns=f"mae_{base}")

@@ -18,6 +18,7 @@ from crimetrends.analysis.trends import provisional_months
 from crimetrends.store.catalog import sample_sources
 
 AREA_COLUMNS = ("district", "beat", "community")
+SERIES_KEYS = ("source", "agency", "offense", "area_type", "area")  # what names a series
 
 
 @dataclass(frozen=True)
@@ -37,13 +38,7 @@ class MonthlyCounts:
 
     def fields(self) -> dict[str, str]:
         """The columns that name this series in every output row."""
-        return {
-            "source": self.source,
-            "agency": self.agency,
-            "offense": self.offense,
-            "area_type": self.area_type,
-            "area": self.area,
-        }
+        return {k: getattr(self, k) for k in SERIES_KEYS}
 
     @property
     def first_month(self) -> int:

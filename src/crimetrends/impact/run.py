@@ -28,8 +28,25 @@ IMPACT_CAVEATS = (
 )
 
 
+Method = Callable[[Panel], Estimate]
+
+
 def its_on_panel(panel: Panel) -> Estimate:
     return its(panel.treated_total(), panel.start, panel.outcome)
+
+
+def light_methods(buffer_of: Callable[[Panel], tuple[str, ...]]) -> dict[str, Method]:
+    """its, did (without its event study) and wdd as placebo runs and calibration repeat them."""
+    return {
+        "its": its_on_panel,
+        "did": partial(did, with_event_study=False),
+        "wdd": lambda p: wdd(p, buffer_of(p)),
+    }
+
+
+def calibrated(method: Method) -> Method:
+    """The method with its interval calibrated by the same method on untreated units."""
+    return lambda p: robustness.calibrate(method(p), robustness.placebo_effects(p, method))
 
 
 @dataclass
@@ -68,25 +85,22 @@ def analyse(
     methods = methods_for(ini, method)
     cells = area_cells(con, ini.source, ini.area_type)[1] if "wdd" in methods else None
 
-    def wdd_method(p: Panel) -> Estimate:
-        chosen = (
-            ini.buffer if p.treated == ini.areas and ini.buffer else bordering(cells, p.treated)
-        )
-        return wdd(p, tuple(chosen))
+    def buffer_of(p: Panel) -> tuple[str, ...]:
+        if p.treated == ini.areas and ini.buffer:
+            return ini.buffer
+        return bordering(cells, p.treated)
 
-    light = {"its": its_on_panel, "did": partial(did, with_event_study=False), "wdd": wdd_method}
+    light = light_methods(buffer_of)
 
-    def calibrated(m: str) -> Callable[[Panel], Estimate]:
-        """The method with its placebo-calibrated interval (synth has its own inference)."""
-        if m == "synth":
-            return synth
-        return lambda p: robustness.calibrate(light[m](p), robustness.placebo_effects(p, light[m]))
+    def checked(m: str) -> Method:
+        """What the robustness checks re-run: calibrated except synth (own inference)."""
+        return synth if m == "synth" else calibrated(light[m])
 
     for out in (outcome,) if outcome else ini.outcomes:
         panel = build_panel(con, ini, out)
         rtm = robustness.regression_to_mean(panel)
         for m in methods:
-            full = {"its": its_on_panel, "did": did, "synth": synth, "wdd": wdd_method}[m]
+            full = {**light, "did": did, "synth": synth}[m]
             try:
                 raw = full(panel)
             except ValueError as exc:
@@ -99,9 +113,9 @@ def analyse(
                 e = robustness.calibrate(raw, effects)
                 checks["placebo_in_space"] = robustness.placebo_in_space(raw, effects)
             label, why = impact_label(e)
-            checks["placebo_in_time"] = robustness.placebo_in_time(panel, calibrated(m))
+            checks["placebo_in_time"] = robustness.placebo_in_time(panel, checked(m))
             checks["pre_period_sensitivity"] = (
-                robustness.pre_period_sensitivity(panel, calibrated(m)) if m != "wdd" else []
+                robustness.pre_period_sensitivity(panel, checked(m)) if m != "wdd" else []
             )
             report.estimates.append(e)
             report.rows.append(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -19,13 +18,10 @@ import pandas as pd
 
 from crimetrends.impact.areas import area_cells, bordering
 from crimetrends.impact.data import AGGREGATE, Panel, thin
-from crimetrends.impact.did import did
 from crimetrends.impact.estimate import Estimate
-from crimetrends.impact.its import its
 from crimetrends.impact.registry import parse_initiative
-from crimetrends.impact.robustness import calibrate, placebo_effects
+from crimetrends.impact.run import calibrated, light_methods
 from crimetrends.impact.synth import synth
-from crimetrends.impact.wdd import wdd
 
 EFFECTS = (-20.0, -10.0, 0.0)
 METHODS = ("its", "did", "wdd", "synth")
@@ -70,12 +66,8 @@ def estimate(method: str, panel: Panel, cells: Any) -> Estimate:
     """The estimate `crimetrends impact` reports: placebo-calibrated except for synth."""
     if method == "synth":
         return synth(panel)
-    fn: Callable[[Panel], Estimate] = {
-        "its": lambda p: its(p.treated_total(), p.start),
-        "did": partial(did, with_event_study=False),
-        "wdd": lambda p: wdd(p, bordering(cells, p.treated)),
-    }[method]
-    return calibrate(fn(panel), placebo_effects(panel, fn))
+    light = light_methods(lambda p: bordering(cells, p.treated))
+    return calibrated(light[method])(panel)
 
 
 def simulate(

@@ -123,12 +123,7 @@ def _render_models_page(env: Environment, out: Path, common: dict[str, Any]) -> 
 
     folder = out / "data" / "results"
     folder.mkdir(parents=True, exist_ok=True)
-    found: dict[str, list[dict[str, Any]]] = {
-        "monthly": [],
-        "maps": [],
-        "hotspots": [],
-        "impact": [],
-    }
+    found: dict[str, list[dict[str, Any]]] = {kind: [] for kind in SHOWN_KEYS}
     for name in results.names():
         body = results.load(name) or {}
         shutil.copyfile(results.results_dir() / f"{name}.json", folder / f"{name}.json")
