@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from crimetrends.forecast import metrics
-from crimetrends.forecast.models import LEVELS, MODELS, Model
+from crimetrends.forecast.models import MODELS, Model
 from crimetrends.forecast.series import SERIES_KEYS, MonthlyCounts
 
 DEFAULT_SEED = 20241125
@@ -61,9 +61,7 @@ def backtest_series(
                     "target": s.periods[target],
                     "horizon": horizon,
                     "actual": float(y[target]),
-                    "mean": float(f.mean[-1]),
-                    **{f"lower{int(a * 100)}": float(f.lower[a][-1]) for a in LEVELS},
-                    **{f"upper{int(a * 100)}": float(f.upper[a][-1]) for a in LEVELS},
+                    **f.at(-1),
                     "note": f.note,
                 }
             )

@@ -32,6 +32,14 @@ class Forecast:
     upper: dict[float, np.ndarray]
     note: str = ""
 
+    def at(self, step: int) -> dict[str, float]:
+        """mean, lower80, upper80, lower95, upper95 of one horizon step (0-based; −1 = last)."""
+        return {
+            "mean": float(self.mean[step]),
+            **{f"lower{int(a * 100)}": float(self.lower[a][step]) for a in LEVELS},
+            **{f"upper{int(a * 100)}": float(self.upper[a][step]) for a in LEVELS},
+        }
+
 
 class Model(Protocol):
     name: str

@@ -9,7 +9,7 @@ import pandas as pd
 
 from crimetrends.errors import NoDataError
 from crimetrends.forecast.backtest import DEFAULT_SEED, model_rng
-from crimetrends.forecast.models import LEVELS, Model
+from crimetrends.forecast.models import Model
 from crimetrends.forecast.series import MonthlyCounts, area_series, city_series
 from crimetrends.store.catalog import resolve_agency
 from crimetrends.taxonomy.offenses import resolve_offense
@@ -62,9 +62,7 @@ def forecast_rows(
                         **s.fields(),
                         "model": m.name,
                         "period": period.date().isoformat(),
-                        "mean": float(f.mean[i]),
-                        **{f"lower{int(a * 100)}": float(f.lower[a][i]) for a in LEVELS},
-                        **{f"upper{int(a * 100)}": float(f.upper[a][i]) for a in LEVELS},
+                        **f.at(i),
                         "last_observed": s.periods[-1].date().isoformat(),
                         "note": "; ".join(n for n in (s.note, f.note) if n),
                     }
