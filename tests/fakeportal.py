@@ -147,11 +147,15 @@ class FakePortal:
             h.close_connection = True
             h.connection.close()
             return None
-        body = json.dumps(self.select(parse_qs(urlparse(h.path).query))).encode()
+        url = urlparse(h.path)
+        body = self.answer(url.path, parse_qs(url.query), fault)
         if fault == "truncate":
             body = body[: len(body) // 2]
         fields = sorted({k for r in self.rows for k in r if not k.startswith(":")})
         return self._send(h, 200, body, {"X-SODA2-Fields": json.dumps(fields)})
+
+    def answer(self, path: str, query: dict[str, list[str]], fault: str | None) -> bytes:
+        return json.dumps(self.select(query)).encode()
 
     @staticmethod
     def _send(
@@ -203,3 +207,104 @@ class FakeArcGIS(FakePortal):
             "features": [{"attributes": r} for r in rest[:wanted]],
             "exceededTransferLimit": len(rest) > wanted,
         }
+
+
+# --- FBI Crime Data Explorer -----------------------------------------------------------------
+CDE_RECORDED = FIXTURES / "fbi_cde"
+RTCI_TO_CDE = {
+    "murder": "HOM",
+    "rape": "RPE",
+    "robbery": "ROB",
+    "aggravated_assault": "ASS",
+    "burglary": "BUR",
+    "theft": "LAR",
+    "motor_vehicle_theft": "MVT",
+}
+# Agencies the RTCI agency list (2026-02) gives as sourced from the Crime Data Explorer, with
+# their ORIs from the RTCI population table and the name the CDE answer would carry.
+CDE_AGENCIES = {
+    "TNMPD0000": ("Memphis, Tennessee", "Memphis Police Department"),
+    "NJNPD0000": ("Newark, New Jersey", "Newark Police Department"),
+    "CA0331300": ("Riverside, California", "Riverside Police Department"),
+}
+
+
+def cde_series() -> dict[tuple[str, str], tuple[str, dict[str, int | None]]]:
+    """(ORI, CDE offense) → (CDE agency name, {MM-YYYY: count}) from the bundled RTCI rows.
+
+    RTCI compiled these agencies' monthly counts from the CDE; replayed here in the CDE's
+    answer shape. RTCI has no arson, so an ARS request gets an answer without a series.
+    """
+    by_name = {agency: (ori, cde) for ori, (agency, cde) in CDE_AGENCIES.items()}
+    out: dict[tuple[str, str], tuple[str, dict[str, int | None]]] = {}
+    with gzip.open(BUNDLE / "rtci_by_agency_monthly_2018_2024.csv.gz", "rt") as f:
+        for row in csv.DictReader(f):
+            if row["agency_full"] not in by_name:
+                continue
+            ori, cde = by_name[row["agency_full"]]
+            month = f"{row['date'][5:7]}-{row['date'][:4]}"
+            for column, offense in RTCI_TO_CDE.items():
+                value = row[column]
+                series = out.setdefault((ori, offense), (cde, {}))[1]
+                series[month] = None if value in ("", "NA") else int(float(value))
+    # an offense RTCI has no figure for in any month (Riverside's rape) gets no series
+    return {k: v for k, v in out.items() if any(n is not None for n in v[1].values())}
+
+
+def _month_key(mm_yyyy: str) -> str:
+    return mm_yyyy[3:] + mm_yyyy[:2]
+
+
+class FakeCDE(FakePortal):
+    """The CDE's summarized/agency route on 127.0.0.1, with the same faults as FakePortal.
+
+    `recorded` maps a request path to a verbatim recorded answer, served as it is; other
+    paths are answered from `series` in the recorded answers' shape. `require_key` answers
+    403 without an API_KEY parameter, as api.data.gov does. The fault `unreported` lists the
+    requested months with the last one's value null (a month the FBI has not received).
+    """
+
+    def __init__(
+        self,
+        series: dict[tuple[str, str], tuple[str, dict[str, int | None]]],
+        faults: dict[int, str] | None = None,
+        recorded: dict[str, Path] | None = None,
+        require_key: bool = False,
+        delay_s: float = 0.0,
+    ) -> None:
+        super().__init__([], faults, delay_s)
+        self.series = series
+        self.recorded = recorded or {}
+        self.require_key = require_key
+        self.paths: list[str] = []
+
+    def serve(self, h: BaseHTTPRequestHandler) -> None:
+        url = urlparse(h.path)
+        query = parse_qs(url.query)
+        if self.require_key and "API_KEY" not in query:
+            body = b'{"error":{"code":"API_KEY_MISSING","message":"No api_key was supplied."}}'
+            return self._send(h, 403, body)
+        with self.lock:
+            self.paths.append(url.path)
+        return super().serve(h)
+
+    def select(self, query: dict[str, list[str]]) -> Any:
+        raise NotImplementedError  # answers are built in answer()
+
+    def answer(self, path: str, query: dict[str, list[str]], fault: str | None) -> bytes:
+        if path in self.recorded:
+            return self.recorded[path].read_bytes()
+        *_, ori, offense = path.rstrip("/").split("/")
+        lo, hi = _month_key(query["from"][0]), _month_key(query["to"][0])
+        name, months = self.series.get((ori, offense), ("", {}))
+        wanted = {m: v for m, v in months.items() if lo <= _month_key(m) <= hi}
+        if fault == "unreported" and wanted:
+            wanted[max(wanted, key=_month_key)] = None
+        actuals = {f"{name} Offenses": wanted} if wanted else {}
+        body = {
+            "offenses": {"rates": {}, "actuals": actuals},
+            "tooltips": {"leftYAxisHeaders": {"yAxisHeaderActual": "Offenses"}},
+            "populations": {"population": {}, "participated_population": {}},
+            "cde_properties": {"max_data_date": {"UCR": "07/2024"}},
+        }
+        return json.dumps(body, indent=4).encode()

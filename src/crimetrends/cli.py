@@ -313,6 +313,14 @@ def fetch(
     source: Annotated[str, typer.Argument(help="registered source with a [portal] entry")],
     url: Annotated[str | None, typer.Option(help="portal base URL (default: registry)")] = None,
     page_size: Annotated[int, typer.Option(help="rows per request")] = 1000,
+    ori: Annotated[
+        list[str] | None,
+        typer.Option(help="FBI CDE: agency ORI to fetch (repeat; default: registered cities)"),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="FBI CDE: first month MM-YYYY")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="FBI CDE: last month MM-YYYY")] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Pull a source from its portal: resumable after a kill, exactly once, then loaded."""
@@ -321,7 +329,13 @@ def fetch(
     with progress() as bar:
         task = bar.add_task(f"fetching {source}", total=None)
         result = run_fetch(
-            source, url, page_size, step=lambda m: bar.update(task, description=f"{source}: {m}")
+            source,
+            url,
+            page_size,
+            step=lambda m: bar.update(task, description=f"{source}: {m}"),
+            oris=ori,
+            start=start,
+            end=end,
         )
     if _emit(fmt, [result], result):
         return
@@ -332,6 +346,11 @@ def fetch(
         f"{load.get('rows_quarantined', 0):,} quarantined",
         highlight=False,
     )
+    if result.get("no_data"):
+        console.print(
+            "answered without a series (no data reported): " + ", ".join(result["no_data"]),
+            highlight=False,
+        )
     if result["fetch"].get("new_fields"):
         console.print(
             "new portal fields not in the registry (ignored): "

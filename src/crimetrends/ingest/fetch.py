@@ -22,14 +22,12 @@ from crimetrends.errors import ConfigError
 from crimetrends.ingest.load import load_file
 from crimetrends.settings import Settings, get_settings
 from crimetrends.sources.portals.arcgis import ArcGISClient
-from crimetrends.sources.portals.socrata import PortalError, SocrataClient
-from crimetrends.sources.registry import SourceSpec, get_source
+from crimetrends.sources.portals.cde import CDEClient
+from crimetrends.sources.portals.socrata import SchemaDriftError, SocrataClient
+from crimetrends.sources.registry import SourceSpec, all_sources, get_source
 
 Step = Callable[[str], None]
-
-
-class SchemaDriftError(PortalError):
-    code = "schema_drift"
+__all__ = ["SchemaDriftError", "fetch"]
 
 
 def _text(value: Any) -> str | None:
@@ -78,6 +76,61 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def registered_oris() -> dict[str, str | None]:
+    """ORI → agency name of every registered source that names its agency's ORI."""
+    return {s.ori: s.agency for s in all_sources().values() if s.ori and s.agency}
+
+
+def agency_names(oris: list[str]) -> dict[str, str | None]:
+    """Our agency name for each ORI: registered sources first, then loaded population tables.
+
+    An ORI found in neither maps to None; the connector then names the agency from the CDE's
+    answer and the ORI's state.
+    """
+    names = {o.upper(): None for o in oris} | {
+        o: n for o, n in registered_oris().items() if o in {x.upper() for x in oris}
+    }
+    missing = [o for o, n in names.items() if n is None]
+    if missing:
+        from crimetrends.store.connect import connect
+
+        t = connect().table("populations")
+        found = t.filter(t.ori.isin(missing)).select("ori", "agency").distinct().to_pandas()
+        names |= dict(zip(found.ori, found.agency, strict=True))
+    return names
+
+
+def make_client(
+    spec: SourceSpec,
+    base_url: str | None = None,
+    page_size: int = 1000,
+    oris: list[str] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> SocrataClient:
+    """The connector the source's [portal] entry names, pointed at `base_url` if given."""
+    portal = spec.portal or {}
+    url = base_url or portal["url"]
+    kind = portal.get("kind")
+    if kind != "cde" and (oris or start or end):
+        raise ConfigError("--ori, --from and --to apply to the FBI CDE source only")
+    if kind == "arcgis":
+        return ArcGISClient(url, page_size=page_size, object_id=portal.get("object_id", "OBJECTID"))
+    if kind == "socrata":
+        return SocrataClient(url, portal["dataset"], page_size)
+    if kind == "cde":
+        agencies = agency_names(oris) if oris else registered_oris()
+        return CDEClient(
+            url,
+            agencies=agencies,
+            offenses=tuple(portal.get("offenses", CDEClient.offenses)),
+            start=start or portal.get("from", "01-2018"),
+            end=end or portal.get("to", dt.date.today().strftime("%m-%Y")),
+            key_env=portal.get("key_env", "FBI_CDE_API_KEY"),
+        )
+    raise ConfigError(f"source {spec.name!r}: unknown portal kind {kind!r}")
+
+
 def fetch(
     source: str,
     base_url: str | None = None,
@@ -85,24 +138,19 @@ def fetch(
     settings: Settings | None = None,
     step: Step | None = None,
     client: SocrataClient | None = None,
+    **options: Any,
 ) -> dict[str, Any]:
+    """Fetch `source` page by page (resuming a killed run), write a vintage and load it.
+
+    `options` (oris, start, end) select what a CDE fetch asks for.
+    """
     settings = settings or get_settings()
     step = step or (lambda _m: None)
     spec: SourceSpec = get_source(source)
     portal = spec.portal
     if not portal or "fields" not in portal:
         raise ConfigError(f"source {source!r} has no [portal] entry")
-    if client is None:
-        if portal.get("kind") == "arcgis":
-            client = ArcGISClient(
-                base_url or portal["url"],
-                page_size=page_size,
-                object_id=portal.get("object_id", "OBJECTID"),
-            )
-        elif portal.get("kind") == "socrata":
-            client = SocrataClient(base_url or portal["url"], portal["dataset"], page_size)
-        else:
-            raise ConfigError(f"source {source!r}: unknown portal kind {portal.get('kind')!r}")
+    client = client or make_client(spec, base_url, page_size, **options)
     fields: dict[str, str] = dict(portal["fields"])
     work = settings.home / "fetch" / source
     work.mkdir(parents=True, exist_ok=True)
@@ -116,11 +164,16 @@ def fetch(
             "rows": 0,
             "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "url": client.url,
-            "query": "$order=:id&$where=:id > LAST&$limit=" + str(page_size),
+            "query": client.query,
             "new_fields": [],
             "page_sha256": [],
         }
     )
+    if ck["url"] != client.url or ck["query"] != client.query:
+        raise ConfigError(
+            f"an unfinished fetch of {source} asked {ck['url']} {ck['query']}",
+            hint=f"rerun it with the same options, or delete {ck_path} to start over",
+        )
     required = {
         c
         for col in ("record_id", "occurred")
@@ -166,4 +219,5 @@ def fetch(
         "vintage": str(vintage),
         "fetch": meta,
         "load": manifest,
+        "no_data": list(getattr(client, "empty", [])),
     }

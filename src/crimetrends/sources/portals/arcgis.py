@@ -8,14 +8,10 @@ Date fields (epoch milliseconds) become ISO text, as other portals publish them.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
-from crimetrends.sources.portals.socrata import RETRY_STATUS, PortalError, SocrataClient
+from crimetrends.sources.portals.socrata import SocrataClient
 
 
 @dataclass
@@ -37,28 +33,17 @@ class ArcGISClient(SocrataClient):
             "resultRecordCount": str(self.page_size),
             "f": "json",
         }
-        last_error = ""
-        for attempt in range(self.attempts):
-            try:
-                r = httpx.get(self.url, params=params, timeout=self.timeout_s)
-                if r.status_code in RETRY_STATUS:
-                    last_error = f"HTTP {r.status_code}"
-                    self._sleep(attempt, None)
-                    continue
-                body = json.loads(r.content)
-                self.last_sha256 = hashlib.sha256(r.content).hexdigest()
-                if "error" in body:  # ArcGIS reports errors inside a 200 response
-                    last_error = str(body["error"])[:200]
-                    self._sleep(attempt, None)
-                    continue
-                return self._rows(body)
-            except (httpx.TransportError, json.JSONDecodeError) as exc:
-                last_error = f"{type(exc).__name__}: {exc}"[:200]
-                self._sleep(attempt, None)
-        raise PortalError(
-            f"{self.url}: giving up after {self.attempts} attempts ({last_error})",
-            hint="is the layer reachable? try again later",
+        body, _ = self.get_json(
+            self.url,
+            params,
+            # ArcGIS reports errors inside a 200 response
+            error_in_body=lambda b: str(b["error"]) if "error" in b else None,
         )
+        return self._rows(body)
+
+    @property
+    def query(self) -> str:
+        return f"where={self.object_id} > LAST&orderByFields={self.object_id}"
 
     def _rows(self, body: dict[str, Any]) -> list[dict[str, Any]]:
         dates = {f["name"] for f in body.get("fields", []) if f.get("type") == "esriFieldTypeDate"}

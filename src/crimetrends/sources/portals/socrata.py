@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,10 @@ from crimetrends.errors import CrimetrendsError
 class PortalError(CrimetrendsError):
     code = "portal_error"
     exit_code = 7
+
+
+class SchemaDriftError(PortalError):
+    code = "schema_drift"
 
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
@@ -48,41 +52,62 @@ class SocrataClient:
         token = os.environ.get(self.token_env)
         return {"X-App-Token": token} if token else {}
 
-    def page(self, after: str | None) -> list[dict[str, Any]]:
-        params = {"$order": ":id", "$limit": str(self.page_size), "$select": ":id, *"}
-        if after:
-            params["$where"] = f":id > '{after}'"
+    def get_json(
+        self,
+        url: str,
+        params: dict[str, str],
+        headers: dict[str, str] | None = None,
+        error_in_body: Callable[[Any], str | None] | None = None,
+    ) -> tuple[Any, httpx.Response]:
+        """GET and parse JSON, retrying 429/5xx, transport errors and truncated bodies.
+
+        `error_in_body` names an error a portal reports inside a 200 response (ArcGIS does);
+        it is retried like a 5xx. Other 4xx responses stop at once with the portal's text.
+        """
         last_error = ""
         for attempt in range(self.attempts):
             try:
-                r = httpx.get(
-                    self.url, params=params, headers=self._headers(), timeout=self.timeout_s
-                )
+                r = httpx.get(url, params=params, headers=headers or {}, timeout=self.timeout_s)
                 if r.status_code in RETRY_STATUS:
                     last_error = f"HTTP {r.status_code}"
                     wait = r.headers.get("Retry-After")
                     self._sleep(attempt, float(wait) if wait and wait.isdigit() else None)
                     continue
                 if r.status_code >= 400:
-                    raise PortalError(
-                        f"{self.url}: HTTP {r.status_code}", hint=r.text[:200] or None
-                    )
-                rows = json.loads(r.content)
+                    raise PortalError(f"{url}: HTTP {r.status_code}", hint=r.text[:200] or None)
+                body = json.loads(r.content)
+                problem = error_in_body(body) if error_in_body else None
+                if problem:
+                    last_error = problem[:200]
+                    self._sleep(attempt, None)
+                    continue
                 self.last_sha256 = hashlib.sha256(r.content).hexdigest()
-                if not isinstance(rows, list):
-                    raise PortalError(f"{self.url}: expected a JSON list of rows")
-                fields = r.headers.get("X-SODA2-Fields")
-                self.last_fields = json.loads(fields) if fields else None
-                return rows
+                return body, r
             except (httpx.TransportError, json.JSONDecodeError) as exc:
                 last_error = f"{type(exc).__name__}: {exc}"[:200]
                 if isinstance(exc, httpx.ConnectError) and attempt == self.attempts - 1:
                     break
                 self._sleep(attempt, None)
         raise PortalError(
-            f"{self.url}: giving up after {self.attempts} attempts ({last_error})",
+            f"{url}: giving up after {self.attempts} attempts ({last_error})",
             hint="is the portal reachable? try again later",
         )
+
+    def page(self, after: str | None) -> list[dict[str, Any]]:
+        params = {"$order": ":id", "$limit": str(self.page_size), "$select": ":id, *"}
+        if after:
+            params["$where"] = f":id > '{after}'"
+        rows, r = self.get_json(self.url, params, self._headers())
+        if not isinstance(rows, list):
+            raise PortalError(f"{self.url}: expected a JSON list of rows")
+        fields = r.headers.get("X-SODA2-Fields")
+        self.last_fields = json.loads(fields) if fields else None
+        return rows
+
+    @property
+    def query(self) -> str:
+        """The paging query, for the vintage's provenance."""
+        return f"$order=:id&$where=:id > LAST&$limit={self.page_size}"
 
     def _sleep(self, attempt: int, retry_after: float | None) -> None:
         wait = retry_after if retry_after is not None else self.backoff_s * 2**attempt
