@@ -1,20 +1,69 @@
 """Quality flags per series month, as real-time crime trackers check them.
 
 missing      no data for the month (or an incomplete total)
-near zero    under 10% of the trailing 12-month mean: a likely reporting outage
-high / low   Poisson tail probability below 0.001 against the trailing 12-month mean
+near zero    under 10% of the month's expected count, and improbable even as Poisson
+             chance: a likely reporting outage
+high / low   tail probability below 0.001 against the month's expected count
 provisional  among the latest months the publisher still revises
+
+The expected count is the trailing 12-month mean times the calendar month's seasonal factor
+from earlier years. The tail is Poisson for a Poisson-like series and negative binomial with
+the series' own overdispersion otherwise: city crime counts vary more than Poisson, and a
+plain Poisson tail flagged 51 of 79 months of Chicago's RTCI violent series as unusual.
+High and low are judged only once an earlier same calendar month gives the seasonal factor.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import poisson
+from scipy.stats import nbinom, poisson
 
 ANOMALY_P = 0.001
 NEAR_ZERO_SHARE = 0.10
 MIN_HISTORY = 6
+DISPERSION_WINDOW = 24
+
+
+def expected_counts(
+    k: np.ndarray, complete: np.ndarray, months: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Trailing 12-month mean × seasonal factor of the calendar month, from past months only,
+    and whether an earlier same-month count gave the factor (else it is 1)."""
+    clean = pd.Series(np.where(complete, k, np.nan))
+    level = clean.shift(1).rolling(12, min_periods=MIN_HISTORY).mean().to_numpy()
+    factor = np.ones(len(k))
+    seasonal = np.zeros(len(k), dtype=bool)
+    for i in range(len(k)):
+        past = np.arange(i)
+        same = past[(months[past] == months[i]) & complete[past]]
+        if len(same) == 0:
+            continue
+        # each earlier same-month count against its own trailing level
+        same = same[np.isfinite(level[same]) & (level[same] > 0)]
+        ratios = k[same] / level[same]
+        ratios = ratios[ratios > 0]
+        if len(ratios):
+            factor[i] = float(np.mean(ratios))
+            seasonal[i] = True
+    return level * factor, seasonal
+
+
+def dispersion(k: np.ndarray, mu: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Pearson dispersion (≥ 1) over the previous DISPERSION_WINDOW months with a baseline."""
+    resid = pd.Series(np.where(ok, (k - mu) ** 2 / np.where(ok, mu, 1.0), np.nan))
+    phi = resid.shift(1).rolling(DISPERSION_WINDOW, min_periods=MIN_HISTORY).mean().to_numpy()
+    return np.where(np.isnan(phi), 1.0, np.maximum(phi, 1.0))
+
+
+def tail_p(k: np.ndarray, mu: np.ndarray, phi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """P(X ≥ k) and P(X ≤ k): Poisson when phi = 1, else NB with variance phi × mu."""
+    over = phi > 1.0 + 1e-9
+    n = np.where(over, mu / np.where(over, phi - 1.0, 1.0), 1.0)
+    prob = np.where(over, 1.0 / phi, 0.5)
+    upper = np.where(over, nbinom.sf(k - 1, n, prob), poisson.sf(k - 1, mu))
+    lower = np.where(over, nbinom.cdf(k, n, prob), poisson.cdf(k, mu))
+    return upper, lower
 
 
 def month_flags(frame: pd.DataFrame, provisional: set | None = None) -> pd.Series:
@@ -22,19 +71,22 @@ def month_flags(frame: pd.DataFrame, provisional: set | None = None) -> pd.Serie
     provisional = provisional or set()
     k = frame["count"].to_numpy(dtype=float)
     complete = frame["complete"].to_numpy(dtype=bool) & ~np.isnan(k)
-    mu = (
-        pd.Series(np.where(complete, k, np.nan))
-        .shift(1)
-        .rolling(12, min_periods=MIN_HISTORY)
-        .mean()
-        .to_numpy()
-    )
+    calendar = pd.to_datetime(frame["period"]).dt.month.to_numpy()
+    mu, seasonal = expected_counts(k, complete, calendar)
     has_mu = complete & ~np.isnan(mu) & (mu > 0)
     safe_mu = np.where(has_mu, mu, 1.0)
     safe_k = np.where(complete, k, 0.0)
-    near_zero = has_mu & (safe_k < NEAR_ZERO_SHARE * safe_mu)
-    high = has_mu & ~near_zero & (poisson.sf(safe_k - 1, safe_mu) < ANOMALY_P)
-    low = has_mu & ~near_zero & ~high & (poisson.cdf(safe_k, safe_mu) < ANOMALY_P)
+    # a small share of a small count is ordinary (0 murders in a month of 2 expected)
+    near_zero = (
+        has_mu & (safe_k < NEAR_ZERO_SHARE * safe_mu) & (poisson.cdf(safe_k, safe_mu) < ANOMALY_P)
+    )
+    # outage months would inflate the dispersion that should judge the others
+    phi = dispersion(safe_k, safe_mu, has_mu & ~near_zero)
+    upper, lower = tail_p(safe_k, safe_mu, phi)
+    # before a year of history a summer peak cannot be told from an anomaly: not judged
+    judged = has_mu & ~near_zero & seasonal
+    high = judged & (upper < ANOMALY_P)
+    low = judged & ~high & (lower < ANOMALY_P)
     months = [pd.Timestamp(p).date() for p in frame["period"]]
     flags = []
     for i, month in enumerate(months):
@@ -42,11 +94,11 @@ def month_flags(frame: pd.DataFrame, provisional: set | None = None) -> pd.Serie
         if not complete[i]:
             out.append("missing or incomplete")
         elif near_zero[i]:
-            out.append(f"near zero ({int(k[i])} vs usual {mu[i]:.0f}): possible outage")
+            out.append(f"near zero ({int(k[i])} vs expected {mu[i]:.0f}): possible outage")
         elif high[i]:
-            out.append(f"unusually high ({int(k[i])} vs usual {mu[i]:.0f}, p < {ANOMALY_P})")
+            out.append(f"unusually high ({int(k[i])} vs expected {mu[i]:.0f}, p < {ANOMALY_P})")
         elif low[i]:
-            out.append(f"unusually low ({int(k[i])} vs usual {mu[i]:.0f}, p < {ANOMALY_P})")
+            out.append(f"unusually low ({int(k[i])} vs expected {mu[i]:.0f}, p < {ANOMALY_P})")
         if month in provisional:
             out.append("provisional")
         flags.append("; ".join(out))
