@@ -43,7 +43,7 @@ class TrendReport:
 
 def _latest_year(con: Any) -> int:
     years = []
-    for table, col in (("incidents", "occurred_at"), ("counts", "period_start")):
+    for table, col in (("daily", "day"), ("counts", "period_start")):
         t = con.table(table)
         value = t[col].max().to_pyarrow().as_py()
         if value is not None:
@@ -133,7 +133,7 @@ def source_status(today: dt.date | None = None) -> list[dict[str, Any]]:
     con = connect()
     spans: dict[str, str] = {}
     newest: dict[str, dt.date] = {}
-    for table, col in (("incidents", "occurred_at"), ("counts", "period_start")):
+    for table, col in (("daily", "day"), ("counts", "period_start")):
         t = con.table(table)
         frame = t.group_by(t.source).aggregate(lo=t[col].min(), hi=t[col].max()).to_pandas()
         for rec in frame.itertuples():

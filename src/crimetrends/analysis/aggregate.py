@@ -72,19 +72,22 @@ def incident_series(
     agency: str | None = None,
     source: str | None = None,
 ) -> list[Series]:
-    """Monthly counts from incident records; coverage from all records of the source."""
-    t = _scoped(con, "incidents", agency, source)
-    month = t.occurred_at.truncate("M").name("period")
-    day = t.occurred_at.truncate("D")
+    """Monthly counts from incident records; coverage from all records of the source.
+
+    Both come from the daily rollup the loader writes beside each incidents part (a few
+    thousand rows per city-year), not from the records themselves.
+    """
+    t = _scoped(con, "daily", agency, source)
+    month = t.day.truncate("M").name("period")
     coverage = (
         t.group_by([t.source, t.agency, month])
-        .aggregate(days=day.nunique(), last_day=t.occurred_at.max())
+        .aggregate(days=t.day.nunique(), last_day=t.last_at.max())
         .to_pandas()
     )
     f = t.filter(t.offense.isin(list(members)))
     hits = (
-        f.group_by([f.source, f.agency, f.occurred_at.truncate("M").name("period")])
-        .aggregate(count=f.count())
+        f.group_by([f.source, f.agency, f.day.truncate("M").name("period")])
+        .aggregate(count=f.n.sum())
         .to_pandas()
     )
     out = []
@@ -211,13 +214,12 @@ def incidents_between(
     con: Any, source: str, agency: str, members: tuple[str, ...], start: dt.date, end: dt.date
 ) -> int:
     """Incidents of `members` with occurrence date in [start, end] (whole days)."""
-    t = con.table("incidents")
-    day = t.occurred_at.cast("date")
+    t = con.table("daily")
     expr = t.filter(
         (t.source == source)
         & (t.agency == agency)
         & t.offense.isin(list(members))
-        & (day >= ibis.literal(start))
-        & (day <= ibis.literal(end))
-    ).count()
-    return int(expr.to_pyarrow().as_py())
+        & (t.day >= ibis.literal(start))
+        & (t.day <= ibis.literal(end))
+    ).n.sum()
+    return int(expr.to_pyarrow().as_py() or 0)

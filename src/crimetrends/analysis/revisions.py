@@ -24,7 +24,7 @@ def _parsed(path: Path, spec: SourceSpec) -> pd.DataFrame:
     raw = read_input(con, path)
     if spec.kind == "incidents":
         incidents.build_parsed(con, raw, spec, path)
-        con.register("code_map", incidents.code_mapping(con, spec, incidents.PARSED))
+        con.register("code_map", incidents.code_mapping(con, spec, incidents.codes_query(spec)))
         return (
             con.execute(
                 "SELECT p.record_id, date_trunc('month', p.occurred_at)::DATE AS month, m.offense "
@@ -35,7 +35,7 @@ def _parsed(path: Path, spec: SourceSpec) -> pd.DataFrame:
             .assign(agency=spec.agency)
         )
     counts.build_parsed(con, raw, spec, path)
-    con.register("code_map", incidents.code_mapping(con, spec, counts.ROWS))
+    con.register("code_map", incidents.code_mapping(con, spec, counts.codes_query(spec)))
     return con.execute(
         "SELECT r.agency, r.district, r.source_code, r.period_start AS month, m.offense, r.count "
         f"FROM {counts.ROWS} r JOIN code_map m USING (source_code) WHERE r.reason IS NULL"

@@ -200,3 +200,7 @@ def population_select(spec: SourceSpec, load_id: str) -> str | None:
 
 def key_columns() -> tuple[str, ...]:
     return ("agency", "district", "source_code", "period_start", "grain")
+
+
+def codes_query(spec: SourceSpec) -> str:
+    return f"SELECT DISTINCT source_code FROM {ROWS} WHERE reason IS NULL"

@@ -15,21 +15,41 @@ from crimetrends.ingest.fields import (
     text_field,
     timestamp_field,
 )
-from crimetrends.ingest.read import RawInput, mapped_columns, require_columns, sql_str
+from crimetrends.ingest.read import (
+    RAW,
+    RawInput,
+    drop_relation,
+    mapped_columns,
+    require_columns,
+    sql_str,
+)
 from crimetrends.ingest.read import quarantine_select as quarantine_select_from
 from crimetrends.sources.registry import SourceSpec
 from crimetrends.taxonomy.harmonize import SEP, load_crosswalk
 from crimetrends.taxonomy.offenses import offenses
 
 PARSED = "parsed_rows"
+DUPS = "duplicate_ids"
 
 
 def needed_columns(spec: SourceSpec) -> tuple[str, ...]:
     return mapped_columns(spec, *spec.code_columns)
 
 
-def build_parsed(con: duckdb.DuckDBPyConnection, raw: RawInput, spec: SourceSpec, path: Path):
-    """Create PARSED: typed fields + `reason` (NULL = keep) for every raw row."""
+def build_parsed(
+    con: duckdb.DuckDBPyConnection,
+    raw: RawInput,
+    spec: SourceSpec,
+    path: Path,
+    work: Path | None = None,
+) -> None:
+    """Create PARSED: typed fields + `reason` (NULL = keep) + `record` for every raw row.
+
+    `record` is the raw row as JSON text, for quarantined rows only. Parsing is the costly
+    step, so with a `work` folder it runs once, streaming into a Parquet file there that the
+    later passes read (bounded memory: no table of every row is held); without one PARSED is
+    a view that each pass parses again (fine for small inputs).
+    """
     require_columns(raw, needed_columns(spec), path, spec.name)
     na = spec.na_values
     c = spec.columns
@@ -82,32 +102,51 @@ def build_parsed(con: duckdb.DuckDBPyConnection, raw: RawInput, spec: SourceSpec
         select[name] = text_field(c[name], na) if name in c else "NULL::VARCHAR"
 
     fields = ", ".join(f"{expr} AS {name}" for name, expr in select.items())
-    con.execute(f"DROP TABLE IF EXISTS {PARSED}")
+    drop_relation(con, DUPS)
+    # duplicate ids: candidates by a 64-bit hash (cheap to group, where grouping every id
+    # text was the slowest step of a load), then confirmed on the ids themselves
     con.execute(
-        f"CREATE TEMP TABLE {PARSED} AS "
-        f"WITH typed AS (SELECT __row, {fields}, {combine_reasons(reasons)} AS field_reason "
-        f"FROM {raw.table} r), "
-        # duplicates by hash aggregation (a window over every id was the slowest step)
-        "dups AS (SELECT record_id, min(__row) AS first_row FROM typed "
-        "WHERE record_id IS NOT NULL GROUP BY record_id HAVING count(*) > 1) "
-        "SELECT t.* EXCLUDE (field_reason), "
+        f"CREATE TEMP TABLE {DUPS} AS "
+        f"WITH ids AS (SELECT __row, {rid} AS record_id FROM {raw.table} r), "
+        "candidates AS (SELECT hash(record_id) AS h FROM ids WHERE record_id IS NOT NULL "
+        "GROUP BY h HAVING count(*) > 1) "
+        "SELECT record_id, min(__row) AS first_row FROM ids "
+        "WHERE record_id IS NOT NULL AND hash(record_id) IN (SELECT h FROM candidates) "
+        "GROUP BY record_id HAVING count(*) > 1"
+    )
+    drop_relation(con, PARSED)
+    typed = (
+        f"WITH typed AS (SELECT __row, {fields}, {combine_reasons(reasons)} AS field_reason, "
+        f"r AS raw_row FROM {raw.table} r), "
+        "checked AS (SELECT t.* EXCLUDE (field_reason), "
         "nullif(concat_ws('; ', t.field_reason, CASE WHEN d.first_row IS NOT NULL "
         "AND t.__row > d.first_row THEN 'duplicate record id ' || t.record_id || "
         "' (first at row ' || d.first_row || ')' END), '') "
-        "AS reason FROM typed t LEFT JOIN dups d USING (record_id)"
+        f"AS reason FROM typed t LEFT JOIN {DUPS} d USING (record_id)) "
+        "SELECT * EXCLUDE (raw_row), CASE WHEN reason IS NOT NULL "
+        "THEN CAST(to_json(raw_row) AS VARCHAR) END AS record FROM checked"
     )
+    if work is None:
+        con.execute(f"CREATE TEMP VIEW {PARSED} AS {typed}")
+        return
+    work.mkdir(parents=True, exist_ok=True)
+    parsed_file = sql_str(str(work / "parsed.parquet"))
+    con.execute(f"COPY ({typed}) TO {parsed_file} (FORMAT parquet, COMPRESSION snappy)")
+    con.execute(f"CREATE TEMP VIEW {PARSED} AS SELECT * FROM read_parquet({parsed_file})")
 
 
-def code_mapping(con: duckdb.DuckDBPyConnection, spec: SourceSpec, table: str) -> pd.DataFrame:
-    """Resolve the distinct codes of the kept rows through the crosswalk (small, in Python)."""
+def codes_query(spec: SourceSpec) -> str:
+    """Every distinct offense code of the raw rows (the crosswalk resolves them in Python)."""
+    parts = [clean(col, spec.na_values) for col in spec.code_columns]
+    code = f"concat_ws('{SEP}', " + ", ".join(f"coalesce({p}, '')" for p in parts) + ")"
+    return f"SELECT DISTINCT {code} AS source_code FROM {RAW} r"
+
+
+def code_mapping(con: duckdb.DuckDBPyConnection, spec: SourceSpec, query: str) -> pd.DataFrame:
+    """Resolve the distinct codes `query` returns through the crosswalk (small, in Python)."""
     assert spec.crosswalk
     cw = load_crosswalk(spec.crosswalk)
-    codes = [
-        r[0]
-        for r in con.execute(
-            f"SELECT DISTINCT source_code FROM {table} WHERE reason IS NULL"
-        ).fetchall()
-    ]
+    codes = [r[0] for r in con.execute(query).fetchall()]
     groups = {k: o.group for k, o in offenses().items()}
     rows = []
     for code in codes:
@@ -123,13 +162,12 @@ def kept_select(spec: SourceSpec, load_id: str) -> str:
         "p.record_id, p.occurred_at, p.reported_at, p.source_code, m.offense, m.offense_group, "
         "m.match AS crosswalk_match, p.district, p.beat, p.community, p.block, p.latitude, "
         f"p.longitude, p.arrest, p.domestic, {sql_str(load_id)} AS load_id "
-        f"FROM {PARSED} p JOIN code_map m USING (source_code) WHERE p.reason IS NULL "
-        "ORDER BY p.occurred_at"
+        f"FROM {PARSED} p JOIN code_map m USING (source_code) WHERE p.reason IS NULL"
     )
 
 
 def quarantine_select(spec: SourceSpec, load_id: str) -> str:
-    return quarantine_select_from(spec.name, load_id, PARSED)
+    return quarantine_select_from(spec.name, load_id, PARSED, record_column="record")
 
 
 def key_columns() -> tuple[str, ...]:

@@ -8,6 +8,7 @@ rows whose key reappears in a newer file replace the older ones (counted as supe
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,21 @@ def _copy(con: duckdb.DuckDBPyConnection, select: str, final: Path) -> int:
     return int(n)
 
 
+def write_daily(con: duckdb.DuckDBPyConnection, incidents_part: Path, daily_part: Path) -> int:
+    """The daily rollup of one incidents part: what trends and coverage read.
+
+    source × agency × day × offense with the count and the latest timestamp; a few thousand
+    rows a year per city, so a trend question reads kilobytes instead of every record.
+    """
+    return _copy(
+        con,
+        "SELECT source, agency, CAST(occurred_at AS DATE) AS day, offense, offense_group, "
+        "count(*) AS n, max(occurred_at) AS last_at, any_value(load_id) AS load_id "
+        f"FROM read_parquet({sql_str(str(incidents_part))}) GROUP BY ALL ORDER BY day",
+        daily_part,
+    )
+
+
 def _supersede(
     con: duckdb.DuckDBPyConnection,
     lay: Layout,
@@ -61,6 +77,8 @@ def _supersede(
         if overlap:
             _copy(con, f"SELECT * FROM read_parquet({sql_str(str(old))}) o WHERE NOT {exists}", old)
             removed += int(overlap)
+            if table == "incidents":
+                write_daily(con, old, lay.part("daily", spec.name, old.stem))
     return removed
 
 
@@ -105,10 +123,30 @@ def load_file(
         and previous.get("registry_sha256") == spec.spec_sha256
         and bool(previous.get("sample")) == sample
         and lay.part(table, spec.name, load_id).exists()
+        and (table != "incidents" or lay.part("daily", spec.name, load_id).exists())
     ):
         return {**previous, "status": "unchanged"}
 
-    con = raw_duckdb(spill_dir=lay.root / "tmp")
+    work = lay.root / "tmp" / load_id
+    try:
+        return _load(path, spec, lay, sha, load_id, table, crosswalk_version, sample, step, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _load(
+    path: Path,
+    spec: SourceSpec,
+    lay: Layout,
+    sha: str,
+    load_id: str,
+    table: str,
+    crosswalk_version: str | None,
+    sample: bool,
+    step: Step,
+    work: Path,
+) -> dict[str, Any]:
+    con = raw_duckdb(spill_dir=work / "spill")
     register_reference(con)
     step("reading")
     raw = read_input(con, path)
@@ -118,13 +156,15 @@ def load_file(
     if spec.kind == "populations":
         years = populations.build_parsed(con, raw, spec, path)
         kept_sql = populations.kept_select(spec, load_id, years)
+    elif spec.kind == "incidents":
+        incidents.build_parsed(con, raw, spec, path, work=work)
+        con.register("code_map", incidents.code_mapping(con, spec, incidents.codes_query(spec)))
+        kept_sql = incidents.kept_select(spec, load_id)
     else:
         module.build_parsed(con, raw, spec, path)
-        mapped_from = incidents.PARSED if spec.kind == "incidents" else counts.ROWS
-        con.register("code_map", incidents.code_mapping(con, spec, mapped_from))
+        con.register("code_map", incidents.code_mapping(con, spec, module.codes_query(spec)))
         kept_sql = module.kept_select(spec, load_id)
-        if spec.kind == "counts":
-            extra["checks"] = counts.total_checks(con, spec)
+        extra["checks"] = counts.total_checks(con, spec)
 
     step("writing")
     quarantine_path = lay.part("quarantine", spec.name, load_id)
@@ -137,9 +177,14 @@ def load_file(
     ]
     qsql = " UNION ALL ".join([module.quarantine_select(spec, load_id), *rejects])
     quarantined_rows = _copy(con, f"SELECT * FROM ({qsql}) ORDER BY row_number", quarantine_path)
-    (parsed_rows,) = con.execute(
-        f"SELECT count(*) FROM {module.PARSED} WHERE reason IS NULL"
-    ).fetchone()
+    if spec.kind == "incidents":
+        # one stored row per kept row: the check below compares the files written with the input
+        parsed_rows = kept
+        write_daily(con, lay.part(table, spec.name, load_id), lay.part("daily", spec.name, load_id))
+    else:
+        (parsed_rows,) = con.execute(
+            f"SELECT count(*) FROM {module.PARSED} WHERE reason IS NULL"
+        ).fetchone()
     rows_in = raw.rows_read + len(raw.rejects)
 
     if spec.kind == "counts":

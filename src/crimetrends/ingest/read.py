@@ -74,12 +74,20 @@ def sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def drop_relation(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a temporary table or view of that name, whichever it is."""
+    for (kind,) in con.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchall():
+        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS {name}")
+
+
 def read_input(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
     """Create table RAW (__row, <every source column as VARCHAR>) from a CSV or Parquet file."""
     if not path.exists():
         raise InputFileError(f"{path}: file not found")
     fmt = file_format(path)
-    con.execute(f"DROP TABLE IF EXISTS {RAW}")
+    drop_relation(con, RAW)
     rejects: list[tuple[int, str, str]] = []
     try:
         if fmt == "parquet":
@@ -90,9 +98,11 @@ def read_input(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
                 ).fetchall()
             ]
             select = ", ".join(f"CAST({_quote(c)} AS VARCHAR) AS {_quote(c.strip())}" for c in cols)
+            # a view, not a copy: each pass reads only the columns it needs, and the file's
+            # own row numbers stay stable across passes
             con.execute(
-                f"CREATE TEMP TABLE {RAW} AS SELECT row_number() OVER () AS __row, {select} "
-                f"FROM read_parquet({sql_str(str(path))})"
+                f"CREATE OR REPLACE TEMP VIEW {RAW} AS SELECT file_row_number + 1 AS __row, "
+                f"{select} FROM read_parquet({sql_str(str(path))}, file_row_number = true)"
             )
             columns = tuple(c.strip() for c in cols)
         else:
@@ -140,14 +150,24 @@ def mapped_columns(spec: Any, *extra: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(cols))
 
 
-def quarantine_select(source: str, load_id: str, parsed_table: str) -> str:
+def quarantine_select(
+    source: str, load_id: str, parsed_table: str, record_column: str | None = None
+) -> str:
     """Rows of a parsed table that carry a reason, in the quarantine schema.
 
-    The original record (as JSON) is built here from the raw table, for quarantined rows only:
-    building it for every row cost a third of a load's time and most of its memory.
+    The original record (as JSON) is built for quarantined rows only: building it for every
+    row cost a third of a load's time and most of its memory. A parsed table that already
+    carries it names its `record_column`; otherwise it is built by a join with the raw rows.
     """
-    return (
+    head = (
         f"SELECT {sql_str(source)} AS source, {sql_str(load_id)} AS load_id, "
-        "p.__row AS row_number, p.reason, CAST(to_json(r) AS VARCHAR) AS record "
+        "p.__row AS row_number, p.reason, "
+    )
+    if record_column:
+        return (
+            head + f"p.{record_column} AS record FROM {parsed_table} p WHERE p.reason IS NOT NULL"
+        )
+    return (
+        head + "CAST(to_json(r) AS VARCHAR) AS record "
         f"FROM {parsed_table} p JOIN {RAW} r ON r.__row = p.__row WHERE p.reason IS NOT NULL"
     )

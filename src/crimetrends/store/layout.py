@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-TABLES = ("incidents", "counts", "populations", "quarantine")
+TABLES = ("incidents", "counts", "populations", "quarantine", "daily")
 
 # Column types of every stored table (DuckDB SQL types); empty tables get this schema.
 SCHEMAS: dict[str, dict[str, str]] = {
@@ -59,6 +59,17 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "ori": "VARCHAR",
         "year": "INTEGER",
         "population": "BIGINT",
+        "load_id": "VARCHAR",
+    },
+    # daily rollup of each incidents part (written by the loader; what trends read)
+    "daily": {
+        "source": "VARCHAR",
+        "agency": "VARCHAR",
+        "day": "DATE",
+        "offense": "VARCHAR",
+        "offense_group": "VARCHAR",
+        "n": "BIGINT",
+        "last_at": "TIMESTAMP",
         "load_id": "VARCHAR",
     },
     "quarantine": {
