@@ -63,6 +63,33 @@ def test_rows_of_a_newer_file_replace_the_same_keys(empty_home, tmp_path):
     assert t.record_id.nunique().to_pyarrow().as_py() == 1000
     row = t.filter(t.record_id == revised[0]["ID"]).select("offense").to_pandas()
     assert row["offense"].tolist() == ["murder"]
+    assert daily_matches_records()
+
+
+def daily_matches_records() -> bool:
+    """The daily rollup equals counting the stored records per source, agency, day, offense."""
+    con = connect()
+    query = (
+        "SELECT source, agency, {day} AS day, coalesce(offense, '-') AS offense, {n} AS n, "
+        "{last} AS last_at FROM {table} GROUP BY ALL ORDER BY ALL"
+    )
+    raw = con.raw_sql(
+        query.format(
+            day="CAST(occurred_at AS DATE)",
+            n="count(*)",
+            last="max(occurred_at)",
+            table="incidents",
+        )
+    ).fetchall()
+    daily = con.raw_sql(
+        query.format(day="day", n="sum(n)", last="max(last_at)", table="daily")
+    ).fetchall()
+    return len(raw) > 100 and raw == daily
+
+
+def test_daily_rollup_equals_the_records_on_real_rows(empty_home):
+    load_file(FIXTURES / "chicago_crimes_2024_sample.csv.gz", "chicago")
+    assert daily_matches_records()
 
 
 def test_parts_are_parquet_named_by_file_hash(empty_home):

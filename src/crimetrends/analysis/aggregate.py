@@ -79,17 +79,18 @@ def incident_series(
     """
     t = _scoped(con, "daily", agency, source)
     month = t.day.truncate("M").name("period")
-    coverage = (
+    # one query: coverage over every record, counts over the offense's members
+    monthly = (
         t.group_by([t.source, t.agency, month])
-        .aggregate(days=t.day.nunique(), last_day=t.last_at.max())
+        .aggregate(
+            days=t.day.nunique(),
+            last_day=t.last_at.max(),
+            count=t.n.sum(where=t.offense.isin(list(members))),
+        )
         .to_pandas()
     )
-    f = t.filter(t.offense.isin(list(members)))
-    hits = (
-        f.group_by([f.source, f.agency, f.day.truncate("M").name("period")])
-        .aggregate(count=f.n.sum())
-        .to_pandas()
-    )
+    coverage = monthly.drop(columns="count")
+    hits = monthly.dropna(subset=["count"])
     out = []
     for (src, ag), cov in coverage.groupby(["source", "agency"]):
         cov = cov.assign(period=pd.to_datetime(cov["period"])).set_index("period")
@@ -204,9 +205,11 @@ def all_series(
     agency: str | None = None,
     source: str | None = None,
 ) -> list[Series]:
+    """Every series of the offense; a named source is only looked for in its own kind's table."""
+    kind = all_sources()[source].kind if source in all_sources() else None
     return [
-        *incident_series(con, members, offense, agency, source),
-        *count_series(con, members, offense, agency, source),
+        *(incident_series(con, members, offense, agency, source) if kind != "counts" else []),
+        *(count_series(con, members, offense, agency, source) if kind != "incidents" else []),
     ]
 
 

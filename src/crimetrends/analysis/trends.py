@@ -107,6 +107,8 @@ def _count_days(con: Any, series: Series, members: tuple[str, ...], window: Wind
             notes.append(f"{k:%Y-%m}: {note}")
     if not complete:
         return WindowCount(None, False, tuple(notes))
+    if window.start.day == 1 and window.end == month_end(window.end):
+        return count_months(series, window)  # whole months: the series already has them
     n = incidents_between(con, series.source, series.agency, members, window.start, window.end)
     return WindowCount(float(n), True, ())
 

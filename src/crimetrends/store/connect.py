@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -46,14 +47,33 @@ def register_views(con: duckdb.DuckDBPyConnection, lay: Layout) -> None:
             con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT {cols} WHERE false")
 
 
+def _store_state(lay: Layout) -> tuple:
+    """The store's part files and their modification times: what a cached connection saw."""
+    return tuple((str(p), p.stat().st_mtime_ns) for table in TABLES for p in lay.parts(table))
+
+
+_CACHE: dict[tuple, Any] = {}
+
+
 def connect(settings: Settings | None = None) -> Any:
-    """Return an Ibis backend whose tables are the store's (engine from settings)."""
+    """Return an Ibis backend whose tables are the store's (engine from settings).
+
+    A DuckDB connection is reused while the store's part files are unchanged (a warm
+    question then skips building the connection and its views); any load rebuilds it.
+    """
     settings = settings or get_settings()
+    lay = layout(settings)
     # settings.engine is validated by get_settings(); DuckDB is the embedded default.
     if settings.engine == "spark":
         from crimetrends.store.spark import connect_spark
 
-        return connect_spark(layout(settings))
-    con = raw_duckdb()
-    register_views(con, layout(settings))
-    return ibis.duckdb.from_connection(con)
+        return connect_spark(lay)
+    # per thread: a DuckDB connection must not be used by two threads at once
+    key = (threading.get_ident(), str(lay.root), _store_state(lay))
+    if key not in _CACHE:
+        for old in [k for k in _CACHE if k[0] == key[0]]:
+            del _CACHE[old]
+        con = raw_duckdb()
+        register_views(con, lay)
+        _CACHE[key] = ibis.duckdb.from_connection(con)
+    return _CACHE[key]
