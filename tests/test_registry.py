@@ -16,6 +16,7 @@ BASE = {
     "counting_unit": "incident",
     "date_basis": "occurrence",
     "crosswalk": "chicago.csv",
+    "agency": "Chicago, Illinois",
     "code_columns": ["IUCR"],
     "columns": {"record_id": "ID", "occurred": {"column": "Date", "formats": ["%Y"]}},
 }
@@ -36,6 +37,10 @@ def test_all_shipped_entries_are_valid_and_document_unit_and_date_basis():
         ({"colour": "blue"}, "unknown keys"),
         ({"code_patterns": ["a", "b"]}, "code_patterns must match"),
         ({"columns": {**BASE["columns"], "speed": "x"}}, "unknown incident fields"),
+        ({"agency": None}, "need an agency constant"),
+        ({"columns": {**BASE["columns"], "agency": "city"}}, "needs an \\[agency_names\\]"),
+        ({"complete_span": ["2015-13", "2015-12"]}, "complete_span must be"),
+        ({"complete_span": ["2016-01", "2015-12"]}, "complete_span must be"),
     ],
 )
 def test_bad_entries_fail_clearly(change, match):

@@ -91,9 +91,18 @@ def incident_series(
     )
     coverage = monthly.drop(columns="count")
     hits = monthly.dropna(subset=["count"])
+    specs = all_sources()
     out = []
     for (src, ag), cov in coverage.groupby(["source", "agency"]):
         cov = cov.assign(period=pd.to_datetime(cov["period"])).set_index("period")
+        spec = specs.get(src)
+        if spec and spec.offenses_covered and not set(members) <= set(spec.offenses_covered):
+            continue  # the file never records these offenses: no series, not zeros
+        span = spec.complete_span if spec else None
+        if span:  # the publisher states the months its file covers in full
+            frame = _declared_span_frame(cov, hits, src, ag, span)
+            out.append(Series(src, ag, offense, "month", "incidents", frame))
+            continue
         idx = _month_starts(cov.index.min(), cov.index.max())
         cov = cov.reindex(idx)
         h = hits[(hits.source == src) & (hits.agency == ag)]
@@ -111,6 +120,27 @@ def incident_series(
         frame["last_day"] = pd.to_datetime(cov["last_day"]).to_numpy()
         out.append(Series(src, ag, offense, "month", "incidents", frame))
     return out
+
+
+def _declared_span_frame(
+    cov: pd.DataFrame, hits: pd.DataFrame, src: str, ag: str, span: tuple[str, str]
+) -> pd.DataFrame:
+    """Months of a file that covers a stated span in full: a month without records is a zero.
+
+    For files of rare offenses only (homicides), where days without a record are normal and
+    the day-coverage rule would call every month incomplete.
+    """
+    idx = pd.date_range(f"{span[0]}-01", f"{span[1]}-01", freq="MS")
+    h = hits[(hits.source == src) & (hits.agency == ag)]
+    counts = pd.Series(h["count"].to_numpy(), index=pd.to_datetime(h["period"]))
+    frame = pd.DataFrame({"period": idx})
+    frame["count"] = counts.reindex(idx).fillna(0).astype(float).to_numpy()
+    frame["complete"] = True
+    frame["note"] = ""
+    last = pd.to_datetime(cov["last_day"]).max()
+    # the span's end is the data's end, whatever day the last record fell on
+    frame["last_day"] = max(last, idx[-1] + pd.offsets.MonthEnd(0))
+    return frame
 
 
 def count_series(

@@ -56,6 +56,20 @@ def build_parsed(
     reasons: list[str] = []
     select: dict[str, str] = {}
 
+    if "agency" in c:  # a file covering several agencies: its names, mapped by the registry
+        city = text_field(c["agency"], na)
+        names = " ".join(
+            f"WHEN {sql_str(k)} THEN {sql_str(v)}" for k, v in spec.agency_names.items()
+        )
+        select["agency"] = f"(CASE {city} {names} END)"
+        reasons.append(
+            f"CASE WHEN {city} IS NULL THEN 'missing agency in {c['agency'].column}' "
+            f"WHEN {select['agency']} IS NULL THEN 'agency not in the registry''s agency_names: ' "
+            f"|| {city} END"
+        )
+    else:
+        select["agency"] = sql_str(spec.agency or "")
+
     rid = text_field(c["record_id"], na)
     select["record_id"] = rid
     reasons.append(
@@ -158,7 +172,7 @@ def code_mapping(con: duckdb.DuckDBPyConnection, spec: SourceSpec, query: str) -
 def kept_select(spec: SourceSpec, load_id: str) -> str:
     """The harmonized rows to store (join with the code mapping registered as `code_map`)."""
     return (
-        f"SELECT {sql_str(spec.name)} AS source, {sql_str(spec.agency or '')} AS agency, "
+        f"SELECT {sql_str(spec.name)} AS source, p.agency, "
         "p.record_id, p.occurred_at, p.reported_at, p.source_code, m.offense, m.offense_group, "
         "m.match AS crosswalk_match, p.district, p.beat, p.community, p.block, p.latitude, "
         f"p.longitude, p.arrest, p.domestic, {sql_str(load_id)} AS load_id "

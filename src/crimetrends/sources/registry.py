@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import tomllib
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from crimetrends.errors import RegistryError, UnknownSourceError
 
 KINDS = ("incidents", "counts", "populations")
 INCIDENT_FIELDS = (
+    "agency",
     "record_id",
     "occurred",
     "reported",
@@ -88,6 +90,12 @@ class SourceSpec:
     population_year: int | None = None
     portal: dict[str, Any] = field(default_factory=dict)
     extent: tuple[float, float, float, float] | None = None  # west, south, east, north (°)
+    # multi-agency incident files: value of [columns].agency → our agency name
+    agency_names: dict[str, str] = field(default_factory=dict)
+    # incident files of rare offenses: first and last month (YYYY-MM) the file covers in full
+    complete_span: tuple[str, str] | None = None
+    # files of some offenses only (homicides): the offenses they record, so others are absent
+    offenses_covered: tuple[str, ...] = ()
     spec_sha256: str = ""
 
     def column(self, name: str) -> ColumnSpec | None:
@@ -138,6 +146,22 @@ def _extent(value: Any, origin: str) -> tuple[float, float, float, float] | None
     return (west, south, east, north)
 
 
+def _span(value: Any, origin: str) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    ok = isinstance(value, list) and len(value) == 2
+    if ok:
+        try:
+            first, last = (dt.date.fromisoformat(f"{v}-01") for v in value)
+        except (TypeError, ValueError):
+            ok = False
+        else:
+            ok = first <= last
+    if not ok:
+        raise RegistryError(f"{origin}: complete_span must be [first YYYY-MM, last YYYY-MM]")
+    return str(value[0]), str(value[1])
+
+
 def parse_source(data: dict[str, Any], origin: str, raw: bytes = b"") -> SourceSpec:
     """Validate one registry entry; errors name the file and the key."""
     required = ("name", "title", "kind", "publisher", "url", "counting_unit", "date_basis")
@@ -159,6 +183,10 @@ def parse_source(data: dict[str, Any], origin: str, raw: bytes = b"") -> SourceS
             raise RegistryError(f"{origin}: unknown incident fields {sorted(unknown)}")
         if not data.get("code_columns") or not data.get("crosswalk"):
             raise RegistryError(f"{origin}: incidents need code_columns and crosswalk")
+        if "agency" in columns and not data.get("agency_names"):
+            raise RegistryError(f"{origin}: [columns].agency needs an [agency_names] table")
+        if "agency" not in columns and not data.get("agency"):
+            raise RegistryError(f"{origin}: incidents need an agency constant or [columns].agency")
         patterns = data.get("code_patterns", [])
         if patterns and len(patterns) != len(data["code_columns"]):
             raise RegistryError(f"{origin}: code_patterns must match code_columns one to one")
@@ -212,6 +240,9 @@ def parse_source(data: dict[str, Any], origin: str, raw: bytes = b"") -> SourceS
         "year_columns",
         "portal",
         "extent",
+        "agency_names",
+        "complete_span",
+        "offenses_covered",
     }
     unknown = set(data) - known
     if unknown:
@@ -228,6 +259,9 @@ def parse_source(data: dict[str, Any], origin: str, raw: bytes = b"") -> SourceS
         year_columns=tuple(data.get("year_columns", ())),
         portal=dict(data.get("portal", {})),
         extent=extent,
+        agency_names={str(k): str(v) for k, v in data.get("agency_names", {}).items()},
+        complete_span=_span(data.get("complete_span"), origin),
+        offenses_covered=tuple(data.get("offenses_covered", ())),
         spec_sha256=hashlib.sha256(raw).hexdigest(),
     )
 
