@@ -86,10 +86,7 @@ def build_parsed(
     else:
         select["reported_at"] = "NULL::TIMESTAMP"
 
-    parts = [clean(col, na) for col in spec.code_columns]
-    select["source_code"] = (
-        f"concat_ws('{SEP}', " + ", ".join(f"coalesce({p}, '')" for p in parts) + ")"
-    )
+    parts, select["source_code"] = source_code_sql(spec)
     first = spec.code_columns[0]
     reasons.append(f"CASE WHEN {parts[0]} IS NULL THEN 'missing offense code in {first}' END")
     for col, part, pattern in zip(spec.code_columns, parts, spec.code_patterns, strict=False):
@@ -149,11 +146,15 @@ def build_parsed(
     con.execute(f"CREATE TEMP VIEW {PARSED} AS SELECT * FROM read_parquet({parsed_file})")
 
 
+def source_code_sql(spec: SourceSpec) -> tuple[list[str], str]:
+    """The cleaned code columns and the combined code ('IUCR|FBI') a crosswalk resolves."""
+    parts = [clean(col, spec.na_values) for col in spec.code_columns]
+    return parts, f"concat_ws('{SEP}', " + ", ".join(f"coalesce({p}, '')" for p in parts) + ")"
+
+
 def codes_query(spec: SourceSpec) -> str:
     """Every distinct offense code of the raw rows (the crosswalk resolves them in Python)."""
-    parts = [clean(col, spec.na_values) for col in spec.code_columns]
-    code = f"concat_ws('{SEP}', " + ", ".join(f"coalesce({p}, '')" for p in parts) + ")"
-    return f"SELECT DISTINCT {code} AS source_code FROM {RAW} r"
+    return f"SELECT DISTINCT {source_code_sql(spec)[1]} AS source_code FROM {RAW} r"
 
 
 def code_mapping(con: duckdb.DuckDBPyConnection, spec: SourceSpec, query: str) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -127,25 +128,37 @@ def load_file(
     ):
         return {**previous, "status": "unchanged"}
 
-    work = lay.root / "tmp" / load_id
+    job = LoadJob(path, spec, lay, sha, table, crosswalk_version, sample)
     try:
-        return _load(path, spec, lay, sha, load_id, table, crosswalk_version, sample, step, work)
+        return _load(job, step)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(job.work, ignore_errors=True)
 
 
-def _load(
-    path: Path,
-    spec: SourceSpec,
-    lay: Layout,
-    sha: str,
-    load_id: str,
-    table: str,
-    crosswalk_version: str | None,
-    sample: bool,
-    step: Step,
-    work: Path,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class LoadJob:
+    """One file being loaded as one source, and where its temporary files go."""
+
+    path: Path
+    spec: SourceSpec
+    lay: Layout
+    sha: str
+    table: str
+    crosswalk_version: str | None
+    sample: bool
+
+    @property
+    def load_id(self) -> str:
+        return self.sha[:16]
+
+    @property
+    def work(self) -> Path:
+        return self.lay.root / "tmp" / self.load_id
+
+
+def _load(job: LoadJob, step: Step) -> dict[str, Any]:
+    path, spec, lay, sha, load_id = job.path, job.spec, job.lay, job.sha, job.load_id
+    table, crosswalk_version, sample, work = job.table, job.crosswalk_version, job.sample, job.work
     con = raw_duckdb(spill_dir=work / "spill")
     register_reference(con)
     step("reading")
