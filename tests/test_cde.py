@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 
@@ -79,8 +80,6 @@ def test_recorded_answer_served_verbatim_gives_the_same_rows(empty_home):
     assert {r["agency"] for r in rows} == {"Oakland Police Department, California"}
     assert [r[":id"] for r in rows] == [f"CA0010900|V|2019-0{m}" for m in (1, 2, 3)]
     assert [r["actual"] for r in rows] == [472, 368, 438]
-    import hashlib
-
     assert c.last_sha256 == hashlib.sha256(RECORDED_AGENCY.read_bytes()).hexdigest()
 
 

@@ -105,10 +105,7 @@ def incident_series(
             continue
         idx = _month_starts(cov.index.min(), cov.index.max())
         cov = cov.reindex(idx)
-        h = hits[(hits.source == src) & (hits.agency == ag)]
-        counts = pd.Series(h["count"].to_numpy(), index=pd.to_datetime(h["period"]))
-        frame = pd.DataFrame({"period": idx})
-        frame["count"] = counts.reindex(idx).fillna(0).astype(float).to_numpy()
+        frame = _counts_frame(hits, src, ag, idx)
         days_in = idx.days_in_month.to_numpy()
         days = cov["days"].fillna(0).to_numpy()
         frame["complete"] = days >= MIN_DAY_COVERAGE * days_in
@@ -122,6 +119,15 @@ def incident_series(
     return out
 
 
+def _counts_frame(hits: pd.DataFrame, src: str, ag: str, idx: pd.DatetimeIndex) -> pd.DataFrame:
+    """period and count for each month of `idx` (0 where the offense has no records)."""
+    h = hits[(hits.source == src) & (hits.agency == ag)]
+    counts = pd.Series(h["count"].to_numpy(), index=pd.to_datetime(h["period"]))
+    frame = pd.DataFrame({"period": idx})
+    frame["count"] = counts.reindex(idx).fillna(0).astype(float).to_numpy()
+    return frame
+
+
 def _declared_span_frame(
     cov: pd.DataFrame, hits: pd.DataFrame, src: str, ag: str, span: tuple[str, str]
 ) -> pd.DataFrame:
@@ -131,10 +137,7 @@ def _declared_span_frame(
     the day-coverage rule would call every month incomplete.
     """
     idx = pd.date_range(f"{span[0]}-01", f"{span[1]}-01", freq="MS")
-    h = hits[(hits.source == src) & (hits.agency == ag)]
-    counts = pd.Series(h["count"].to_numpy(), index=pd.to_datetime(h["period"]))
-    frame = pd.DataFrame({"period": idx})
-    frame["count"] = counts.reindex(idx).fillna(0).astype(float).to_numpy()
+    frame = _counts_frame(hits, src, ag, idx)
     frame["complete"] = True
     frame["note"] = ""
     last = pd.to_datetime(cov["last_day"]).max()
@@ -236,7 +239,8 @@ def all_series(
     source: str | None = None,
 ) -> list[Series]:
     """Every series of the offense; a named source is only looked for in its own kind's table."""
-    kind = all_sources()[source].kind if source in all_sources() else None
+    spec = all_sources().get(source) if source else None
+    kind = spec.kind if spec else None
     return [
         *(incident_series(con, members, offense, agency, source) if kind != "counts" else []),
         *(count_series(con, members, offense, agency, source) if kind != "incidents" else []),

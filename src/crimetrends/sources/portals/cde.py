@@ -136,9 +136,10 @@ class CDEClient(SocrataClient):
         try:
             body, _ = self.get_json(url, self._params())
         except PortalError as exc:
-            if "HTTP 401" in exc.message or "HTTP 403" in exc.message:
+            status = exc.details.get("status")
+            if status in (401, 403):
                 raise PortalError(
-                    f"{url}: the API key was refused ({exc.message.rsplit(': ', 1)[-1]})",
+                    f"{url}: the API key was refused (HTTP {status})",
                     hint=f"check {self.key_env}; keys are issued at https://api.data.gov/signup/",
                 ) from None
             raise

@@ -74,7 +74,11 @@ class SocrataClient:
                     self._sleep(attempt, float(wait) if wait and wait.isdigit() else None)
                     continue
                 if r.status_code >= 400:
-                    raise PortalError(f"{url}: HTTP {r.status_code}", hint=r.text[:200] or None)
+                    raise PortalError(
+                        f"{url}: HTTP {r.status_code}",
+                        hint=r.text[:200] or None,
+                        status=r.status_code,
+                    )
                 body = json.loads(r.content)
                 problem = error_in_body(body) if error_in_body else None
                 if problem:
