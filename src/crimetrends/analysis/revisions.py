@@ -24,12 +24,10 @@ def _parsed(path: Path, spec: SourceSpec) -> pd.DataFrame:
     raw = read_input(con, path)
     if spec.kind == "incidents":
         incidents.build_parsed(con, raw, spec, path)
-        con.register("code_map", incidents.code_mapping(con, spec, incidents.codes_query(spec)))
         return con.execute(
             "SELECT p.agency, p.record_id, "
-            "date_trunc('month', p.occurred_at)::DATE AS month, m.offense "
-            f"FROM {incidents.PARSED} p JOIN code_map m USING (source_code) "
-            "WHERE p.reason IS NULL"
+            "date_trunc('month', p.occurred_at)::DATE AS month, p.offense "
+            f"FROM {incidents.PARSED} p WHERE p.reason IS NULL"
         ).df()
     counts.build_parsed(con, raw, spec, path)
     con.register("code_map", incidents.code_mapping(con, spec, counts.codes_query(spec)))

@@ -14,11 +14,16 @@ FALSE_WORDS = ("false", "f", "n", "no", "0")
 
 
 def clean(column: str, na_values: tuple[str, ...]) -> str:
-    """Trimmed text, NULL for the source's NA markers."""
+    """Trimmed text, NULL for the source's NA markers.
+
+    `trim` copies every string it touches (a second per column at 10M rows); most values
+    have no outer spaces, so it runs only on those that do (same result: trim removes spaces).
+    """
     nas = ", ".join(sql_str(v) for v in na_values) or "''"
-    return (
-        f"(CASE WHEN trim({quoted(column)}) IN ({nas}) THEN NULL ELSE trim({quoted(column)}) END)"
-    )
+    c = quoted(column)
+    outer_space = f"starts_with({c}, ' ') OR ends_with({c}, ' ')"
+    trimmed = f"(CASE WHEN {outer_space} THEN trim({c}) ELSE {c} END)"
+    return f"(CASE WHEN {trimmed} IN ({nas}) THEN NULL ELSE {trimmed} END)"
 
 
 def _formats(formats: tuple[str, ...]) -> str:
@@ -66,7 +71,7 @@ def text_field(spec: ColumnSpec, na: tuple[str, ...]) -> str:
 def double_field(spec: ColumnSpec, na: tuple[str, ...], low: float, high: float) -> tuple[str, str]:
     assert spec.column
     raw = clean(spec.column, na)
-    num = f"try_cast(replace({raw}, ',', '') AS DOUBLE)"
+    num = f"try_cast({_without_commas(raw)} AS DOUBLE)"
     value = f"nullif({num}, 0)" if spec.zero_is_missing else num
     reason = (
         f"CASE WHEN {raw} IS NOT NULL AND {num} IS NULL THEN "
@@ -80,9 +85,10 @@ def double_field(spec: ColumnSpec, na: tuple[str, ...], low: float, high: float)
 def bool_field(spec: ColumnSpec, na: tuple[str, ...]) -> tuple[str, str]:
     assert spec.column
     raw = f"lower({clean(spec.column, na)})"
-    t = ", ".join(sql_str(w) for w in TRUE_WORDS)
-    f = ", ".join(sql_str(w) for w in FALSE_WORDS)
-    value = f"(CASE WHEN {raw} IN ({t}) THEN true WHEN {raw} IN ({f}) THEN false END)"
+    # a CASE of constants, not `IN (...)`: DuckDB turns a long IN list into a join per use
+    words = [(w, "true") for w in TRUE_WORDS] + [(w, "false") for w in FALSE_WORDS]
+    whens = " ".join(f"WHEN {sql_str(w)} THEN {v}" for w, v in words)
+    value = f"(CASE {raw} {whens} END)"
     reason = (
         f"CASE WHEN {raw} IS NOT NULL AND {value} IS NULL THEN "
         f"'wrong type in {spec.column} (expected true/false): ' || {shown(raw)} END"
@@ -92,7 +98,7 @@ def bool_field(spec: ColumnSpec, na: tuple[str, ...]) -> tuple[str, str]:
 
 def count_field(column: str, na: tuple[str, ...]) -> tuple[str, str]:
     raw = clean(column, na)
-    num = f"try_cast(replace({raw}, ',', '') AS DOUBLE)"
+    num = f"try_cast({_without_commas(raw)} AS DOUBLE)"
     value = f"CAST({num} AS BIGINT)"
     reason = (
         f"CASE WHEN {raw} IS NOT NULL AND ({num} IS NULL OR {num} <> floor({num})) THEN "
@@ -100,6 +106,11 @@ def count_field(column: str, na: tuple[str, ...]) -> tuple[str, str]:
         f"WHEN {num} < 0 THEN 'negative count in {column}: ' || {shown(raw)} END"
     )
     return value, reason
+
+
+def _without_commas(expr: str) -> str:
+    """Thousands separators dropped, copying only the values that have one."""
+    return f"(CASE WHEN contains({expr}, ',') THEN replace({expr}, ',', '') ELSE {expr} END)"
 
 
 def combine_reasons(reasons: list[str]) -> str:

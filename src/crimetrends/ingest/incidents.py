@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -16,10 +17,10 @@ from crimetrends.ingest.fields import (
     timestamp_field,
 )
 from crimetrends.ingest.read import (
-    RAW,
     RawInput,
     drop_relation,
     mapped_columns,
+    quoted,
     require_columns,
     sql_str,
 )
@@ -36,20 +37,29 @@ def needed_columns(spec: SourceSpec) -> tuple[str, ...]:
     return mapped_columns(spec, *spec.code_columns)
 
 
-def build_parsed(
-    con: duckdb.DuckDBPyConnection,
-    raw: RawInput,
-    spec: SourceSpec,
-    path: Path,
-    work: Path | None = None,
-) -> None:
-    """Create PARSED: typed fields + `reason` (NULL = keep) + `record` for every raw row.
+@dataclass(frozen=True)
+class ParsedQueries:
+    """The SQL of one incident load, written once (DuckDB's dialect) for every engine.
 
-    `record` is the raw row as JSON text, for quarantined rows only. Parsing is the costly
-    step, so with a `work` folder it runs once, streaming into a Parquet file there that the
-    later passes read (bounded memory: no table of every row is held); without one PARSED is
-    a view that each pass parses again (fine for small inputs).
+    `codes` lists the distinct offense codes of RAW; `duplicates` finds record ids seen more
+    than once (table DUPS); `typed` gives every raw row typed and harmonized (joined with
+    `code_map`), with `reason` (NULL = keep) and, for quarantined rows, `record` (the raw
+    row as JSON). The Spark engine runs the same text through `ingest.on_spark`.
     """
+
+    codes: str
+    duplicates: str
+    typed: str
+
+
+PARSED_COLUMNS = (
+    "__row, agency, record_id, occurred_at, reported_at, source_code, offense, offense_group, "
+    "crosswalk_match, district, beat, community, block, latitude, longitude, arrest, domestic, "
+    "reason, record"
+)
+
+
+def parsed_queries(raw: RawInput, spec: SourceSpec, path: Path) -> ParsedQueries:
     require_columns(raw, needed_columns(spec), path, spec.name)
     na = spec.na_values
     c = spec.columns
@@ -113,11 +123,13 @@ def build_parsed(
         select[name] = text_field(c[name], na) if name in c else "NULL::VARCHAR"
 
     fields = ", ".join(f"{expr} AS {name}" for name, expr in select.items())
-    drop_relation(con, DUPS)
-    # duplicate ids: candidates by a 64-bit hash (cheap to group, where grouping every id
-    # text was the slowest step of a load), then confirmed on the ids themselves
-    con.execute(
-        f"CREATE TEMP TABLE {DUPS} AS "
+    # the raw row as it was read (its row number first), for quarantined rows' `record`
+    record = (
+        "{" + ", ".join(f"{sql_str(col)}: r.{quoted(col)}" for col in ("__row", *raw.columns)) + "}"
+    )
+    # duplicate ids: candidates by a hash (cheap to group, where grouping every id text was
+    # the slowest step of a load), then confirmed on the ids themselves
+    duplicates = (
         f"WITH ids AS (SELECT __row, {rid} AS record_id FROM {raw.table} r), "
         "candidates AS (SELECT hash(record_id) AS h FROM ids WHERE record_id IS NOT NULL "
         "GROUP BY h HAVING count(*) > 1) "
@@ -125,25 +137,57 @@ def build_parsed(
         "WHERE record_id IS NOT NULL AND hash(record_id) IN (SELECT h FROM candidates) "
         "GROUP BY record_id HAVING count(*) > 1"
     )
-    drop_relation(con, PARSED)
+    names = ", ".join(f"t.{name}" for name in select)
     typed = (
         f"WITH typed AS (SELECT __row, {fields}, {combine_reasons(reasons)} AS field_reason, "
-        f"r AS raw_row FROM {raw.table} r), "
-        "checked AS (SELECT t.* EXCLUDE (field_reason), "
+        f"{record} AS raw_row FROM {raw.table} r), "
+        f"checked AS (SELECT t.__row, {names}, t.raw_row, "
         "nullif(concat_ws('; ', t.field_reason, CASE WHEN d.first_row IS NOT NULL "
         "AND t.__row > d.first_row THEN 'duplicate record id ' || t.record_id || "
         "' (first at row ' || d.first_row || ')' END), '') "
-        f"AS reason FROM typed t LEFT JOIN {DUPS} d USING (record_id)) "
-        "SELECT * EXCLUDE (raw_row), CASE WHEN reason IS NOT NULL "
-        "THEN CAST(to_json(raw_row) AS VARCHAR) END AS record FROM checked"
+        f"AS reason FROM typed t LEFT JOIN {DUPS} d ON d.record_id = t.record_id) "
+        f"SELECT {', '.join('c.' + n for n in ('__row', *select))}, m.offense, m.offense_group, "
+        "m.match AS crosswalk_match, c.reason, CASE WHEN c.reason IS NOT NULL "
+        "THEN CAST(to_json(c.raw_row) AS VARCHAR) END AS record "
+        "FROM checked c LEFT JOIN code_map m ON m.source_code = c.source_code"
     )
+    codes = f"SELECT DISTINCT {source_code_sql(spec)[1]} AS source_code FROM {raw.table} r"
+    return ParsedQueries(codes=codes, duplicates=duplicates, typed=typed)
+
+
+def build_parsed(
+    con: duckdb.DuckDBPyConnection,
+    raw: RawInput,
+    spec: SourceSpec,
+    path: Path,
+    work: Path | None = None,
+) -> None:
+    """Create PARSED (see ParsedQueries.typed) on DuckDB.
+
+    Parsing is the costly step, so with a `work` folder it runs once, streaming into a
+    Parquet file there that the later passes read (bounded memory: no table of every row is
+    held); without one PARSED is a view that each pass parses again (fine for small inputs).
+    """
+    q = parsed_queries(raw, spec, path)
+    con.register("code_map", resolve_codes(spec, [r[0] for r in con.execute(q.codes).fetchall()]))
+    drop_relation(con, DUPS)
+    con.execute(f"CREATE TEMP TABLE {DUPS} AS {q.duplicates}")
+    drop_relation(con, PARSED)
     if work is None:
-        con.execute(f"CREATE TEMP VIEW {PARSED} AS {typed}")
+        con.execute(f"CREATE TEMP VIEW {PARSED} AS {q.typed}")
         return
     work.mkdir(parents=True, exist_ok=True)
     parsed_file = sql_str(str(work / "parsed.parquet"))
-    con.execute(f"COPY ({typed}) TO {parsed_file} (FORMAT parquet, COMPRESSION snappy)")
-    con.execute(f"CREATE TEMP VIEW {PARSED} AS SELECT * FROM read_parquet({parsed_file})")
+    con.execute(f"COPY ({q.typed}) TO {parsed_file} (FORMAT parquet, COMPRESSION snappy)")
+    use_parsed_files(con, parsed_file)
+
+
+def use_parsed_files(con: duckdb.DuckDBPyConnection, files_sql: str) -> None:
+    """PARSED as a view over typed rows already written (by DuckDB or by Spark)."""
+    drop_relation(con, PARSED)
+    con.execute(
+        f"CREATE TEMP VIEW {PARSED} AS SELECT {PARSED_COLUMNS} FROM read_parquet({files_sql})"
+    )
 
 
 def source_code_sql(spec: SourceSpec) -> tuple[list[str], str]:
@@ -152,16 +196,15 @@ def source_code_sql(spec: SourceSpec) -> tuple[list[str], str]:
     return parts, f"concat_ws('{SEP}', " + ", ".join(f"coalesce({p}, '')" for p in parts) + ")"
 
 
-def codes_query(spec: SourceSpec) -> str:
-    """Every distinct offense code of the raw rows (the crosswalk resolves them in Python)."""
-    return f"SELECT DISTINCT {source_code_sql(spec)[1]} AS source_code FROM {RAW} r"
-
-
 def code_mapping(con: duckdb.DuckDBPyConnection, spec: SourceSpec, query: str) -> pd.DataFrame:
     """Resolve the distinct codes `query` returns through the crosswalk (small, in Python)."""
+    return resolve_codes(spec, [r[0] for r in con.execute(query).fetchall()])
+
+
+def resolve_codes(spec: SourceSpec, codes: list[str]) -> pd.DataFrame:
+    """source_code → offense, offense_group, match for each distinct code (crosswalk rules)."""
     assert spec.crosswalk
     cw = load_crosswalk(spec.crosswalk)
-    codes = [r[0] for r in con.execute(query).fetchall()]
     groups = {k: o.group for k, o in offenses().items()}
     rows = []
     for code in codes:
@@ -171,13 +214,13 @@ def code_mapping(con: duckdb.DuckDBPyConnection, spec: SourceSpec, query: str) -
 
 
 def kept_select(spec: SourceSpec, load_id: str) -> str:
-    """The harmonized rows to store (join with the code mapping registered as `code_map`)."""
+    """The harmonized rows to store."""
     return (
         f"SELECT {sql_str(spec.name)} AS source, p.agency, "
-        "p.record_id, p.occurred_at, p.reported_at, p.source_code, m.offense, m.offense_group, "
-        "m.match AS crosswalk_match, p.district, p.beat, p.community, p.block, p.latitude, "
+        "p.record_id, p.occurred_at, p.reported_at, p.source_code, p.offense, p.offense_group, "
+        "p.crosswalk_match, p.district, p.beat, p.community, p.block, p.latitude, "
         f"p.longitude, p.arrest, p.domestic, {sql_str(load_id)} AS load_id "
-        f"FROM {PARSED} p JOIN code_map m USING (source_code) WHERE p.reason IS NULL"
+        f"FROM {PARSED} p WHERE p.reason IS NULL"
     )
 
 

@@ -171,7 +171,6 @@ def _load(job: LoadJob, step: Step) -> dict[str, Any]:
         kept_sql = populations.kept_select(spec, load_id, years)
     elif spec.kind == "incidents":
         incidents.build_parsed(con, raw, spec, path, work=work)
-        con.register("code_map", incidents.code_mapping(con, spec, incidents.codes_query(spec)))
         kept_sql = incidents.kept_select(spec, load_id)
     else:
         module.build_parsed(con, raw, spec, path)
