@@ -61,7 +61,14 @@ PARSED_COLUMNS = (
 
 def parsed_queries(raw: RawInput, spec: SourceSpec, path: Path) -> ParsedQueries:
     require_columns(raw, needed_columns(spec), path, spec.name)
-    na = spec.na_values
+    # Three layers, so each parse runs once on any engine: `cleaned` (each mapped column
+    # trimmed, NA → NULL), `valued` (typed values, named "v:<field>"), `typed` (reasons,
+    # reading those values by name)
+    na = None
+
+    def ref(name: str) -> str:
+        return quoted(f"v:{name}")
+
     c = spec.columns
     reasons: list[str] = []
     select: dict[str, str] = {}
@@ -74,7 +81,7 @@ def parsed_queries(raw: RawInput, spec: SourceSpec, path: Path) -> ParsedQueries
         select["agency"] = f"(CASE {city} {names} END)"
         reasons.append(
             f"CASE WHEN {city} IS NULL THEN 'missing agency in {c['agency'].column}' "
-            f"WHEN {select['agency']} IS NULL THEN 'agency not in the registry''s agency_names: ' "
+            f"WHEN {ref('agency')} IS NULL THEN 'agency not in the registry''s agency_names: ' "
             f"|| {city} END"
         )
     else:
@@ -86,17 +93,17 @@ def parsed_queries(raw: RawInput, spec: SourceSpec, path: Path) -> ParsedQueries
         f"CASE WHEN {rid} IS NULL THEN 'missing record id in {c['record_id'].column}' END"
     )
 
-    occ, occ_reason = timestamp_field(c["occurred"], na, required=True)
+    occ, occ_reason = timestamp_field(c["occurred"], na, True, ref("occurred_at"))
     select["occurred_at"] = occ
     reasons.append(occ_reason)
     if "reported" in c:
-        rep, rep_reason = timestamp_field(c["reported"], na, required=False)
+        rep, rep_reason = timestamp_field(c["reported"], na, False, ref("reported_at"))
         select["reported_at"] = rep
         reasons.append(rep_reason)
     else:
         select["reported_at"] = "NULL::TIMESTAMP"
 
-    parts, select["source_code"] = source_code_sql(spec)
+    parts, select["source_code"] = source_code_sql(spec, na)
     first = spec.code_columns[0]
     reasons.append(f"CASE WHEN {parts[0]} IS NULL THEN 'missing offense code in {first}' END")
     for col, part, pattern in zip(spec.code_columns, parts, spec.code_patterns, strict=False):
@@ -107,14 +114,14 @@ def parsed_queries(raw: RawInput, spec: SourceSpec, path: Path) -> ParsedQueries
 
     for name, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
         if name in c:
-            val, why = double_field(c[name], na, low, high)
+            val, why = double_field(c[name], na, low, high, ref(name))
             select[name] = val
             reasons.append(why)
         else:
             select[name] = "NULL::DOUBLE"
     for name in ("arrest", "domestic"):
         if name in c:
-            val, why = bool_field(c[name], na)
+            val, why = bool_field(c[name], na, ref(name))
             select[name] = val
             reasons.append(why)
         else:
@@ -122,15 +129,17 @@ def parsed_queries(raw: RawInput, spec: SourceSpec, path: Path) -> ParsedQueries
     for name in ("district", "beat", "community", "block"):
         select[name] = text_field(c[name], na) if name in c else "NULL::VARCHAR"
 
-    fields = ", ".join(f"{expr} AS {name}" for name, expr in select.items())
+    values = ", ".join(f"{expr} AS {ref(name)}" for name, expr in select.items())
+    fields = ", ".join(f"{ref(name)} AS {name}" for name in select)
     # the raw row as it was read (its row number first), for quarantined rows' `record`
     record = (
         "{" + ", ".join(f"{sql_str(col)}: r.{quoted(col)}" for col in ("__row", *raw.columns)) + "}"
     )
     # duplicate ids: candidates by a hash (cheap to group, where grouping every id text was
     # the slowest step of a load), then confirmed on the ids themselves
+    raw_id = text_field(c["record_id"], spec.na_values)
     duplicates = (
-        f"WITH ids AS (SELECT __row, {rid} AS record_id FROM {raw.table} r), "
+        f"WITH ids AS (SELECT __row, {raw_id} AS record_id FROM {raw.table} r), "
         "candidates AS (SELECT hash(record_id) AS h FROM ids WHERE record_id IS NOT NULL "
         "GROUP BY h HAVING count(*) > 1) "
         "SELECT record_id, min(__row) AS first_row FROM ids "
@@ -138,9 +147,14 @@ def parsed_queries(raw: RawInput, spec: SourceSpec, path: Path) -> ParsedQueries
         "GROUP BY record_id HAVING count(*) > 1"
     )
     names = ", ".join(f"t.{name}" for name in select)
+    cleaned = ", ".join(
+        f"{clean(col, spec.na_values)} AS {quoted(col)}" for col in needed_columns(spec)
+    )
     typed = (
-        f"WITH typed AS (SELECT __row, {fields}, {combine_reasons(reasons)} AS field_reason, "
-        f"{record} AS raw_row FROM {raw.table} r), "
+        f"WITH cleaned AS (SELECT __row, {record} AS raw_row, {cleaned} FROM {raw.table} r), "
+        f"valued AS (SELECT r.*, {values} FROM cleaned r), "
+        f"typed AS (SELECT __row, {fields}, {combine_reasons(reasons)} AS field_reason, "
+        "raw_row FROM valued r), "
         f"checked AS (SELECT t.__row, {names}, t.raw_row, "
         "nullif(concat_ws('; ', t.field_reason, CASE WHEN d.first_row IS NOT NULL "
         "AND t.__row > d.first_row THEN 'duplicate record id ' || t.record_id || "
@@ -151,7 +165,10 @@ def parsed_queries(raw: RawInput, spec: SourceSpec, path: Path) -> ParsedQueries
         "THEN CAST(to_json(c.raw_row) AS VARCHAR) END AS record "
         "FROM checked c LEFT JOIN code_map m ON m.source_code = c.source_code"
     )
-    codes = f"SELECT DISTINCT {source_code_sql(spec)[1]} AS source_code FROM {raw.table} r"
+    codes = (
+        f"SELECT DISTINCT {source_code_sql(spec, spec.na_values)[1]} AS source_code "
+        f"FROM {raw.table} r"
+    )
     return ParsedQueries(codes=codes, duplicates=duplicates, typed=typed)
 
 
@@ -190,9 +207,9 @@ def use_parsed_files(con: duckdb.DuckDBPyConnection, files_sql: str) -> None:
     )
 
 
-def source_code_sql(spec: SourceSpec) -> tuple[list[str], str]:
+def source_code_sql(spec: SourceSpec, na: tuple[str, ...] | None) -> tuple[list[str], str]:
     """The cleaned code columns and the combined code ('IUCR|FBI') a crosswalk resolves."""
-    parts = [clean(col, spec.na_values) for col in spec.code_columns]
+    parts = [clean(col, na) for col in spec.code_columns]
     return parts, f"concat_ws('{SEP}', " + ", ".join(f"coalesce({p}, '')" for p in parts) + ")"
 
 

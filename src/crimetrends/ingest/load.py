@@ -128,7 +128,7 @@ def load_file(
     ):
         return {**previous, "status": "unchanged"}
 
-    job = LoadJob(path, spec, lay, sha, table, crosswalk_version, sample)
+    job = LoadJob(path, spec, lay, sha, table, crosswalk_version, sample, settings.engine)
     try:
         return _load(job, step)
     finally:
@@ -146,6 +146,7 @@ class LoadJob:
     table: str
     crosswalk_version: str | None
     sample: bool
+    engine: str = "duckdb"
 
     @property
     def load_id(self) -> str:
@@ -170,7 +171,12 @@ def _load(job: LoadJob, step: Step) -> dict[str, Any]:
         years = populations.build_parsed(con, raw, spec, path)
         kept_sql = populations.kept_select(spec, load_id, years)
     elif spec.kind == "incidents":
-        incidents.build_parsed(con, raw, spec, path, work=work)
+        if job.engine == "spark":  # typing and harmonizing run on Spark, storing here
+            from crimetrends.ingest.on_spark import build_parsed_on_spark
+
+            build_parsed_on_spark(con, raw, spec, path, work)
+        else:
+            incidents.build_parsed(con, raw, spec, path, work=work)
         kept_sql = incidents.kept_select(spec, load_id)
     else:
         module.build_parsed(con, raw, spec, path)
