@@ -5,12 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from crimetrends.cli import app
+
+from .conftest import FIXTURES
 
 runner = CliRunner()
 
@@ -170,3 +175,28 @@ def test_quality_flags_outages_and_provisional_months(store):
     flags = {r["month"]: r["flag"] for r in rows}
     assert "provisional" in flags["2024-07"] and "provisional" in flags["2024-06"]
     assert "2024-05" not in flags or "provisional" not in flags["2024-05"]
+
+
+def test_engine_option_loads_on_spark(tmp_path, monkeypatch):
+    """`--engine spark` reaches the loader: same accounting as DuckDB, engine recorded."""
+    if shutil.which("java") is None and not os.environ.get("CRIMETRENDS_REQUIRE_SPARK"):
+        pytest.skip("Spark needs Java (make test installs it)")
+    path = str(FIXTURES / "code_homicides_9_cities_2015.csv.gz")
+    manifests = {}
+    for engine in ("duckdb", "spark"):
+        monkeypatch.setenv("CRIMETRENDS_HOME", str(tmp_path / engine))
+        monkeypatch.delenv("CRIMETRENDS_ENGINE", raising=False)
+        r = run("--engine", engine, "load", path, "--source", "code_homicides", "-f", "json")
+        assert r.returncode == 0, r.stderr
+        manifests[engine] = json.loads(r.stdout)
+    assert manifests["spark"]["engine"] == "spark"
+    assert manifests["duckdb"]["engine"] == "duckdb"
+    for key in ("rows_in", "rows_kept", "rows_quarantined", "load_id"):
+        assert manifests["spark"][key] == manifests["duckdb"][key]
+    assert manifests["spark"]["rows_kept"] == 1922
+
+
+def test_unknown_engine_is_refused():
+    r = run("--engine", "pandas", "sources")
+    assert r.returncode == 2
+    assert "pandas" in r.stderr and "duckdb" in r.stderr

@@ -24,6 +24,26 @@ app = typer.Typer(
 )
 
 
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+@app.callback()
+def _engine(
+    engine: Annotated[
+        Engine | None,
+        typer.Option(
+            "--engine",
+            help="where row-level work runs (default: $CRIMETRENDS_ENGINE, else duckdb)",
+        ),
+    ] = None,
+) -> None:
+    """Crime trend figures with definitions, sources and 95% intervals."""
+    if engine is not None:  # the one setting every layer reads (settings.get_settings)
+        os.environ["CRIMETRENDS_ENGINE"] = engine.value
+
+
 class Period(StrEnum):
     year = "year"
     ytd = "ytd"

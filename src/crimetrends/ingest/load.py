@@ -231,6 +231,8 @@ def _load(job: LoadJob, step: Step) -> dict[str, Any]:
         "crosswalk_version": crosswalk_version,
         "registry_sha256": spec.spec_sha256,
         "crimetrends_version": __version__,
+        # where typing and harmonizing ran (incident files; other kinds are small: DuckDB)
+        "engine": job.engine if spec.kind == "incidents" else "duckdb",
         "sample": sample,
         "rows_in": rows_in,
         "rows_kept": int(parsed_rows),
