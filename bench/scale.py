@@ -7,8 +7,9 @@ peak RSS is its own (Spark includes its JVM, a child process):
   crimetrends-duckdb   `load_file` into a fresh store, then the library's Ibis aggregation
   duckdb-sql           one hand-written DuckDB query over the same Parquet (FBI-code mapping)
   pandas               read_parquet → to_datetime → merge crosswalk → groupby
-  crimetrends-spark    the library's Ibis aggregation on Spark local[2] over the store
-                       written by crimetrends-duckdb (loading stays on DuckDB; see README)
+  crimetrends-spark    the same `load_file` with typing and harmonizing on Spark local[2]
+                       (the store's files written locally), then the same Ibis aggregation
+                       on Spark
 
     python bench/scale.py 1000000 10000000        # generates the inputs if missing
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -74,17 +76,16 @@ def run_crimetrends(path: Path, home: Path, engine: str) -> dict:
     os.environ["CRIMETRENDS_HOME"] = str(home)
     os.environ["CRIMETRENDS_ENGINE"] = engine
     from crimetrends.analysis.aggregate import incident_series
+    from crimetrends.ingest.load import load_file
     from crimetrends.report import trend_report
     from crimetrends.store.connect import connect
     from crimetrends.taxonomy.offenses import group_members
 
     t = {}
-    if engine == "duckdb":
-        from crimetrends.ingest.load import load_file
-
-        t0 = time.perf_counter()
-        load_file(path, "chicago")
-        t["load_harmonize_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    manifest = load_file(path, "chicago")  # typed and harmonized on `engine`
+    t["load_harmonize_s"] = time.perf_counter() - t0
+    assert manifest["engine"] == engine
     t0 = time.perf_counter()
     con = connect()
     t["connect_s"] = time.perf_counter() - t0
@@ -181,8 +182,8 @@ def main(sizes: list[int]) -> None:
         path = SCALE_DIR / f"synthetic_chicago_{n}.parquet"
         if not path.exists():
             generate(n, SCALE_DIR)
-        home = Path(tempfile.mkdtemp(prefix=f"ct-scale-{n}-"))
         for contender in ("crimetrends-duckdb", "duckdb-sql", "pandas", "crimetrends-spark"):
+            home = Path(tempfile.mkdtemp(prefix=f"ct-scale-{n}-{contender}-"))
             r = subprocess.run(
                 [sys.executable, __file__, "--child", contender, str(path), str(home)],
                 capture_output=True,
@@ -193,6 +194,7 @@ def main(sizes: list[int]) -> None:
             results[(n, contender)] = (
                 json.loads(line) if line.startswith("{") else {"error": r.stderr[-500:]}
             )
+            shutil.rmtree(home, ignore_errors=True)
             print(n, contender, results[(n, contender)], flush=True)
     report(results, sizes)
 
