@@ -37,9 +37,9 @@ needs_java = pytest.mark.skipif(
     [
         ("%m/%d/%Y %I:%M:%S %p", "M/d/yyyy h:m:s a"),
         ("%Y-%m-%dT%H:%M:%S.%g", "yyyy-M-d'T'H:m:s.SSS"),
-        ("%H%M", "HHm"),  # adjacent numbers need fixed widths in Java
+        ("%H%M", "HHmm"),  # adjacent numbers need fixed widths in Java
+        ("%Y%m%d", "yyyyMMdd"),
         ("%m-%Y", "M-yyyy"),
-        ("%d %B %Y", "d MMMM yyyy"),
         ("%%Y", "%'Y'"),  # a literal letter is quoted
     ],
 )
@@ -47,9 +47,10 @@ def test_strftime_formats_become_java_patterns(strftime, java):
     assert java_datetime_pattern(strftime) == java
 
 
-def test_a_format_spark_cannot_parse_is_a_clear_error():
-    with pytest.raises(ConfigError, match="%Z has no Spark equivalent"):
-        java_datetime_pattern("%Y-%m-%d %Z")
+@pytest.mark.parametrize("directive", ["%Z", "%y", "%b"])
+def test_a_format_not_known_to_parse_alike_is_a_clear_error(directive):
+    with pytest.raises(ConfigError, match=f"{directive} has no Spark equivalent"):
+        java_datetime_pattern(f"%d-%m-%Y {directive}")
 
 
 def test_every_registered_date_format_translates():

@@ -25,10 +25,11 @@ from crimetrends.ingest.read import RawInput, file_format, sql_str
 from crimetrends.sources.registry import SourceSpec
 
 # strftime directive → Java DateTimeFormatter letters. Single letters parse one or two
-# digits, as DuckDB's %m/%d/%H... do; two are used when another number follows directly.
+# digits, as DuckDB's %m/%d/%H... do; two are used where numbers touch (Java cannot split
+# "0930" into hour and minute otherwise). Only directives checked to parse alike are here:
+# two-digit years pivot differently, month names are locale- and case-sensitive in Java.
 _JAVA = {
     "Y": ("yyyy", "yyyy"),
-    "y": ("yy", "yy"),
     "m": ("M", "MM"),
     "d": ("d", "dd"),
     "H": ("H", "HH"),
@@ -38,11 +39,8 @@ _JAVA = {
     "p": ("a", "a"),
     "g": ("SSS", "SSS"),
     "f": ("SSSSSS", "SSSSSS"),
-    "b": ("MMM", "MMM"),
-    "B": ("MMMM", "MMMM"),
-    "j": ("D", "DDD"),
 }
-_NUMERIC = set("YymdHIMSgfj")
+_NUMERIC = set("YmdHIMSgf")
 
 
 def java_datetime_pattern(strftime: str) -> str:
@@ -60,8 +58,8 @@ def java_datetime_pattern(strftime: str) -> str:
                     f"date format {strftime!r}: %{d} has no Spark equivalent here",
                     hint="use CRIMETRENDS_ENGINE=duckdb for this source, or a supported format",
                 )
-            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-            fixed = nxt.startswith("%") and nxt[1:2] in _NUMERIC
+            around = [tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)]
+            fixed = any(t.startswith("%") and t[1:2] in _NUMERIC for t in around)
             out.append(_JAVA[d][1 if fixed else 0])
         else:  # literal text: letters quoted, a quote doubled
             out.append(
