@@ -52,7 +52,8 @@ def session() -> Any:
             .config("spark.driver.extraJavaOptions", "-XX:-DontCompileHugeMethods")
         )
     spark = builder.config("spark.sql.session.timeZone", "UTC").getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
+    if not remote:  # a Spark Connect session has no SparkContext to reach
+        spark.sparkContext.setLogLevel("ERROR")
     return spark
 
 
