@@ -108,12 +108,30 @@ def _bad_chicago_file(tmp_path: Path) -> Path:
     return path
 
 
+def _bad_chicago_parquet(tmp_path: Path) -> Path:
+    """The same corrupted rows as Parquet (all text): Spark reads these itself, row numbers
+    from the file, where a CSV is first read by DuckDB."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    header, rows = real_chicago_rows(11)
+    bad = [dict(r) for r in rows]
+    bad[2]["Date"] = "2024-13-01T00:00:00"
+    bad[4]["ID"] = bad[1]["ID"]
+    bad[6]["Longitude"] = "-200.5"
+    bad[8]["FBI Code"] = "1"
+    path = tmp_path / "chicago_bad.parquet"
+    pq.write_table(pa.table({h: [r[h] for r in bad] for h in header}), path)
+    return path
+
+
 CASES = {
     "chicago-2017-parquet": ("chicago", BUNDLE / "chicago_crimes_2017.parquet"),
     "lapd-time-column": ("lapd", BUNDLE / "lapd_crimes_2020_sample.csv.gz"),
     "nypd": ("nypd", BUNDLE / "nypd_complaints_sample_2015.csv.gz"),
     "code-multi-agency": ("code_homicides", FIXTURES / "code_homicides_9_cities_2015.csv.gz"),
     "chicago-bad-rows": ("chicago", None),
+    "chicago-bad-rows-parquet": ("chicago", "parquet"),
 }
 
 
@@ -121,7 +139,10 @@ CASES = {
 @pytest.mark.parametrize("case", list(CASES))
 def test_spark_load_stores_what_duckdb_stores(case, tmp_path, monkeypatch):
     source, path = CASES[case]
-    path = path or _bad_chicago_file(tmp_path)
+    if path is None:
+        path = _bad_chicago_file(tmp_path)
+    elif path == "parquet":
+        path = _bad_chicago_parquet(tmp_path)
     ran_on_spark = []
     import crimetrends.ingest.on_spark as on_spark
 
@@ -149,6 +170,9 @@ def test_spark_load_stores_what_duckdb_stores(case, tmp_path, monkeypatch):
         assert "broken CSV row" in reasons
         kept = {r[2] for r in duck[0]}  # record ids
         assert real_chicago_rows(11)[1][10]["ID"] not in kept
+    if case == "chicago-bad-rows-parquet":
+        assert duck[3]["rows_quarantined"] == 4
+        assert sorted(r[0] for r in duck[2]) == [3, 5, 7, 9]  # 1-based row numbers
 
 
 def test_spark_path_builds_the_same_parsed_columns(tmp_path):
