@@ -186,7 +186,7 @@ def build_parsed(
     held); without one PARSED is a view that each pass parses again (fine for small inputs).
     """
     q = parsed_queries(raw, spec, path)
-    con.register("code_map", resolve_codes(spec, [r[0] for r in con.execute(q.codes).fetchall()]))
+    con.register("code_map", code_mapping(con, spec, q.codes))
     drop_relation(con, DUPS)
     con.execute(f"CREATE TEMP TABLE {DUPS} AS {q.duplicates}")
     drop_relation(con, PARSED)

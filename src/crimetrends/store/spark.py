@@ -48,7 +48,8 @@ def session() -> Any:
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", "4")
             # the validation SQL compiles to long methods; HotSpot skips JIT-compiling methods
-            # over 8,000 bytecodes by default, which left them interpreted (~10x slower)
+            # over 8,000 bytecodes by default and left them interpreted (1M-row typed pass:
+            # 42 s without this flag, 25 s with it)
             .config("spark.driver.extraJavaOptions", "-XX:-DontCompileHugeMethods")
         )
     spark = builder.config("spark.sql.session.timeZone", "UTC").getOrCreate()
