@@ -82,7 +82,7 @@ def main() -> None:
     ours_port, ds_port = free_port(), free_port()
     env = {**os.environ}
     ours = subprocess.Popen(
-        [sys.executable, "-m", "crimetrends.cli_serve", str(ours_port)],
+        [sys.executable, "-m", "crimetrends", "serve", "--port", str(ours_port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

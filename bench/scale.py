@@ -98,8 +98,8 @@ def run_crimetrends(path: Path, home: Path, engine: str) -> dict:
     os.environ["CRIMETRENDS_HOME"] = str(home)
     os.environ["CRIMETRENDS_ENGINE"] = engine
     from crimetrends.analysis.aggregate import incident_series
+    from crimetrends.analysis.report import TrendQuery, trend_report
     from crimetrends.ingest.load import load_file
-    from crimetrends.report import trend_report
     from crimetrends.store.connect import connect
     from crimetrends.taxonomy.offenses import group_members
 
@@ -115,7 +115,12 @@ def run_crimetrends(path: Path, home: Path, engine: str) -> dict:
     series = incident_series(con, group_members("violent"), "violent", source="chicago")
     t["monthly_aggregate_s"] = time.perf_counter() - t0
     (row,) = _cold_and_warm(
-        lambda: trend_report(["Chicago"], "violent", "year", 2016, 2017, source="chicago").rows, t
+        lambda: (
+            trend_report(
+                TrendQuery(["Chicago"], "violent", "year", 2016, 2017, source="chicago")
+            ).rows
+        ),
+        t,
     )
     t["answer"] = [row.count, row.previous_count, round(row.ci_low, 6), round(row.ci_high, 6)]
     t["months"] = len(series[0].frame)

@@ -7,9 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
-from crimetrends.demo import load_bundle
+from crimetrends.ingest.bundle import load_bundle
 from crimetrends.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,23 +19,6 @@ SHARED = ROOT.parent / "shared" / "data"
 needs_shared = pytest.mark.skipif(
     not SHARED.exists(), reason="../shared/data is not beside the checkout"
 )
-
-
-class _NoProgress:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def add_task(self, *a, **k):
-        return 0
-
-    def update(self, *a, **k):
-        pass
-
-    def advance(self, *a, **k):
-        pass
 
 
 @contextlib.contextmanager
@@ -58,7 +40,7 @@ def bundle_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A CRIMETRENDS_HOME holding every bundled file, loaded once per test session."""
     home = tmp_path_factory.mktemp("bundle-home")
     with home_env(home):
-        load_bundle(Console(quiet=True), BUNDLE, _NoProgress)
+        load_bundle(BUNDLE)
     return home
 
 

@@ -8,12 +8,11 @@ import random
 
 import pytest
 
-from crimetrends.errors import ConfigError
+from crimetrends.errors import ConfigError, PortalError, SchemaDriftError
 from crimetrends.ingest import fetch as fetch_mod
 from crimetrends.ingest.fetch import fetch
 from crimetrends.ingest.load import load_file
-from crimetrends.sources.portals.cde import CDEClient, parse_agency_response
-from crimetrends.sources.portals.socrata import PortalError, SchemaDriftError
+from crimetrends.sources.portals.cde import CDEPortal, parse_agency_response
 from crimetrends.store.connect import connect
 
 from .conftest import BUNDLE
@@ -27,10 +26,10 @@ ROWS = (3 * 7 - 1) * MONTHS  # RTCI has no rape figures for Riverside
 NO_DATA = ["CA0331300/ARS", "CA0331300/RPE", "NJNPD0000/ARS", "TNMPD0000/ARS"]
 
 
-def client(url: str, **kw) -> CDEClient:
+def client(url: str, **kw) -> CDEPortal:
     agencies = {ori: name for ori, (name, _) in CDE_AGENCIES.items()}
     opts = {"agencies": agencies, "start": START, "end": END, "backoff_s": 0.01, "timeout_s": 1.0}
-    return CDEClient(url, **(opts | kw))
+    return CDEPortal(url, **(opts | kw))
 
 
 def stored(source: str) -> list[tuple]:
@@ -65,7 +64,7 @@ def test_recorded_answers_parse_to_their_published_numbers():
 def test_recorded_answer_served_verbatim_gives_the_same_rows(empty_home):
     path = "/summarized/agency/CA0010900/V"
     with FakeCDE({}, recorded={path: RECORDED_AGENCY}) as cde:
-        c = CDEClient(
+        c = CDEPortal(
             cde.url,
             agencies={"CA0010900": None},
             offenses=("V",),

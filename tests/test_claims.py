@@ -104,7 +104,10 @@ def test_corpus_recall_and_agreement(store):
     # measured on the bundled data when written: recall 30/32, agreement 29/30
     assert result["claim_recall"] >= 0.9
     assert result["verdict_agreement"] >= 0.9
-    assert result["errors"]  # the known misses are listed, not hidden
+    # every miss and every disagreement is listed, none hidden
+    missed = sum(e.count(": missed ") for e in result["errors"])
+    found = round(result["claim_recall"] * result["expected_claims"])
+    assert missed == result["expected_claims"] - found
 
 
 def test_reports_render(store):

@@ -141,7 +141,7 @@ def test_coverage_reconcile_sources_quarantine_commands(store):
 def test_source_status_fresh_stale_dark(store):
     import datetime as dt
 
-    from crimetrends.report import source_status
+    from crimetrends.store.status import source_status
 
     def status(today):
         return {r["source"]: (r["status"], r["age_days"]) for r in source_status(today)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from crimetrends.report import trend_report
+from crimetrends.analysis.report import TrendQuery, trend_report
 
 from .conftest import BUNDLE, SHARED, needs_shared
 
@@ -35,7 +35,7 @@ def sql_count(source_sql: str, codes: tuple[str, ...], year: int) -> int:
 
 @pytest.mark.parametrize("offense", list(BY_FBI))
 def test_chicago_annual_counts_equal_plain_sql_on_bundle(store, offense):
-    rep = trend_report(["Chicago"], offense, "year", 2016, 2017, source="chicago")
+    rep = trend_report(TrendQuery(["Chicago"], offense, "year", 2016, 2017, source="chicago"))
     (row,) = rep.rows
     files = f"read_parquet('{BUNDLE}/chicago_crimes_201*.parquet')"
     assert row.count == sql_count(files, BY_FBI[offense], 2017)
@@ -45,7 +45,7 @@ def test_chicago_annual_counts_equal_plain_sql_on_bundle(store, offense):
 @needs_shared
 @pytest.mark.parametrize("offense", ["violent", "property", "murder"])
 def test_chicago_annual_counts_equal_plain_sql_on_published_csv(store, offense):
-    rep = trend_report(["Chicago"], offense, "year", 2014, 2015, source="chicago")
+    rep = trend_report(TrendQuery(["Chicago"], offense, "year", 2014, 2015, source="chicago"))
     (row,) = rep.rows
     csvs = (
         f"read_csv(['{SHARED}/chicago_crimes_2014.csv.gz', '{SHARED}/chicago_crimes_2015.csv.gz'],"
@@ -56,7 +56,7 @@ def test_chicago_annual_counts_equal_plain_sql_on_published_csv(store, offense):
 
 
 def test_rtci_ytd_equals_plain_sql_sum(store):
-    rep = trend_report(["Chicago"], "violent", "ytd", 2023, 2024, "2024-07", "rtci")
+    rep = trend_report(TrendQuery(["Chicago"], "violent", "ytd", 2023, 2024, "2024-07", "rtci"))
     (row,) = rep.rows
     path = BUNDLE / "rtci_by_agency_monthly_2018_2024.csv.gz"
 
@@ -74,7 +74,9 @@ def test_rtci_ytd_equals_plain_sql_sum(store):
 
 
 def test_chicago_ytd_counts_whole_days_equal_sql(store):
-    rep = trend_report(["Chicago"], "robbery", "ytd", 2016, 2017, "2017-03-15", "chicago")
+    rep = trend_report(
+        TrendQuery(["Chicago"], "robbery", "ytd", 2016, 2017, "2017-03-15", "chicago")
+    )
     (row,) = rep.rows
     files = f"read_parquet('{BUNDLE}/chicago_crimes_201*.parquet')"
 

@@ -23,9 +23,10 @@ def test_incident_sources_meet_the_coverage_target(store, source):
 
 
 def test_count_sources_are_fully_mapped(store):
-    for cov in coverage(connect()):
-        if cov.kind == "counts":
-            assert cov.pct_mapped == 100.0, cov.source
+    counts = {c.source: c for c in coverage(connect()) if c.kind == "counts"}
+    assert {"rtci", "ucr_annual", "lapd_annual"} <= set(counts)
+    for cov in counts.values():
+        assert cov.rows > 0 and cov.pct_mapped == 100.0, cov.source
 
 
 def test_chicago_2024_sample_maps_and_unknown_codes_are_reported(empty_home, tmp_path):

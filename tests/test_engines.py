@@ -13,8 +13,8 @@ import shutil
 import pandas as pd
 import pytest
 
+from crimetrends.analysis.report import TrendQuery, trend_report
 from crimetrends.analysis.uncertainty import rate_change
-from crimetrends.report import trend_report
 
 from .conftest import BUNDLE
 from .test_counts_match_sql import BY_FBI, sql_count
@@ -45,7 +45,9 @@ def test_engine_is_the_one_asked_for(engine):
 
 @pytest.mark.parametrize("offense", ["violent", "murder", "property", "motor_vehicle_theft"])
 def test_chicago_counts_and_intervals_match_sql(engine, offense):
-    (row,) = trend_report(["Chicago"], offense, "year", 2016, 2017, source="chicago").rows
+    (row,) = trend_report(
+        TrendQuery(["Chicago"], offense, "year", 2016, 2017, source="chicago")
+    ).rows
     files = f"read_parquet('{BUNDLE}/chicago_crimes_201*.parquet')"
     now, before = sql_count(files, BY_FBI[offense], 2017), sql_count(files, BY_FBI[offense], 2016)
     assert (row.count, row.previous_count) == (now, before)
@@ -56,7 +58,7 @@ def test_chicago_counts_and_intervals_match_sql(engine, offense):
 def test_every_rtci_agency_gets_the_same_answer(engine, bundle_home):
     import duckdb
 
-    report = trend_report([], "violent", "ytd", 2023, 2024, "2024-07", "rtci", True)
+    report = trend_report(TrendQuery([], "violent", "ytd", 2023, 2024, "2024-07", "rtci", True))
     rows = {r.agency: r for r in report.rows}
     raw = duckdb.sql(
         f"""WITH t AS (

@@ -11,9 +11,10 @@ import time
 
 import pytest
 
-from crimetrends.ingest.fetch import SchemaDriftError, fetch
+from crimetrends.errors import PortalError, SchemaDriftError
+from crimetrends.ingest.fetch import fetch
 from crimetrends.ingest.load import load_file
-from crimetrends.sources.portals.socrata import PortalError, SocrataClient
+from crimetrends.sources.portals.socrata import SocrataPortal
 from crimetrends.store.connect import connect
 
 from .conftest import FIXTURES, home_env
@@ -38,8 +39,10 @@ def table_snapshot() -> list[tuple]:
     return [tuple(r) for r in frame.astype(str).itertuples(index=False)]
 
 
-def client(url: str, page_size: int = 700) -> SocrataClient:
-    return SocrataClient(url, "ijzp-q8t2", page_size=page_size, backoff_s=0.01, timeout_s=1.0)
+def client(url: str, page_size: int = 700) -> SocrataPortal:
+    return SocrataPortal(
+        url, dataset="ijzp-q8t2", page_size=page_size, backoff_s=0.01, timeout_s=1.0
+    )
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +91,8 @@ def test_unreachable_portal_is_a_clear_error(empty_home):
     with pytest.raises(PortalError, match="giving up after"):
         fetch(
             "chicago",
-            client=SocrataClient(
-                "http://127.0.0.1:9", "x", attempts=2, backoff_s=0.01, timeout_s=0.5
+            client=SocrataPortal(
+                "http://127.0.0.1:9", dataset="x", attempts=2, backoff_s=0.01, timeout_s=0.5
             ),
         )
 
@@ -170,12 +173,12 @@ def test_plain_file_url_source_loads_the_same_rows(empty_home, direct):
 
 
 def test_arcgis_layer_pages_by_object_id(empty_home, direct):
-    from crimetrends.sources.portals.arcgis import ArcGISClient
+    from crimetrends.sources.portals.arcgis import ArcGISPortal
 
     from .fakeportal import FakeArcGIS
 
     with FakeArcGIS(soda_rows(), {3: "500", 6: "truncate"}) as layer:
-        arc = ArcGISClient(
+        arc = ArcGISPortal(
             f"{layer.url}/FeatureServer/0", page_size=1000, backoff_s=0.01, timeout_s=1.0
         )
         result = fetch("chicago", client=arc)

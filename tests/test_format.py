@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crimetrends import format as fmt
+from crimetrends.render import numbers as fmt
 
 
 def test_counts_and_percentages():

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from crimetrends.analysis.periods import Window, parse_through, same_day_in
+from crimetrends.analysis.report import TrendQuery, trend_report
 from crimetrends.analysis.trends import compress_notes
 from crimetrends.analysis.uncertainty import rate_change
 from crimetrends.errors import AmbiguousNameError, ConfigError, NotFoundError
-from crimetrends.report import trend_report
 
 
 def test_window_labels_and_leap_day():
@@ -32,7 +32,7 @@ def test_compress_notes_only_joins_consecutive_months():
 
 
 def test_seed_rows_carry_interval_rate_and_provisional_flag(store):
-    rep = trend_report(["Chicago"], "violent", "ytd", 2023, 2024, "2024-07", "rtci")
+    rep = trend_report(TrendQuery(["Chicago"], "violent", "ytd", 2023, 2024, "2024-07", "rtci"))
     (row,) = rep.rows
     expected = rate_change(16_072, 15_900)
     assert row.pct_change == pytest.approx(expected.pct_change)
@@ -45,44 +45,52 @@ def test_seed_rows_carry_interval_rate_and_provisional_flag(store):
 
 
 def test_total_with_missing_components_is_not_compared(store):
-    rep = trend_report(["Los Angeles"], "violent", "ytd", 2023, 2024, "2024-07", "rtci")
+    rep = trend_report(TrendQuery(["Los Angeles"], "violent", "ytd", 2023, 2024, "2024-07", "rtci"))
     (row,) = rep.rows
     assert row.label == "not comparable: incomplete data"
     assert row.count is None and row.pct_change is None
     assert any("missing: rape, robbery, aggravated_assault" in f for f in row.flags)
-    murder = trend_report(["Los Angeles"], "murder", "ytd", 2023, 2024, "2024-07", "rtci")
+    murder = trend_report(
+        TrendQuery(["Los Angeles"], "murder", "ytd", 2023, 2024, "2024-07", "rtci")
+    )
     assert murder.rows[0].count is not None and murder.rows[0].pct_change is not None
 
 
 def test_definition_change_between_periods_is_flagged(store):
-    rep = trend_report(["Chicago"], "violent", "year", 2012, 2013, source="ucr_annual")
+    rep = trend_report(TrendQuery(["Chicago"], "violent", "year", 2012, 2013, source="ucr_annual"))
     (row,) = rep.rows
     assert row.label == "not comparable: definition change"
     assert row.pct_change is None and row.count is not None
-    after = trend_report(["Chicago"], "violent", "year", 2013, 2014, source="ucr_annual")
+    after = trend_report(
+        TrendQuery(["Chicago"], "violent", "year", 2013, 2014, source="ucr_annual")
+    )
     assert after.rows[0].label == "down"
 
 
 def test_sample_extracts_are_never_labelled(store):
-    rep = trend_report(["Los Angeles"], "larceny", "month", 2020, 2020, "2020-02", "lapd")
+    rep = trend_report(
+        TrendQuery(["Los Angeles"], "larceny", "month", 2020, 2020, "2020-02", "lapd")
+    )
     assert rep.rows
     assert all(r.label == "not comparable: sample extract" for r in rep.rows)
 
 
 def test_incomplete_year_is_not_compared(store):
-    rep = trend_report(["Chicago"], "violent", "year", 2023, 2024, source="rtci")
+    rep = trend_report(TrendQuery(["Chicago"], "violent", "year", 2023, 2024, source="rtci"))
     (row,) = rep.rows
     assert row.label == "not comparable: incomplete data"
     assert any("2024-08 to 2024-12: no data" in f for f in row.flags)
 
 
 def test_monthly_and_rolling_windows(store):
-    months = trend_report(["Chicago"], "violent", "month", 2016, 2017, source="chicago")
+    months = trend_report(TrendQuery(["Chicago"], "violent", "month", 2016, 2017, source="chicago"))
     assert [r.period for r in months.rows] == [
         dt.date(2017, m, 1).strftime("%b %Y") for m in range(1, 13)
     ]
     assert sum(r.count for r in months.rows) == 28_001
-    rolling = trend_report(["Chicago"], "violent", "rolling12", 2016, 2017, source="chicago")
+    rolling = trend_report(
+        TrendQuery(["Chicago"], "violent", "rolling12", 2016, 2017, source="chicago")
+    )
     (row,) = rolling.rows
     assert (row.period, row.previous_period) == ("2017", "2016")
     assert row.count == 28_001 and row.previous_count == 28_229
@@ -90,13 +98,13 @@ def test_monthly_and_rolling_windows(store):
 
 def test_agency_names_resolve_or_fail_clearly(store):
     with pytest.raises(NotFoundError):
-        trend_report(["Atlantis"], "violent", "year", 2016, 2017)
+        trend_report(TrendQuery(["Atlantis"], "violent", "year", 2016, 2017))
     with pytest.raises(AmbiguousNameError):
-        trend_report(["New"], "violent", "year", 2016, 2017)
+        trend_report(TrendQuery(["New"], "violent", "year", 2016, 2017))
 
 
 def test_provenance_names_files_crosswalk_and_definitions(store):
-    rep = trend_report(["Chicago"], "violent", "year", 2016, 2017, source="chicago")
+    rep = trend_report(TrendQuery(["Chicago"], "violent", "year", 2016, 2017, source="chicago"))
     prov = rep.provenance
     (src,) = prov["sources"]
     assert src["name"] == "chicago" and src["crosswalk_version"].startswith("chicago@")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import ibis
 import numpy as np
@@ -19,6 +19,16 @@ import pandas as pd
 from crimetrends.sources.registry import all_sources
 
 MIN_DAY_COVERAGE = 0.9  # an incident month is complete when records exist on ≥ 90% of its days
+
+
+class PeriodCount(NamedTuple):
+    """One period of a series: its count (NaN = missing), whether complete, why not, and the
+    timestamp of its latest record (incidents only)."""
+
+    count: float
+    complete: bool
+    note: str
+    last_day: Any
 
 
 @dataclass(frozen=True)
@@ -37,10 +47,10 @@ class Series:
     frame: pd.DataFrame
 
     @cached_property
-    def by_period(self) -> dict[dt.date, tuple[float, bool, str, Any]]:
-        """period start → (count, complete, note, last_day), built once per series."""
+    def by_period(self) -> dict[dt.date, PeriodCount]:
+        """period start → its PeriodCount, built once per series."""
         return {
-            pd.Timestamp(p).date(): (c, bool(ok), note, last)
+            pd.Timestamp(p).date(): PeriodCount(c, bool(ok), note, last)
             for p, c, ok, note, last in zip(
                 self.frame["period"],
                 self.frame["count"],

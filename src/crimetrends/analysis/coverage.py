@@ -76,3 +76,25 @@ def coverage(con: Any, source: str | None = None) -> list[SourceCoverage]:
                 )
             )
     return out
+
+
+def summary(reports: list[SourceCoverage]) -> list[dict[str, Any]]:
+    """One row per source: rows, mapped share, unmapped codes, quarantined rows."""
+    return [
+        {
+            "source": c.source,
+            "kind": c.kind,
+            "rows": c.rows,
+            "mapped_rows": c.mapped_rows,
+            "pct_mapped": round(c.pct_mapped, 3),
+            "meets_target": c.pct_mapped >= TARGET,
+            "unmapped_codes": len(c.unmapped),
+            "quarantined_rows": c.quarantined_rows,
+        }
+        for c in reports
+    ]
+
+
+def code_rows(reports: list[SourceCoverage]) -> list[dict[str, Any]]:
+    """Every code of every source, with its source."""
+    return [{"source": c.source, **rec} for c in reports for rec in c.codes.to_dict("records")]

@@ -15,6 +15,8 @@ High and low are judged only once an earlier same calendar month gives the seaso
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy.stats import nbinom, poisson
@@ -103,3 +105,32 @@ def month_flags(frame: pd.DataFrame, provisional: set | None = None) -> pd.Serie
             out.append("provisional")
         flags.append("; ".join(out))
     return pd.Series(flags, index=frame.index)
+
+
+def flagged_months(
+    con: Any, agency: str, offense: str, source: str | None = None
+) -> list[dict[str, Any]]:
+    """Every flagged month of an agency's monthly series of `offense`, with the flag."""
+    from crimetrends.analysis.aggregate import all_series
+    from crimetrends.analysis.trends import provisional_months
+    from crimetrends.taxonomy.offenses import resolve_offense
+
+    name, members = resolve_offense(offense)
+    rows = []
+    for s in all_series(con, members, name, agency, source):
+        if s.grain != "month":
+            continue
+        flags = month_flags(s.frame, provisional_months(s))
+        for period, count, flag in zip(s.frame["period"], s.frame["count"], flags, strict=True):
+            if flag:
+                rows.append(
+                    {
+                        "source": s.source,
+                        "agency": s.agency,
+                        "offense": name,
+                        "month": str(period)[:7],
+                        "count": None if count != count else int(count),
+                        "flag": flag,
+                    }
+                )
+    return rows

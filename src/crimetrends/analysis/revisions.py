@@ -1,40 +1,40 @@
 """What changed between two vintages of a source: rows added, removed, revised/reclassified.
 
-Both files go through the same parsing and crosswalk as a load (nothing is stored), then
-are joined on the source's key: record id for incidents, agency × area × code × period for
-count tables. The result is per agency × month × offense, the view journalists lack.
+Both files go through the same typing and crosswalk as a load (nothing is stored), then
+are joined on the kind's key (record id for incidents, agency × area × code × period for
+count tables). The result is per agency × month × offense, the view journalists lack.
 """
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from crimetrends.ingest import counts, incidents
+from crimetrends.ingest.kinds import LoadContext, get_kind
 from crimetrends.ingest.read import read_input
 from crimetrends.reference import register_reference
 from crimetrends.sources.registry import SourceSpec, get_source
 from crimetrends.store.connect import raw_duckdb
 
 
-def _parsed(path: Path, spec: SourceSpec) -> pd.DataFrame:
+def kept_rows(path: Path, spec: SourceSpec) -> pd.DataFrame:
+    """The rows a load of `path` would store (typed and harmonized), without storing them."""
     con = raw_duckdb()
     register_reference(con)
     raw = read_input(con, path)
-    if spec.kind == "incidents":
-        incidents.build_parsed(con, raw, spec, path)
-        return con.execute(
-            "SELECT p.agency, p.record_id, "
-            "date_trunc('month', p.occurred_at)::DATE AS month, p.offense "
-            f"FROM {incidents.PARSED} p WHERE p.reason IS NULL"
-        ).df()
-    counts.build_parsed(con, raw, spec, path)
-    con.register("code_map", incidents.code_mapping(con, spec, counts.codes_query(spec)))
-    return con.execute(
-        "SELECT r.agency, r.district, r.source_code, r.period_start AS month, m.offense, r.count "
-        f"FROM {counts.ROWS} r JOIN code_map m USING (source_code) WHERE r.reason IS NULL"
-    ).df()
+    with tempfile.TemporaryDirectory() as work:
+        parsed = get_kind(spec.kind).parse(
+            con, raw, spec, path, LoadContext("revisions", Path(work))
+        )
+        frame = con.execute(parsed.kept).df()
+    if "period_start" in frame:
+        frame["month"] = pd.to_datetime(frame["period_start"])
+    else:
+        frame["month"] = pd.to_datetime(frame["occurred_at"]).dt.to_period("M").dt.to_timestamp()
+    frame["value"] = frame.get("count", 1)
+    return frame
 
 
 def revisions(
@@ -42,29 +42,25 @@ def revisions(
 ) -> pd.DataFrame:
     """Per agency × month × offense: added, removed and revised (or reclassified) rows."""
     spec = get_source(source)
-    a, b = _parsed(Path(old), spec), _parsed(Path(new), spec)
+    key = list(get_kind(spec.kind).key_columns)
+    a, b = kept_rows(Path(old), spec), kept_rows(Path(new), spec)
     if agency:
         a, b = a[a["agency"] == agency], b[b["agency"] == agency]
-    if spec.kind == "incidents":
-        j = a.merge(b, on="record_id", how="outer", suffixes=("_old", "_new"), indicator=True)
-        j["agency"] = j["agency_new"].fillna(j["agency_old"])
-        j["month"] = j["month_new"].fillna(j["month_old"])
-        j["offense"] = j["offense_new"].fillna(j["offense_old"])
-        j["added"] = j["_merge"] == "right_only"
-        j["removed"] = j["_merge"] == "left_only"
-        both = j["_merge"] == "both"
-        j["revised"] = both & (j["offense_old"].fillna("") != j["offense_new"].fillna(""))
-        j["old"] = (j["_merge"] != "right_only").astype(int)
-        j["new"] = (j["_merge"] != "left_only").astype(int)
-    else:
-        key = ["agency", "district", "source_code", "month"]
-        j = a.merge(b, on=key, how="outer", suffixes=("_old", "_new"))
-        j["offense"] = j["offense_new"].fillna(j["offense_old"])
-        old_has, new_has = j["count_old"].notna(), j["count_new"].notna()
-        j["added"] = new_has & ~old_has
-        j["removed"] = old_has & ~new_has
-        j["revised"] = old_has & new_has & (j["count_old"] != j["count_new"])
-        j["old"], j["new"] = j["count_old"], j["count_new"]
+    cols = list(dict.fromkeys([*key, "agency", "month", "offense", "value"]))
+    j = a[cols].merge(b[cols], on=key, how="outer", suffixes=("_old", "_new"), indicator=True)
+    for col in ("agency", "month", "offense"):
+        if col not in key:
+            j[col] = j[f"{col}_new"].fillna(j[f"{col}_old"])
+    j["added"] = j["_merge"] == "right_only"
+    j["removed"] = j["_merge"] == "left_only"
+    both = j["_merge"] == "both"
+    reclassified = (
+        j["offense_old"].fillna("") != j["offense_new"].fillna("")
+        if "offense" not in key
+        else False
+    )
+    j["revised"] = both & ((j["value_old"] != j["value_new"]) | reclassified)
+    j["old"], j["new"] = j["value_old"].fillna(0), j["value_new"].fillna(0)
     grouped = (
         j.groupby(["agency", "month", "offense"], dropna=False)
         .agg(

@@ -18,16 +18,10 @@ from crimetrends.analysis.periods import (
     same_day_in,
 )
 from crimetrends.analysis.rates import PopulationTable, per_100k
+from crimetrends.analysis.report import TrendQuery
 from crimetrends.analysis.uncertainty import rate_change
 from crimetrends.errors import ConfigError, MissingPopulationError
 from crimetrends.sources.registry import all_sources
-
-METHOD = (
-    "95% interval for the percent change from the exact conditional binomial method: given "
-    "n = a + b counts, a ~ Binomial(n, r/(1+r)); the Clopper-Pearson interval for that "
-    "proportion maps to the rate ratio r and to 100·(r − 1). A change is 'up' or 'down' only "
-    "when the whole interval is on one side of zero."
-)
 
 
 @dataclass
@@ -54,6 +48,10 @@ class TrendRow:
     population_source: str | None = None
     provisional: bool = False
     flags: list[str] = field(default_factory=list)
+
+    @property
+    def source_label(self) -> str:
+        return self.source
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -134,7 +132,7 @@ def _next_month(when: str) -> str:
 
 
 def _latest_complete_month(series: Series, year: int) -> dt.date | None:
-    months = [p for p, (_, ok, _, _) in series.by_period.items() if ok and p.year == year]
+    months = [p for p, pc in series.by_period.items() if pc.complete and p.year == year]
     return max(months, default=None)
 
 
@@ -226,44 +224,103 @@ def _definition_flags(
     return flags
 
 
-def compare(
-    con: Any,
+def _window_counts(
+    con: Any, series: Series, members: tuple[str, ...], cur: Window, prev: Window
+) -> tuple[WindowCount, WindowCount]:
+    """Counts of both windows: whole months from the series, day ranges from the records."""
+    if series.kind == "incidents" and not (cur.month_aligned and prev.month_aligned):
+        return _count_days(con, series, members, cur), _count_days(con, series, members, prev)
+    return count_months(series, cur), count_months(series, prev)
+
+
+def _flags(
     series: Series,
-    members: tuple[str, ...],
-    kind: str,
-    from_year: int,
-    to_year: int,
-    through: dt.date | None = None,
-    populations: PopulationTable | None = None,
-    sample_sources: frozenset[str] = frozenset(),
-) -> list[TrendRow]:
-    """All comparison rows of one kind for one series."""
-    rows = []
-    provisional = provisional_months(series)
-    day_level = series.kind == "incidents"
+    q: TrendQuery,
+    a: WindowCount,
+    b: WindowCount,
+    cur: Window,
+    prev: Window,
+    provisional: set[dt.date],
+    samples: frozenset[str],
+) -> tuple[list[str], bool]:
+    """Every caveat of one comparison, and whether any month in it is provisional."""
+    flags = [*compress_notes(a.notes), *compress_notes(b.notes)]
+    flags += _definition_flags(series, q.members, cur, prev)
+    prov = sorted(m for m in cur.months if m in provisional)
+    if prov:
+        flags.append(
+            "provisional: "
+            + ", ".join(f"{m:%b %Y}" for m in prov)
+            + " may be revised by the publisher"
+        )
+    if q.period == "ytd" and cur.days < SHORT_WINDOW_DAYS:
+        flags.append(f"short year-to-date window: {cur.days} days (< {SHORT_WINDOW_DAYS})")
+    if series.source in samples:
+        flags.append("loaded from a sample extract: not a complete record")
+    return flags, bool(prov)
+
+
+def _label(row: TrendRow, a: WindowCount, b: WindowCount, sample: bool) -> None:
+    """The change, its interval and its label, or why there is none."""
+    definition_change = any(f.startswith("definition change") for f in row.flags)
+    if a.complete and b.complete and not sample and not definition_change:
+        if a.count is not None and b.count is not None:
+            change = rate_change(int(a.count), int(b.count))
+            row.pct_change, row.ci_low, row.ci_high = (
+                change.pct_change,
+                change.ci_low,
+                change.ci_high,
+            )
+            row.label = change.label
+    elif not a.complete or not b.complete:
+        row.label = "not comparable: incomplete data"
+    elif sample:
+        row.label = "not comparable: sample extract"
+    else:
+        row.label = "not comparable: definition change"
+
+
+def _add_rates(row: TrendRow, agency: str, cur: Window, prev: Window, pops: PopulationTable):
+    """Rates per 100,000 for both periods, with the population's source and year."""
+    if row.count is None:
+        return
+    try:
+        pop = pops.lookup(agency, cur.end.year)
+        row.rate_per_100k = per_100k(row.count, pop)
+        row.population, row.population_year = pop.value, pop.year
+        row.population_source = pop.source
+        if pop.year != cur.end.year:
+            row.flags.append(pop.note)
+        if row.previous_count is not None:
+            ppop = pops.lookup(agency, prev.end.year)
+            row.previous_rate_per_100k = per_100k(row.previous_count, ppop)
+    except MissingPopulationError as exc:
+        row.flags.append(f"no rate: {exc.message}")
+
+
+def _covers_either(series: Series, cur: Window, prev: Window) -> bool:
     periods = pd.to_datetime(series.frame["period"])
     first = periods.min().date()
     last = periods.max().date() if series.grain == "month" else dt.date(periods.max().year, 12, 31)
-    for cur, prev in windows_for(series, kind, from_year, to_year, through):
-        if (cur.end < first or cur.start > last) and (prev.end < first or prev.start > last):
+    return not ((cur.end < first or cur.start > last) and (prev.end < first or prev.start > last))
+
+
+def compare(
+    con: Any,
+    series: Series,
+    q: TrendQuery,
+    populations: PopulationTable | None = None,
+    samples: frozenset[str] = frozenset(),
+) -> list[TrendRow]:
+    """All comparison rows of the query's kind for one series (`q` resolved)."""
+    assert q.from_year is not None and q.to_year is not None
+    rows = []
+    provisional = provisional_months(series)
+    for cur, prev in windows_for(series, q.period, q.from_year, q.to_year, q.through):
+        if not _covers_either(series, cur, prev):
             continue  # the series covers neither period: nothing to say
-        if day_level and not (cur.month_aligned and prev.month_aligned):
-            a, b = _count_days(con, series, members, cur), _count_days(con, series, members, prev)
-        else:
-            a, b = count_months(series, cur), count_months(series, prev)
-        flags = [*compress_notes(a.notes), *compress_notes(b.notes)]
-        flags += _definition_flags(series, members, cur, prev)
-        prov = sorted(m for m in cur.months if m in provisional)
-        if prov:
-            flags.append(
-                "provisional: "
-                + ", ".join(f"{m:%b %Y}" for m in prov)
-                + " may be revised by the publisher"
-            )
-        if kind == "ytd" and cur.days < SHORT_WINDOW_DAYS:
-            flags.append(f"short year-to-date window: {cur.days} days (< {SHORT_WINDOW_DAYS})")
-        if series.source in sample_sources:
-            flags.append("loaded from a sample extract: not a complete record")
+        a, b = _window_counts(con, series, q.members, cur, prev)
+        flags, is_provisional = _flags(series, q, a, b, cur, prev, provisional, samples)
         row = TrendRow(
             source=series.source,
             agency=series.agency,
@@ -280,67 +337,28 @@ def compare(
             ci_low=None,
             ci_high=None,
             label="not comparable",
-            provisional=bool(prov),
+            provisional=is_provisional,
             flags=flags,
         )
-        comparable = (
-            a.complete
-            and b.complete
-            and series.source not in sample_sources
-            and not any(f.startswith("definition change") for f in flags)
-        )
-        if comparable and a.count is not None and b.count is not None:
-            change = rate_change(int(a.count), int(b.count))
-            row.pct_change, row.ci_low, row.ci_high = (
-                change.pct_change,
-                change.ci_low,
-                change.ci_high,
-            )
-            row.label = change.label
-        elif not a.complete or not b.complete:
-            row.label = "not comparable: incomplete data"
-        elif series.source in sample_sources:
-            row.label = "not comparable: sample extract"
-        else:
-            row.label = "not comparable: definition change"
-        if populations is not None and row.count is not None:
-            try:
-                pop = populations.lookup(series.agency, cur.end.year)
-                row.rate_per_100k = per_100k(row.count, pop)
-                row.population, row.population_year = pop.value, pop.year
-                row.population_source = pop.source
-                if pop.year != cur.end.year:
-                    row.flags.append(pop.note)
-                if row.previous_count is not None:
-                    ppop = populations.lookup(series.agency, prev.end.year)
-                    row.previous_rate_per_100k = per_100k(row.previous_count, ppop)
-            except MissingPopulationError as exc:
-                row.flags.append(f"no rate: {exc.message}")
+        _label(row, a, b, series.source in samples)
+        if populations is not None:
+            _add_rates(row, series.agency, cur, prev, populations)
         rows.append(row)
     return rows
 
 
 def trend_rows(
     con: Any,
-    offense: str,
-    members: tuple[str, ...],
-    kind: str,
-    from_year: int,
-    to_year: int,
-    agencies: list[str] | None = None,
-    source: str | None = None,
-    through: dt.date | None = None,
+    q: TrendQuery,
     sample_sources: frozenset[str] = frozenset(),
     populations: PopulationTable | None = None,
 ) -> list[TrendRow]:
-    if kind not in PERIOD_KINDS:
-        raise ConfigError(f"unknown period {kind!r}", hint=f"choose one of {PERIOD_KINDS}")
+    """Rows answering a resolved query (see `report.resolve_query`) from every series."""
+    if q.period not in PERIOD_KINDS:
+        raise ConfigError(f"unknown period {q.period!r}", hint=f"choose one of {PERIOD_KINDS}")
     pops = populations or PopulationTable.from_store(con)
     out: list[TrendRow] = []
-    targets = agencies or [None]
-    for agency in targets:
-        for series in all_series(con, members, offense, agency, source):
-            out += compare(
-                con, series, members, kind, from_year, to_year, through, pops, sample_sources
-            )
+    for agency in q.agencies or (None,):
+        for series in all_series(con, q.members, q.offense, agency, q.source):
+            out += compare(con, series, q, pops, sample_sources)
     return out

@@ -23,8 +23,31 @@ def check_text(raw: str, article_date: dt.date | None = None) -> list[Verdict]:
     return [verify(c, places) for c in extract(raw, places, article_date)]
 
 
+def read_article(path: Path) -> str:
+    """An article file as text (UTF-8, with or without BOM; latin-1 if it is not UTF-8)."""
+    from crimetrends.errors import InputFileError
+
+    if not path.is_file():
+        raise InputFileError(f"{path}: file not found")
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """--date YYYY-MM-DD (None when not given)."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--date {value!r}: use YYYY-MM-DD, e.g. 2025-01-05") from None
+
+
 def check_file(path: Path, article_date: dt.date | None = None) -> list[Verdict]:
-    return check_text(path.read_text(encoding="utf-8"), article_date)
+    return check_text(read_article(path), article_date)
 
 
 def to_json(verdicts: list[Verdict]) -> str:

@@ -7,10 +7,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from crimetrends.analysis.periods import month_end
+from crimetrends.analysis.report import TrendQuery, trend_report
 from crimetrends.analysis.trends import TrendRow
 from crimetrends.claims.extract import PLACE_ALIASES, Claim
 from crimetrends.errors import CrimetrendsError
-from crimetrends.report import trend_report
 from crimetrends.sources.registry import all_sources
 from crimetrends.store.catalog import agencies, loads
 
@@ -83,10 +83,11 @@ def _rows(claim: Claim, agency: str) -> list[TrendRow]:
     prev = claim.previous_year or (year - 1 if year else None)
     through = None
     if claim.through_month and year:
-        through = month_end(dt.date(year, claim.through_month, 1)).isoformat()[:7]
+        through = month_end(dt.date(year, claim.through_month, 1))
     period = "ytd" if through else "year"
     try:
-        report = trend_report([agency], claim.offense or "", period, prev, year, through)
+        q = TrendQuery((agency,), claim.offense or "", period, prev, year, through)
+        report = trend_report(q)
     except CrimetrendsError:
         return []
     rows = [r for r in report.rows if r.count is not None]
@@ -246,16 +247,18 @@ def _verify_rank(claim: Claim, agency: str, c: dict[str, Any]) -> Verdict:
     best = mine[0]
     through = None
     if claim.through_month:
-        through = month_end(dt.date(claim.year, claim.through_month, 1)).isoformat()[:7]
+        through = month_end(dt.date(claim.year, claim.through_month, 1))
     report = trend_report(
-        [],
-        claim.offense or "",
-        "ytd" if through else "year",
-        claim.year - 1,
-        claim.year,
-        through,
-        best.source,
-        all_agencies=True,
+        TrendQuery(
+            (),
+            claim.offense or "",
+            "ytd" if through else "year",
+            claim.year - 1,
+            claim.year,
+            through,
+            best.source,
+            all_agencies=True,
+        )
     )
     counts = {
         r.agency: r.count

@@ -11,11 +11,12 @@ from typing import Any
 
 import pandas as pd
 
-from crimetrends.caveats import MODEL_CAVEATS
 from crimetrends.forecast.backtest import run_backtest, score_series, summarize
 from crimetrends.forecast.models import Model
 from crimetrends.forecast.series import MonthlyCounts
-from crimetrends.render import frame_records, markdown_table
+from crimetrends.render.caveats import MODEL_CAVEATS
+from crimetrends.render.records import frame_records
+from crimetrends.render.tables import markdown_table
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ MONTHLY_FLOATS = {
 
 
 def write_monthly_report(ev: MonthlyEvaluation, out: Path, command: str = "") -> Path:
-    from crimetrends.plots import monthly_evaluation_chart, save_chart
+    from crimetrends.render.charts import monthly_evaluation_chart, save_chart
 
     out.mkdir(parents=True, exist_ok=True)
     ev.forecasts.to_csv(out / "forecasts.csv.gz", index=False)
@@ -165,7 +166,7 @@ def write_monthly_report(ev: MonthlyEvaluation, out: Path, command: str = "") ->
 
 
 def write_map_report(ev: Any, out: Path, command: str = "") -> Path:
-    from crimetrends.plots import map_evaluation_chart, save_chart
+    from crimetrends.render.charts import map_evaluation_chart, save_chart
 
     out.mkdir(parents=True, exist_ok=True)
     ev.scores.to_csv(out / "scores.csv", index=False)

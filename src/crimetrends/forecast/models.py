@@ -233,4 +233,3 @@ MODELS: dict[str, Model] = {
     m.name: m
     for m in (NAIVE, SEASONAL_NAIVE, HISTORICAL_AVERAGE, CountRegression(), PoissonAutoregression())
 }
-BASELINES = ("naive", "seasonal_naive", "historical_average")

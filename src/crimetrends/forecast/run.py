@@ -68,3 +68,39 @@ def forecast_rows(
                     }
                 )
     return pd.DataFrame(rows)
+
+
+def forecast_payload(
+    series: Sequence[MonthlyCounts], models: Sequence[Model], frame: pd.DataFrame, seed: int
+) -> dict[str, Any]:
+    """What a forecast saves and prints as JSON: rows, models, history spans, caveats."""
+    from crimetrends.render.caveats import MODEL_CAVEATS
+    from crimetrends.render.records import frame_records
+
+    return {
+        "forecasts": frame_records(frame),
+        "models": {m.name: m.description for m in models},
+        "history": [
+            {
+                "source": s.source,
+                "area": s.area,
+                "first": str(s.periods[0].date()),
+                "last": str(s.periods[-1].date()),
+                "months": len(s.values),
+                "note": s.note,
+            }
+            for s in series
+        ],
+        "seed": seed,
+        "caveats": list(MODEL_CAVEATS),
+    }
+
+
+def forecast_plot(s: MonthlyCounts, frame: pd.DataFrame) -> dict[str, Any]:
+    """The chart of one series' last three years and each model's forecast."""
+    from crimetrends.render.charts import forecast_chart
+
+    hist = pd.DataFrame({"period": s.periods[-36:], "count": s.values[-36:]})
+    sel = frame[(frame.source == s.source) & (frame.area == s.area)]
+    where = "" if s.area_type == "city" else f", {s.area_type} {s.area}"
+    return forecast_chart(hist, sel, f"{s.agency}: {s.offense} ({s.source}{where})")

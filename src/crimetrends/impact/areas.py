@@ -61,8 +61,3 @@ def bordering(cells: np.ndarray, areas: tuple[str, ...]) -> tuple[str, ...]:
             found |= set(pd.unique(shifted[inside]))
     found -= {"", *areas}
     return tuple(sorted(found, key=lambda a: (len(a), a)))
-
-
-def buffer_areas(con: Any, source: str, area_type: str, areas: tuple[str, ...]) -> tuple[str, ...]:
-    _, cells = area_cells(con, source, area_type)
-    return bordering(cells, areas)

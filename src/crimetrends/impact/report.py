@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from crimetrends.forecast.evaluation import run_line, write_report
-from crimetrends.render import markdown_table
+from crimetrends.render.tables import markdown_table
 
 
 def write_simulation_report(

@@ -9,7 +9,6 @@ from typing import Any
 
 import pandas as pd
 
-from crimetrends.caveats import MODEL_CAVEATS
 from crimetrends.impact import robustness
 from crimetrends.impact.areas import area_cells, bordering
 from crimetrends.impact.data import Panel, build_panel
@@ -20,6 +19,7 @@ from crimetrends.impact.labels import impact_label
 from crimetrends.impact.registry import Initiative
 from crimetrends.impact.synth import synth
 from crimetrends.impact.wdd import wdd
+from crimetrends.render.caveats import MODEL_CAVEATS
 
 IMPACT_CAVEATS = (
     "An estimate compares what happened with what the method says would have happened "
@@ -62,6 +62,18 @@ class ImpactReport:
             "estimates": self.rows,
             "caveats": [*MODEL_CAVEATS[:2], *IMPACT_CAVEATS],
         }
+
+    def flat_rows(self) -> list[dict[str, Any]]:
+        """Rows with nested checks as JSON text (for CSV cells)."""
+        import json
+
+        return [
+            {
+                k: json.dumps(v, default=str) if isinstance(v, (dict, list)) else v
+                for k, v in r.items()
+            }
+            for r in self.rows
+        ]
 
     def paths(self) -> pd.DataFrame:
         frames = [e.path.assign(method=e.method, outcome=e.outcome) for e in self.estimates]

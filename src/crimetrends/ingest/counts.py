@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from crimetrends.ingest.fields import (
     clean,
@@ -14,11 +12,16 @@ from crimetrends.ingest.fields import (
     text_field,
     timestamp_field,
 )
+from crimetrends.ingest.kinds import LoadContext, ParsedLoad, SourceKind, require
 from crimetrends.ingest.read import RawInput, mapped_columns, require_columns, sql_str
 from crimetrends.ingest.read import quarantine_select as quarantine_select_from
-from crimetrends.sources.registry import SourceSpec
 from crimetrends.taxonomy.harmonize import load_crosswalk
 from crimetrends.taxonomy.offenses import group_members
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from crimetrends.sources.registry import ColumnSpec, SourceSpec
 
 PARSED = "parsed_counts"
 ROWS = "count_rows"
@@ -198,9 +201,50 @@ def population_select(spec: SourceSpec, load_id: str) -> str | None:
     )
 
 
-def key_columns() -> tuple[str, ...]:
-    return ("agency", "district", "source_code", "period_start", "grain")
-
-
 def codes_query(spec: SourceSpec) -> str:
     return f"SELECT DISTINCT source_code FROM {ROWS} WHERE reason IS NULL"
+
+
+class Counts(SourceKind):
+    """A published table of counts: wide (a column per offense) or long (a row per code),
+    by month or year, per agency and optionally per district."""
+
+    name = "counts"
+    table = "counts"
+    key_columns = ("agency", "district", "source_code", "period_start", "grain")
+
+    def validate(self, data: dict[str, Any], columns: dict[str, ColumnSpec], origin: str) -> None:
+        require(
+            data.get("shape") in ("wide", "long"), origin, "counts need shape = 'wide' or 'long'"
+        )
+        require(
+            data.get("grain") in ("month", "year"), origin, "counts need grain = 'month' or 'year'"
+        )
+        require("period" in columns, origin, "counts need [columns].period")
+        require(
+            "agency" in columns or bool(data.get("agency")),
+            origin,
+            "counts need an agency constant or [columns].agency",
+        )
+        require(
+            data["shape"] != "long" or {"code", "count"} <= set(columns),
+            origin,
+            "long counts need [columns].code and [columns].count",
+        )
+        require(bool(data.get("crosswalk")), origin, "counts need a crosswalk")
+
+    def parse(self, con, raw, spec, path, ctx: LoadContext) -> ParsedLoad:
+        from crimetrends.ingest.incidents import code_mapping
+
+        build_parsed(con, raw, spec, path)
+        con.register("code_map", code_mapping(con, spec, codes_query(spec)))
+        return ParsedLoad(
+            kept=kept_select(spec, ctx.load_id),
+            quarantine=quarantine_select(spec, ctx.load_id),
+            kept_rows=f"SELECT count(*) FROM {PARSED} WHERE reason IS NULL",
+            extra={"checks": total_checks(con, spec)},
+        )
+
+    def derived_parts(self, con, spec, ctx, write) -> dict[str, Any]:
+        pop_sql = population_select(spec, ctx.load_id)
+        return {"population_rows": write(pop_sql, "populations")} if pop_sql else {}

@@ -18,16 +18,14 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from crimetrends.errors import ConfigError
+from crimetrends.errors import ConfigError, SchemaDriftError
 from crimetrends.ingest.load import load_file
 from crimetrends.settings import Settings, get_settings
-from crimetrends.sources.portals.arcgis import ArcGISClient
-from crimetrends.sources.portals.cde import CDEClient
-from crimetrends.sources.portals.socrata import SchemaDriftError, SocrataClient
+from crimetrends.sources.portals import portal_for
+from crimetrends.sources.portals.base import Portal
 from crimetrends.sources.registry import SourceSpec, all_sources, get_source
 
 Step = Callable[[str], None]
-__all__ = ["SchemaDriftError", "fetch"]
 
 
 def _text(value: Any) -> str | None:
@@ -100,65 +98,10 @@ def agency_names(oris: list[str]) -> dict[str, str | None]:
     return names
 
 
-def make_client(
-    spec: SourceSpec,
-    base_url: str | None = None,
-    page_size: int = 1000,
-    oris: list[str] | None = None,
-    start: str | None = None,
-    end: str | None = None,
-) -> SocrataClient:
-    """The connector the source's [portal] entry names, pointed at `base_url` if given."""
-    portal = spec.portal or {}
-    url = base_url or portal["url"]
-    kind = portal.get("kind")
-    if kind != "cde" and (oris or start or end):
-        raise ConfigError("--ori, --from and --to apply to the FBI CDE source only")
-    if kind == "arcgis":
-        return ArcGISClient(url, page_size=page_size, object_id=portal.get("object_id", "OBJECTID"))
-    if kind == "socrata":
-        return SocrataClient(url, portal["dataset"], page_size)
-    if kind == "cde":
-        agencies = agency_names(oris) if oris else registered_oris()
-        return CDEClient(
-            url,
-            agencies=agencies,
-            offenses=tuple(portal.get("offenses", CDEClient.offenses)),
-            start=start or portal.get("from", "01-2018"),
-            end=end or portal.get("to", dt.date.today().strftime("%m-%Y")),
-            key_env=portal.get("key_env", "FBI_CDE_API_KEY"),
-        )
-    raise ConfigError(f"source {spec.name!r}: unknown portal kind {kind!r}")
-
-
-def fetch(
-    source: str,
-    base_url: str | None = None,
-    page_size: int = 1000,
-    settings: Settings | None = None,
-    step: Step | None = None,
-    client: SocrataClient | None = None,
-    **options: Any,
-) -> dict[str, Any]:
-    """Fetch `source` page by page (resuming a killed run), write a vintage and load it.
-
-    `options` (oris, start, end) select what a CDE fetch asks for.
-    """
-    settings = settings or get_settings()
-    step = step or (lambda _m: None)
-    spec: SourceSpec = get_source(source)
-    portal = spec.portal
-    if not portal or "fields" not in portal:
-        raise ConfigError(f"source {source!r} has no [portal] entry")
-    client = client or make_client(spec, base_url, page_size, **options)
-    fields: dict[str, str] = dict(portal["fields"])
-    work = settings.home / "fetch" / source
-    work.mkdir(parents=True, exist_ok=True)
-    ck_path = work / "checkpoint.json"
-    ck = (
-        json.loads(ck_path.read_text())
-        if ck_path.exists()
-        else {
+def _checkpoint(ck_path: Path, client: Portal, source: str) -> dict[str, Any]:
+    """The unfinished fetch's checkpoint (it must ask the same thing), or a fresh one."""
+    if not ck_path.exists():
+        return {
             "after": None,
             "pages": 0,
             "rows": 0,
@@ -168,18 +111,68 @@ def fetch(
             "new_fields": [],
             "page_sha256": [],
         }
-    )
+    ck = json.loads(ck_path.read_text())
     if ck["url"] != client.url or ck["query"] != client.query:
         raise ConfigError(
             f"an unfinished fetch of {source} asked {ck['url']} {ck['query']}",
             hint=f"rerun it with the same options, or delete {ck_path} to start over",
         )
-    required = {
+    return ck
+
+
+def _required_columns(spec: SourceSpec) -> set[str]:
+    """Source columns a page must carry for its rows to be loadable at all."""
+    return {
         c
         for col in ("record_id", "occurred")
         if (spec_col := spec.column(col))
         for c in spec_col.source_columns
     } | set(spec.code_columns)
+
+
+def _write_vintage(
+    folder: Path, pages: list[Path], fields: dict[str, str], ck: dict[str, Any]
+) -> tuple[Path, pa.Table, dict[str, Any]]:
+    """The pages combined into one vintage file carrying the fetch's provenance."""
+    meta = {**ck, "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    # microseconds in the name: two fetches within one second are two vintages
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    vintage = folder / f"{stamp}.parquet"
+    vintage.parent.mkdir(parents=True, exist_ok=True)
+    schema = pa.schema([(c, pa.string()) for c in [*fields, ":id"]])
+    tables = [pq.read_table(p) for p in pages] or [schema.empty_table()]
+    combined = pa.concat_tables(tables)
+    combined = combined.replace_schema_metadata({"crimetrends_fetch": json.dumps(meta)})
+    pq.write_table(combined, vintage)
+    return vintage, combined, meta
+
+
+def fetch(
+    source: str,
+    base_url: str | None = None,
+    page_size: int = 1000,
+    settings: Settings | None = None,
+    step: Step | None = None,
+    client: Portal | None = None,
+    **options: Any,
+) -> dict[str, Any]:
+    """Fetch `source` page by page (resuming a killed run), write a vintage and load it.
+
+    Each page is written, then recorded in the checkpoint; `options` (oris, start, end)
+    select what a CDE fetch asks for.
+    """
+    settings = settings or get_settings()
+    step = step or (lambda _m: None)
+    spec: SourceSpec = get_source(source)
+    if not spec.portal or "fields" not in spec.portal:
+        raise ConfigError(f"source {source!r} has no [portal] entry")
+    client = client or portal_for(spec, base_url, page_size, **options)
+    fields: dict[str, str] = dict(spec.portal["fields"])
+    work = settings.home / "fetch" / source
+    work.mkdir(parents=True, exist_ok=True)
+    ck_path = work / "checkpoint.json"
+    ck = _checkpoint(ck_path, client, source)
+    required = _required_columns(spec)
     for rows in client.pages(ck["after"]):
         new = _check_schema(rows, fields, client.url, client.last_fields, required)
         n = ck["pages"] + 1
@@ -197,17 +190,7 @@ def fetch(
         _write_atomic(ck_path, json.dumps(ck))
         step(f"page {n}: {ck['rows']:,} rows")
     pages = [work / f"page-{i:06d}.parquet" for i in range(1, ck["pages"] + 1)]
-    fetched_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    # microseconds in the name: two fetches within one second are two vintages
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    vintage = settings.home / "vintages" / source / f"{stamp}.parquet"
-    vintage.parent.mkdir(parents=True, exist_ok=True)
-    schema = pa.schema([(c, pa.string()) for c in [*fields, ":id"]])
-    tables = [pq.read_table(p) for p in pages] or [schema.empty_table()]
-    combined = pa.concat_tables(tables)
-    meta = {**ck, "fetched_at": fetched_at}
-    combined = combined.replace_schema_metadata({"crimetrends_fetch": json.dumps(meta)})
-    pq.write_table(combined, vintage)
+    vintage, combined, meta = _write_vintage(settings.home / "vintages" / source, pages, fields, ck)
     manifest = load_file(vintage, source, settings) if combined.num_rows else {}
     for p in pages:
         p.unlink()
@@ -219,5 +202,15 @@ def fetch(
         "vintage": str(vintage),
         "fetch": meta,
         "load": manifest,
-        "no_data": list(getattr(client, "empty", [])),
+        "no_data": list(client.empty),
     }
+
+
+def fetch_file(url: str, source: str, settings: Settings | None = None) -> dict[str, Any]:
+    """Download a published file of `source` (kept under vintages/SOURCE) and load it."""
+    from crimetrends.sources.portals.files import download
+
+    settings = settings or get_settings()
+    get_source(source)  # an unknown name fails before the download
+    path = download(url, settings.home / "vintages" / source)
+    return {**load_file(path, source, settings), "url": url}

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import duckdb
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from crimetrends.ingest.fields import (
     bool_field,
@@ -16,6 +14,7 @@ from crimetrends.ingest.fields import (
     text_field,
     timestamp_field,
 )
+from crimetrends.ingest.kinds import LoadContext, ParsedLoad, SourceKind, require
 from crimetrends.ingest.read import (
     RawInput,
     drop_relation,
@@ -25,9 +24,29 @@ from crimetrends.ingest.read import (
     sql_str,
 )
 from crimetrends.ingest.read import quarantine_select as quarantine_select_from
-from crimetrends.sources.registry import SourceSpec
 from crimetrends.taxonomy.harmonize import SEP, load_crosswalk
 from crimetrends.taxonomy.offenses import offenses
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+    from crimetrends.sources.registry import ColumnSpec, SourceSpec
+
+FIELDS = (
+    "agency",
+    "record_id",
+    "occurred",
+    "reported",
+    "latitude",
+    "longitude",
+    "district",
+    "beat",
+    "community",
+    "block",
+    "arrest",
+    "domestic",
+)
 
 PARSED = "parsed_rows"
 DUPS = "duplicate_ids"
@@ -59,20 +78,14 @@ PARSED_COLUMNS = (
 )
 
 
-def parsed_queries(raw: RawInput, spec: SourceSpec, path: Path) -> ParsedQueries:
-    require_columns(raw, needed_columns(spec), path, spec.name)
-    # Three layers, so each parse runs once on any engine: `cleaned` (each mapped column
-    # trimmed, NA → NULL), `valued` (typed values, named "v:<field>"), `typed` (reasons,
-    # reading those values by name)
-    na = None
+def _ref(name: str) -> str:
+    """The name of a field's typed value inside the `valued` layer."""
+    return quoted(f"v:{name}")
 
-    def ref(name: str) -> str:
-        return quoted(f"v:{name}")
 
-    c = spec.columns
-    reasons: list[str] = []
-    select: dict[str, str] = {}
-
+def _identity_fields(spec: SourceSpec, select: dict[str, str], reasons: list[str]) -> None:
+    """agency, record id and dates, each with its reason."""
+    c, na = spec.columns, None
     if "agency" in c:  # a file covering several agencies: its names, mapped by the registry
         city = text_field(c["agency"], na)
         names = " ".join(
@@ -81,29 +94,30 @@ def parsed_queries(raw: RawInput, spec: SourceSpec, path: Path) -> ParsedQueries
         select["agency"] = f"(CASE {city} {names} END)"
         reasons.append(
             f"CASE WHEN {city} IS NULL THEN 'missing agency in {c['agency'].column}' "
-            f"WHEN {ref('agency')} IS NULL THEN 'agency not in the registry''s agency_names: ' "
+            f"WHEN {_ref('agency')} IS NULL THEN 'agency not in the registry''s agency_names: ' "
             f"|| {city} END"
         )
     else:
         select["agency"] = sql_str(spec.agency or "")
-
     rid = text_field(c["record_id"], na)
     select["record_id"] = rid
     reasons.append(
         f"CASE WHEN {rid} IS NULL THEN 'missing record id in {c['record_id'].column}' END"
     )
-
-    occ, occ_reason = timestamp_field(c["occurred"], na, True, ref("occurred_at"))
+    occ, occ_reason = timestamp_field(c["occurred"], na, True, _ref("occurred_at"))
     select["occurred_at"] = occ
     reasons.append(occ_reason)
     if "reported" in c:
-        rep, rep_reason = timestamp_field(c["reported"], na, False, ref("reported_at"))
+        rep, rep_reason = timestamp_field(c["reported"], na, False, _ref("reported_at"))
         select["reported_at"] = rep
         reasons.append(rep_reason)
     else:
         select["reported_at"] = "NULL::TIMESTAMP"
 
-    parts, select["source_code"] = source_code_sql(spec, na)
+
+def _code_fields(spec: SourceSpec, select: dict[str, str], reasons: list[str]) -> None:
+    """The combined offense code, and reasons for missing or malformed parts."""
+    parts, select["source_code"] = source_code_sql(spec, None)
     first = spec.code_columns[0]
     reasons.append(f"CASE WHEN {parts[0]} IS NULL THEN 'missing offense code in {first}' END")
     for col, part, pattern in zip(spec.code_columns, parts, spec.code_patterns, strict=False):
@@ -112,16 +126,20 @@ def parsed_queries(raw: RawInput, spec: SourceSpec, path: Path) -> ParsedQueries
             f"AND {part} IS NOT NULL THEN 'malformed offense code in {col}: ' || {part} END"
         )
 
+
+def _place_fields(spec: SourceSpec, select: dict[str, str], reasons: list[str]) -> None:
+    """Coordinates, arrest/domestic flags and area names (NULL where the file has none)."""
+    c, na = spec.columns, None
     for name, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
         if name in c:
-            val, why = double_field(c[name], na, low, high, ref(name))
+            val, why = double_field(c[name], na, low, high, _ref(name))
             select[name] = val
             reasons.append(why)
         else:
             select[name] = "NULL::DOUBLE"
     for name in ("arrest", "domestic"):
         if name in c:
-            val, why = bool_field(c[name], na, ref(name))
+            val, why = bool_field(c[name], na, _ref(name))
             select[name] = val
             reasons.append(why)
         else:
@@ -129,22 +147,40 @@ def parsed_queries(raw: RawInput, spec: SourceSpec, path: Path) -> ParsedQueries
     for name in ("district", "beat", "community", "block"):
         select[name] = text_field(c[name], na) if name in c else "NULL::VARCHAR"
 
-    values = ", ".join(f"{expr} AS {ref(name)}" for name, expr in select.items())
-    fields = ", ".join(f"{ref(name)} AS {name}" for name in select)
-    # the raw row as it was read (its row number first), for quarantined rows' `record`
-    record = (
-        "{" + ", ".join(f"{sql_str(col)}: r.{quoted(col)}" for col in ("__row", *raw.columns)) + "}"
-    )
-    # duplicate ids: candidates by a hash (cheap to group, where grouping every id text was
-    # the slowest step of a load), then confirmed on the ids themselves
-    raw_id = text_field(c["record_id"], spec.na_values)
-    duplicates = (
+
+def _duplicates_sql(raw: RawInput, spec: SourceSpec) -> str:
+    """Record ids seen more than once, with the first row of each.
+
+    Candidates by a hash first (cheap to group, where grouping every id text was the
+    slowest step of a load), then confirmed on the ids themselves.
+    """
+    raw_id = text_field(spec.columns["record_id"], spec.na_values)
+    return (
         f"WITH ids AS (SELECT __row, {raw_id} AS record_id FROM {raw.table} r), "
         "candidates AS (SELECT hash(record_id) AS h FROM ids WHERE record_id IS NOT NULL "
         "GROUP BY h HAVING count(*) > 1) "
         "SELECT record_id, min(__row) AS first_row FROM ids "
         "WHERE record_id IS NOT NULL AND hash(record_id) IN (SELECT h FROM candidates) "
         "GROUP BY record_id HAVING count(*) > 1"
+    )
+
+
+def parsed_queries(raw: RawInput, spec: SourceSpec, path: Path) -> ParsedQueries:
+    """The load's SQL in three layers, so each parse runs once on any engine: `cleaned`
+    (each mapped column trimmed, NA → NULL), `valued` (typed values, named "v:<field>"),
+    `typed` (reasons, reading those values by name), then duplicates and the crosswalk."""
+    require_columns(raw, needed_columns(spec), path, spec.name)
+    reasons: list[str] = []
+    select: dict[str, str] = {}
+    _identity_fields(spec, select, reasons)
+    _code_fields(spec, select, reasons)
+    _place_fields(spec, select, reasons)
+
+    values = ", ".join(f"{expr} AS {_ref(name)}" for name, expr in select.items())
+    fields = ", ".join(f"{_ref(name)} AS {name}" for name in select)
+    # the raw row as it was read (its row number first), for quarantined rows' `record`
+    record = (
+        "{" + ", ".join(f"{sql_str(col)}: r.{quoted(col)}" for col in ("__row", *raw.columns)) + "}"
     )
     names = ", ".join(f"t.{name}" for name in select)
     cleaned = ", ".join(
@@ -169,7 +205,7 @@ def parsed_queries(raw: RawInput, spec: SourceSpec, path: Path) -> ParsedQueries
         f"SELECT DISTINCT {source_code_sql(spec, spec.na_values)[1]} AS source_code "
         f"FROM {raw.table} r"
     )
-    return ParsedQueries(codes=codes, duplicates=duplicates, typed=typed)
+    return ParsedQueries(codes=codes, duplicates=_duplicates_sql(raw, spec), typed=typed)
 
 
 def build_parsed(
@@ -220,6 +256,8 @@ def code_mapping(con: duckdb.DuckDBPyConnection, spec: SourceSpec, query: str) -
 
 def resolve_codes(spec: SourceSpec, codes: list[str]) -> pd.DataFrame:
     """source_code → offense, offense_group, match for each distinct code (crosswalk rules)."""
+    import pandas as pd
+
     assert spec.crosswalk
     cw = load_crosswalk(spec.crosswalk)
     groups = {k: o.group for k, o in offenses().items()}
@@ -245,5 +283,62 @@ def quarantine_select(spec: SourceSpec, load_id: str) -> str:
     return quarantine_select_from(spec.name, load_id, PARSED, record_column="record")
 
 
-def key_columns() -> tuple[str, ...]:
-    return ("record_id",)
+def daily_select(part: str) -> str:
+    """The daily rollup of one stored incidents part: what trends and coverage read.
+
+    source × agency × day × offense with the count and the latest timestamp; a few thousand
+    rows a year per city, so a trend question reads kilobytes instead of every record.
+    """
+    return (
+        "SELECT source, agency, CAST(occurred_at AS DATE) AS day, offense, offense_group, "
+        "count(*) AS n, max(occurred_at) AS last_at, any_value(load_id) AS load_id "
+        f"FROM read_parquet({sql_str(part)}) GROUP BY ALL ORDER BY day"
+    )
+
+
+class Incidents(SourceKind):
+    """One row per reported incident, with its own id, date, code and place."""
+
+    name = "incidents"
+    table = "incidents"
+    key_columns = ("record_id",)
+
+    def validate(self, data: dict[str, Any], columns: dict[str, ColumnSpec], origin: str) -> None:
+        for needed in ("record_id", "occurred"):
+            require(needed in columns, origin, f"incidents need [columns].{needed}")
+        unknown = set(columns) - set(FIELDS)
+        require(not unknown, origin, f"unknown incident fields {sorted(unknown)}")
+        require(
+            bool(data.get("code_columns") and data.get("crosswalk")),
+            origin,
+            "incidents need code_columns and crosswalk",
+        )
+        require(
+            "agency" not in columns or bool(data.get("agency_names")),
+            origin,
+            "[columns].agency needs an [agency_names] table",
+        )
+        require(
+            "agency" in columns or bool(data.get("agency")),
+            origin,
+            "incidents need an agency constant or [columns].agency",
+        )
+        patterns = data.get("code_patterns", [])
+        require(
+            not patterns or len(patterns) == len(data["code_columns"]),
+            origin,
+            "code_patterns must match code_columns one to one",
+        )
+
+    def parse(self, con, raw, spec, path, ctx: LoadContext) -> ParsedLoad:
+        from crimetrends.store.engines import get_engine
+
+        get_engine(ctx.engine).type_incidents(con, raw, spec, path, ctx.work)
+        # one stored row per kept row: the loader's check compares the file it wrote
+        return ParsedLoad(
+            kept=kept_select(spec, ctx.load_id), quarantine=quarantine_select(spec, ctx.load_id)
+        )
+
+    def derived_parts(self, con, spec, ctx, write) -> dict[str, Any]:
+        write(daily_select(str(write.part(self.table))), "daily")
+        return {}

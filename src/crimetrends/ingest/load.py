@@ -18,7 +18,7 @@ import duckdb
 
 from crimetrends import __version__
 from crimetrends.errors import InputFileError, LoadIntegrityError
-from crimetrends.ingest import counts, incidents, populations
+from crimetrends.ingest.kinds import LoadContext, SourceKind, get_kind
 from crimetrends.ingest.read import file_format, read_input, sha256_file, sql_str
 from crimetrends.reference import register_reference
 from crimetrends.settings import Settings, get_settings
@@ -28,8 +28,6 @@ from crimetrends.store.layout import Layout, publish_part
 from crimetrends.taxonomy.harmonize import load_crosswalk
 
 Step = Callable[[str], None]
-
-TABLE_OF_KIND = {"incidents": "incidents", "counts": "counts", "populations": "populations"}
 
 
 def _copy(con: duckdb.DuckDBPyConnection, select: str, final: Path) -> int:
@@ -41,19 +39,20 @@ def _copy(con: duckdb.DuckDBPyConnection, select: str, final: Path) -> int:
     return int(n)
 
 
-def write_daily(con: duckdb.DuckDBPyConnection, incidents_part: Path, daily_part: Path) -> int:
-    """The daily rollup of one incidents part: what trends and coverage read.
+@dataclass(frozen=True)
+class PartWriter:
+    """Writes a load's parts: `writer(select_sql, table)` stores rows, returns their number."""
 
-    source × agency × day × offense with the count and the latest timestamp; a few thousand
-    rows a year per city, so a trend question reads kilobytes instead of every record.
-    """
-    return _copy(
-        con,
-        "SELECT source, agency, CAST(occurred_at AS DATE) AS day, offense, offense_group, "
-        "count(*) AS n, max(occurred_at) AS last_at, any_value(load_id) AS load_id "
-        f"FROM read_parquet({sql_str(str(incidents_part))}) GROUP BY ALL ORDER BY day",
-        daily_part,
-    )
+    con: duckdb.DuckDBPyConnection
+    lay: Layout
+    source: str
+    load_id: str
+
+    def part(self, table: str) -> Path:
+        return self.lay.part(table, self.source, self.load_id)
+
+    def __call__(self, select: str, table: str) -> int:
+        return _copy(self.con, select, self.part(table))
 
 
 def _supersede(
@@ -79,7 +78,9 @@ def _supersede(
             _copy(con, f"SELECT * FROM read_parquet({sql_str(str(old))}) o WHERE NOT {exists}", old)
             removed += int(overlap)
             if table == "incidents":
-                write_daily(con, old, lay.part("daily", spec.name, old.stem))
+                from crimetrends.ingest.incidents import daily_select
+
+                _copy(con, daily_select(str(old)), lay.part("daily", spec.name, old.stem))
     return removed
 
 
@@ -114,7 +115,7 @@ def load_file(
     step("hashing")
     sha = sha256_file(path)
     load_id = sha[:16]
-    table = TABLE_OF_KIND[spec.kind]
+    table = get_kind(spec.kind).table
     crosswalk_version = load_crosswalk(spec.crosswalk).version if spec.crosswalk else None
     previous = lay.read_manifest(spec.name, load_id)
     if (
@@ -157,90 +158,82 @@ class LoadJob:
         return self.lay.root / "tmp" / self.load_id
 
 
+def _rejects_select(con: duckdb.DuckDBPyConnection, raw: Any, spec: SourceSpec, load_id: str):
+    """Lines the CSV reader refused, as quarantine rows, through a registered relation.
+
+    The lines travel as data, never pasted into SQL text: a NUL byte or thousands of broken
+    lines cannot end or bloat a statement.
+    """
+    import pyarrow as pa
+
+    rows = raw.rejects
+    con.register(
+        "csv_rejects",
+        pa.table(
+            {
+                "line": pa.array([int(r[0]) for r in rows], pa.int64()),
+                "why": pa.array([r[1] for r in rows], pa.string()),
+                "text": pa.array([r[2][:2000] for r in rows], pa.string()),
+            }
+        ),
+    )
+    return (
+        f"SELECT {sql_str(spec.name)} AS source, {sql_str(load_id)} AS load_id, "
+        "line AS row_number, 'broken CSV row: ' || why AS reason, "
+        "CAST(to_json({'csv_line': text}) AS VARCHAR) AS record FROM csv_rejects"
+    )
+
+
 def _load(job: LoadJob, step: Step) -> dict[str, Any]:
-    path, spec, lay, sha, load_id = job.path, job.spec, job.lay, job.sha, job.load_id
-    table, crosswalk_version, sample, work = job.table, job.crosswalk_version, job.sample, job.work
-    con = raw_duckdb(spill_dir=work / "spill")
+    path, spec, lay, load_id = job.path, job.spec, job.lay, job.load_id
+    kind: SourceKind = get_kind(spec.kind)
+    con = raw_duckdb(spill_dir=job.work / "spill")
     register_reference(con)
     step("reading")
     raw = read_input(con, path)
     step("validating")
-    module: Any = {"incidents": incidents, "counts": counts, "populations": populations}[spec.kind]
-    extra: dict[str, Any] = {}
-    if spec.kind == "populations":
-        years = populations.build_parsed(con, raw, spec, path)
-        kept_sql = populations.kept_select(spec, load_id, years)
-    elif spec.kind == "incidents":
-        if job.engine == "spark":  # typing and harmonizing run on Spark, storing here
-            from crimetrends.ingest.on_spark import build_parsed_on_spark
-
-            build_parsed_on_spark(con, raw, spec, path, work)
-        else:
-            incidents.build_parsed(con, raw, spec, path, work=work)
-        kept_sql = incidents.kept_select(spec, load_id)
-    else:
-        module.build_parsed(con, raw, spec, path)
-        con.register("code_map", incidents.code_mapping(con, spec, module.codes_query(spec)))
-        kept_sql = module.kept_select(spec, load_id)
-        extra["checks"] = counts.total_checks(con, spec)
+    parsed = kind.parse(con, raw, spec, path, LoadContext(load_id, job.work, job.engine))
 
     step("writing")
-    quarantine_path = lay.part("quarantine", spec.name, load_id)
-    kept = _copy(con, kept_sql, lay.part(table, spec.name, load_id))
-    rejects = [
-        f"SELECT {sql_str(spec.name)} AS source, {sql_str(load_id)} AS load_id, "
-        f"{line} AS row_number, {sql_str('broken CSV row: ' + why)} AS reason, "
-        f"CAST(to_json({{'csv_line': {sql_str(text[:2000])}}}) AS VARCHAR) AS record"
-        for line, why, text in raw.rejects
-    ]
-    qsql = " UNION ALL ".join([module.quarantine_select(spec, load_id), *rejects])
-    quarantined_rows = _copy(con, f"SELECT * FROM ({qsql}) ORDER BY row_number", quarantine_path)
-    if spec.kind == "incidents":
-        # one stored row per kept row: the check below compares the files written with the input
-        parsed_rows = kept
-        write_daily(con, lay.part(table, spec.name, load_id), lay.part("daily", spec.name, load_id))
+    write = PartWriter(con, lay, spec.name, load_id)
+    stored = write(parsed.kept, kind.table)
+    qsql = f"{parsed.quarantine} UNION ALL {_rejects_select(con, raw, spec, load_id)}"
+    quarantined = write(f"SELECT * FROM ({qsql}) ORDER BY row_number", "quarantine")
+    if parsed.kept_rows is None:
+        kept_rows = stored
     else:
-        (parsed_rows,) = con.execute(
-            f"SELECT count(*) FROM {module.PARSED} WHERE reason IS NULL"
-        ).fetchone()
+        (kept_rows,) = con.execute(parsed.kept_rows).fetchone()
+    extra = {**parsed.extra, **kind.derived_parts(con, spec, LoadContext(load_id, job.work), write)}
     rows_in = raw.rows_read + len(raw.rejects)
-
-    if spec.kind == "counts":
-        pop_sql = counts.population_select(spec, load_id)
-        if pop_sql:
-            extra["population_rows"] = _copy(
-                con, pop_sql, lay.part("populations", spec.name, load_id)
-            )
-    if parsed_rows + quarantined_rows != rows_in:
+    if kept_rows + quarantined != rows_in:
         raise LoadIntegrityError(
-            f"{path.name}: rows_in {rows_in} != kept {parsed_rows} + quarantined "
-            f"{quarantined_rows}",
+            f"{path.name}: rows_in {rows_in} != kept {kept_rows} + quarantined {quarantined}",
             details={"load_id": load_id},
         )
     step("superseding")
-    superseded = _supersede(con, lay, table, spec, load_id, module.key_columns())
+    superseded = _supersede(con, lay, kind.table, spec, load_id, kind.key_columns)
     manifest: dict[str, Any] = {
         "load_id": load_id,
         "source": spec.name,
-        "table": table,
+        "table": kind.table,
         "file": path.name,
         "path": str(path),
-        "sha256": sha,
+        "sha256": job.sha,
         "bytes": path.stat().st_size,
         "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "crosswalk_version": crosswalk_version,
+        "crosswalk_version": job.crosswalk_version,
         "registry_sha256": spec.spec_sha256,
         "crimetrends_version": __version__,
         # where typing and harmonizing ran (incident files; other kinds are small: DuckDB)
-        "engine": job.engine if spec.kind == "incidents" else "duckdb",
-        "sample": sample,
+        "engine": job.engine if kind.table == "incidents" else "duckdb",
+        "sample": job.sample,
         "rows_in": rows_in,
-        "rows_kept": int(parsed_rows),
-        "rows_stored": kept,
-        "rows_quarantined": quarantined_rows,
+        "rows_kept": int(kept_rows),
+        "rows_stored": stored,
+        "rows_quarantined": quarantined,
         "rows_superseded_in_older_loads": superseded,
         "csv_rows_rejected_by_reader": len(raw.rejects),
-        "quarantine_reasons": _quarantine_reasons(con, quarantine_path),
+        "quarantine_reasons": _quarantine_reasons(con, write.part("quarantine")),
         **extra,
         "status": "loaded",
     }

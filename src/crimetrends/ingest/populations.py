@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from crimetrends.ingest.counts import agency_sql
 from crimetrends.ingest.fields import combine_reasons, count_field, text_field
+from crimetrends.ingest.kinds import LoadContext, ParsedLoad, SourceKind, require
 from crimetrends.ingest.read import RawInput, mapped_columns, require_columns, sql_str
 from crimetrends.ingest.read import quarantine_select as quarantine_select_from
-from crimetrends.sources.registry import SourceSpec
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from crimetrends.sources.registry import ColumnSpec, SourceSpec
 
 PARSED = "parsed_populations"
 
@@ -65,5 +69,20 @@ def quarantine_select(spec: SourceSpec, load_id: str) -> str:
     return quarantine_select_from(spec.name, load_id, PARSED)
 
 
-def key_columns() -> tuple[str, ...]:
-    return ("agency", "year")
+class Populations(SourceKind):
+    """Agency populations: one column per year, or one column of a stated year."""
+
+    name = "populations"
+    table = "populations"
+    key_columns = ("agency", "year")
+
+    def validate(self, data: dict[str, Any], columns: dict[str, ColumnSpec], origin: str) -> None:
+        require("agency" in columns, origin, "populations need [columns].agency")
+
+    def parse(self, con, raw, spec, path, ctx: LoadContext) -> ParsedLoad:
+        years = build_parsed(con, raw, spec, path)
+        return ParsedLoad(
+            kept=kept_select(spec, ctx.load_id, years),
+            quarantine=quarantine_select(spec, ctx.load_id),
+            kept_rows=f"SELECT count(*) FROM {PARSED} WHERE reason IS NULL",
+        )

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 
 import pandas as pd
@@ -26,10 +25,14 @@ class PrivacyPolicy:
     exclude_domestic: bool = True
 
     @classmethod
-    def from_env(cls) -> PrivacyPolicy:
+    def from_settings(cls, min_count: int | None = None, cell_m: float | None = None):
+        """The policy from the settings, with any value the caller gives instead."""
+        from crimetrends.settings import privacy_defaults
+
+        default_count, default_cell = privacy_defaults()
         return cls(
-            min_count=int(os.environ.get("CRIMETRENDS_MIN_COUNT", "5")),
-            cell_m=float(os.environ.get("CRIMETRENDS_CELL_M", "500")),
+            min_count=default_count if min_count is None else min_count,
+            cell_m=default_cell if cell_m is None else cell_m,
         )
 
     def describe(self) -> dict[str, object]:

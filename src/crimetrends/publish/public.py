@@ -31,7 +31,7 @@ def public_tables(
     settings: Settings | None = None, policy: PrivacyPolicy | None = None
 ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     settings = settings or get_settings()
-    policy = policy or PrivacyPolicy.from_env()
+    policy = policy or PrivacyPolicy.from_settings()
     folder: Path = settings.home / "public"
     sig = signature(settings, policy)
     marker = folder / "signature.txt"
@@ -43,3 +43,8 @@ def public_tables(
     write_tables(tables, prov, folder)
     marker.write_text(sig)
     return tables, prov
+
+
+def store_signature(settings: Settings | None = None) -> str:
+    """The signature of the store's loads under the default privacy policy."""
+    return signature(settings or get_settings(), PrivacyPolicy.from_settings())

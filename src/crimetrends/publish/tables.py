@@ -15,13 +15,14 @@ from crimetrends.analysis.aggregate import all_series
 from crimetrends.analysis.coverage import coverage
 from crimetrends.analysis.quality import month_flags
 from crimetrends.analysis.rates import PopulationTable
-from crimetrends.analysis.trends import METHOD, provisional_months, trend_rows
-from crimetrends.analysis.uncertainty import poisson_intervals
+from crimetrends.analysis.report import TrendQuery
+from crimetrends.analysis.trends import provisional_months, trend_rows
+from crimetrends.analysis.uncertainty import METHOD, poisson_intervals
 from crimetrends.errors import MissingPopulationError, NoDataError
 from crimetrends.publish.privacy import SENSITIVE_OFFENSES, Grid, PrivacyPolicy, suppress
-from crimetrends.report import source_status
 from crimetrends.sources.registry import all_sources
 from crimetrends.store.catalog import provenance, sample_sources
+from crimetrends.store.status import source_status
 from crimetrends.taxonomy.offenses import group_members, offenses
 
 TREND_OFFENSES = (
@@ -84,9 +85,8 @@ def build_trends(con: Any, samples: frozenset[str]) -> pd.DataFrame:
         kind = "ytd" if spec.kind == "counts" and spec.grain == "month" else "year"
         for name in TREND_OFFENSES:
             members = group_members(name) if name in ("violent", "property") else (name,)
-            for r in trend_rows(
-                con, name, members, kind, latest - 1, latest, None, source, None, samples, pops
-            ):
+            q = TrendQuery((), name, kind, latest - 1, latest, None, source, members=members)
+            for r in trend_rows(con, q, samples, pops):
                 rows.append({**r.to_dict(), "period_kind": kind})
     frame = pd.DataFrame(rows)
     frame["flags"] = frame["flags"].map(lambda f: "; ".join(f))
@@ -119,9 +119,9 @@ def build_monthly(con: Any, samples: frozenset[str]) -> pd.DataFrame:
 
 
 def _incident_sources(con: Any, samples: frozenset[str]) -> list[str]:
-    t = con.table("incidents")
-    names = t.select(t.source).distinct().to_pandas()["source"].tolist()
-    return sorted(n for n in names if n not in samples)
+    from crimetrends.store.catalog import full_incident_sources
+
+    return full_incident_sources(con, samples)
 
 
 def build_areas(con: Any, samples: frozenset[str], policy: PrivacyPolicy) -> pd.DataFrame:
@@ -258,7 +258,7 @@ def round_public(frame: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
 def build_tables(
     con: Any, policy: PrivacyPolicy | None = None
 ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
-    policy = policy or PrivacyPolicy.from_env()
+    policy = policy or PrivacyPolicy.from_settings()
     samples = sample_sources()
     trends = build_trends(con, samples)
     if trends.empty:
@@ -296,7 +296,7 @@ def write_tables(tables: dict[str, pd.DataFrame], prov: dict[str, Any], folder: 
     """CSV, Parquet and JSON of every table, each JSON carrying the provenance."""
     import json
 
-    from crimetrends.render import to_json
+    from crimetrends.render.records import to_json
 
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():

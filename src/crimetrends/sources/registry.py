@@ -13,22 +13,6 @@ from typing import Any
 
 from crimetrends.errors import RegistryError, UnknownSourceError
 
-KINDS = ("incidents", "counts", "populations")
-INCIDENT_FIELDS = (
-    "agency",
-    "record_id",
-    "occurred",
-    "reported",
-    "latitude",
-    "longitude",
-    "district",
-    "beat",
-    "community",
-    "block",
-    "arrest",
-    "domestic",
-)
-
 
 @dataclass(frozen=True)
 class ColumnSpec:
@@ -162,106 +146,70 @@ def _span(value: Any, origin: str) -> tuple[str, str] | None:
     return str(value[0]), str(value[1])
 
 
+# keys copied as they are, and keys turned into tuples (lists in TOML)
+SCALAR_KEYS = (
+    "name",
+    "title",
+    "kind",
+    "publisher",
+    "url",
+    "counting_unit",
+    "date_basis",
+    "license",
+    "update_cadence",
+    "agency",
+    "ori",
+    "shape",
+    "grain",
+    "crosswalk",
+    "provisional_months",
+    "population_year",
+)
+TUPLE_KEYS = ("code_columns", "code_patterns", "quirks", "year_columns", "offenses_covered")
+OTHER_KEYS = (
+    "columns",
+    "na_values",
+    "totals",
+    "definition_breaks",
+    "portal",
+    "extent",
+    "agency_names",
+    "complete_span",
+)
+REQUIRED_KEYS = ("name", "title", "kind", "publisher", "url", "counting_unit", "date_basis")
+
+
 def parse_source(data: dict[str, Any], origin: str, raw: bytes = b"") -> SourceSpec:
-    """Validate one registry entry; errors name the file and the key."""
-    required = ("name", "title", "kind", "publisher", "url", "counting_unit", "date_basis")
-    missing = [k for k in required if not data.get(k)]
+    """Validate one registry entry; errors name the file and the key.
+
+    Checks common to every entry are here; each kind checks its own needs
+    (`ingest.kinds.SourceKind.validate`).
+    """
+    from crimetrends.ingest.kinds import get_kind, kind_names
+
+    missing = [k for k in REQUIRED_KEYS if not data.get(k)]
     if missing:
         raise RegistryError(f"{origin}: missing required keys {missing}")
-    kind = data["kind"]
-    if kind not in KINDS:
-        raise RegistryError(f"{origin}: kind must be one of {KINDS}, got {kind!r}")
+    if data["kind"] not in kind_names():
+        raise RegistryError(f"{origin}: kind must be one of {kind_names()}, got {data['kind']!r}")
+    unknown = set(data) - {*SCALAR_KEYS, *TUPLE_KEYS, *OTHER_KEYS}
+    if unknown:
+        raise RegistryError(f"{origin}: unknown keys {sorted(unknown)}")
     columns = {
         k: _column_spec(v, f"{origin} [columns].{k}") for k, v in data.get("columns", {}).items()
     }
-    if kind == "incidents":
-        for needed in ("record_id", "occurred"):
-            if needed not in columns:
-                raise RegistryError(f"{origin}: incidents need [columns].{needed}")
-        unknown = set(columns) - set(INCIDENT_FIELDS)
-        if unknown:
-            raise RegistryError(f"{origin}: unknown incident fields {sorted(unknown)}")
-        if not data.get("code_columns") or not data.get("crosswalk"):
-            raise RegistryError(f"{origin}: incidents need code_columns and crosswalk")
-        if "agency" in columns and not data.get("agency_names"):
-            raise RegistryError(f"{origin}: [columns].agency needs an [agency_names] table")
-        if "agency" not in columns and not data.get("agency"):
-            raise RegistryError(f"{origin}: incidents need an agency constant or [columns].agency")
-        patterns = data.get("code_patterns", [])
-        if patterns and len(patterns) != len(data["code_columns"]):
-            raise RegistryError(f"{origin}: code_patterns must match code_columns one to one")
-    if kind == "counts":
-        if data.get("shape") not in ("wide", "long"):
-            raise RegistryError(f"{origin}: counts need shape = 'wide' or 'long'")
-        if data.get("grain") not in ("month", "year"):
-            raise RegistryError(f"{origin}: counts need grain = 'month' or 'year'")
-        if "period" not in columns:
-            raise RegistryError(f"{origin}: counts need [columns].period")
-        if "agency" not in columns and not data.get("agency"):
-            raise RegistryError(f"{origin}: counts need an agency constant or [columns].agency")
-        if data["shape"] == "long" and not {"code", "count"} <= set(columns):
-            raise RegistryError(f"{origin}: long counts need [columns].code and [columns].count")
-        if not data.get("crosswalk"):
-            raise RegistryError(f"{origin}: counts need a crosswalk")
-    if kind == "populations" and "agency" not in columns:
-        raise RegistryError(f"{origin}: populations need [columns].agency")
-    breaks = tuple(DefinitionBreak(**b) for b in data.get("definition_breaks", []))
-    extent = _extent(data.get("extent"), origin)
-    simple = {
-        k: data[k]
-        for k in (
-            "name",
-            "title",
-            "kind",
-            "publisher",
-            "url",
-            "counting_unit",
-            "date_basis",
-            "license",
-            "update_cadence",
-            "agency",
-            "ori",
-            "shape",
-            "grain",
-            "crosswalk",
-            "provisional_months",
-            "population_year",
-        )
-        if k in data
-    }
-    known = set(simple) | {
-        "columns",
-        "code_columns",
-        "code_patterns",
-        "na_values",
-        "quirks",
-        "totals",
-        "definition_breaks",
-        "year_columns",
-        "portal",
-        "extent",
-        "agency_names",
-        "complete_span",
-        "offenses_covered",
-    }
-    unknown = set(data) - known
-    if unknown:
-        raise RegistryError(f"{origin}: unknown keys {sorted(unknown)}")
+    get_kind(data["kind"]).validate(data, columns, origin)
     return SourceSpec(
-        **simple,
+        **{k: data[k] for k in SCALAR_KEYS if k in data},
+        **{k: tuple(data.get(k, ())) for k in TUPLE_KEYS},
         columns=columns,
-        code_columns=tuple(data.get("code_columns", ())),
-        code_patterns=tuple(data.get("code_patterns", ())),
         na_values=tuple(data.get("na_values", ("",))),
-        quirks=tuple(data.get("quirks", ())),
         totals=dict(data.get("totals", {})),
-        definition_breaks=breaks,
-        year_columns=tuple(data.get("year_columns", ())),
+        definition_breaks=tuple(DefinitionBreak(**b) for b in data.get("definition_breaks", [])),
         portal=dict(data.get("portal", {})),
-        extent=extent,
+        extent=_extent(data.get("extent"), origin),
         agency_names={str(k): str(v) for k, v in data.get("agency_names", {}).items()},
         complete_span=_span(data.get("complete_span"), origin),
-        offenses_covered=tuple(data.get("offenses_covered", ())),
         spec_sha256=hashlib.sha256(raw).hexdigest(),
     )
 

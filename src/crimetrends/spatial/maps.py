@@ -84,3 +84,18 @@ def hotspot_map(
         **located.accounting(),
     }
     return HotspotMap(cells.sort_values("z", ascending=False, ignore_index=True), summary)
+
+
+def save_public(result: HotspotMap) -> Any:
+    """Save the hotspot result where the site and API read it (small counts suppressed)."""
+    from crimetrends.publish.privacy import suppress
+    from crimetrends.render.caveats import MODEL_CAVEATS
+    from crimetrends.render.records import frame_records
+    from crimetrends.store import results
+
+    s = result.summary
+    public = suppress(result.cells.drop(columns=["x_km", "y_km"]), 5)
+    name = f"hotspots-{s['source']}-{s['offense'].split(' ')[0]}-{s['year']}"
+    return results.save(
+        name, {"summary": s, "cells": frame_records(public), "caveats": list(MODEL_CAVEATS)}
+    )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 from typing import Any
 
-from crimetrends.errors import AmbiguousNameError, NoDataError, NotFoundError
-from crimetrends.settings import Settings
+from crimetrends.errors import AmbiguousNameError, InputFileError, NoDataError, NotFoundError
+from crimetrends.settings import Settings, get_settings
 from crimetrends.sources.registry import all_sources
 from crimetrends.store.connect import layout
 from crimetrends.taxonomy.harmonize import load_crosswalk
@@ -100,3 +101,59 @@ def provenance(
         "sources": out_sources,
         **extra,
     }
+
+
+def vintage_files(source: str, settings: Settings | None = None) -> list[Path]:
+    """Fetched vintages of a source, oldest first ($CRIMETRENDS_HOME/vintages/SOURCE)."""
+    home = (settings or get_settings()).home
+    return sorted((home / "vintages" / source).glob("*.parquet"))
+
+
+def latest_two_vintages(source: str) -> tuple[Path, Path]:
+    found = vintage_files(source)
+    if len(found) < 2:
+        raise InputFileError(
+            f"need two vintages of {source}",
+            hint="pass --old and --new, or fetch the source twice",
+        )
+    return found[-2], found[-1]
+
+
+def full_incident_sources(con: Any, samples: frozenset[str] | None = None) -> list[str]:
+    """Incident sources the store holds that are not only sample extracts."""
+    samples = sample_sources() if samples is None else samples
+    t = con.table("daily")
+    names = t.select(t.source).distinct().to_pandas()["source"].tolist()
+    return sorted(n for n in names if n not in samples)
+
+
+def incident_source(con: Any, city: str, source: str | None = None) -> tuple[str, str]:
+    """(source, agency) of the full incident records for a city (not sample extracts)."""
+    agency = resolve_agency(con, city)
+    names = [
+        s.name
+        for s in all_sources().values()
+        if s.kind == "incidents" and s.agency == agency and source in (None, s.name)
+    ]
+    samples = sample_sources()
+    stored = set(full_incident_sources(con, samples))
+    full = [n for n in names if n in stored]
+    if not full:
+        if not names:
+            why = "no incident source is registered"
+        elif any(n in samples for n in names):
+            why = "only a sample extract is loaded"
+        else:
+            why = f"none of {', '.join(names)} is loaded (crimetrends load FILE --source NAME)"
+        raise NoDataError(f"no full incident records for {agency}: {why}")
+    return full[0], agency
+
+
+def quarantined_rows(source: str | None = None, limit: int = 20) -> Any:
+    """Quarantined rows (source, load, row number, reason, original record), in load order."""
+    from crimetrends.store.connect import connect
+
+    t = connect().table("quarantine")
+    if source:
+        t = t.filter(t.source == source)
+    return t.order_by([t.source, t.load_id, t.row_number]).limit(limit).to_pandas()

@@ -7,11 +7,11 @@ so tests never open a public port.
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from typing import Any
 
 from crimetrends.errors import ConfigError
+from crimetrends.store.engines import Engine
 from crimetrends.store.layout import SCHEMAS, TABLES, Layout
 
 SPARK_TYPES = {
@@ -34,14 +34,16 @@ def session() -> Any:
             "the spark engine needs pyspark",
             hint="pip install 'crimetrends[spark]' (Java 17+), or CRIMETRENDS_ENGINE=duckdb",
         ) from None
-    remote = os.environ.get("SPARK_REMOTE")
+    from crimetrends.settings import loopback_spark, spark_master, spark_remote
+
+    remote = spark_remote()
     builder = SparkSession.builder.appName("crimetrends")
     if remote:
         builder = builder.remote(remote)
     else:
-        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        loopback_spark()
         builder = (
-            builder.master(os.environ.get("CRIMETRENDS_SPARK_MASTER", "local[2]"))
+            builder.master(spark_master())
             .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.ui.enabled", "false")
@@ -70,9 +72,17 @@ def register_views(spark: Any, lay: Layout) -> None:
         frame.createOrReplaceTempView(table)
 
 
-def connect_spark(lay: Layout) -> Any:
-    import ibis
+class SparkEngine(Engine):
+    name = "spark"
 
-    spark = session()
-    register_views(spark, lay)
-    return ibis.pyspark.connect(spark)
+    def connect(self, lay: Layout) -> Any:
+        import ibis
+
+        spark = session()
+        register_views(spark, lay)
+        return ibis.pyspark.connect(spark)
+
+    def type_incidents(self, con, raw, spec, path, work) -> None:
+        from crimetrends.ingest.on_spark import build_parsed_on_spark
+
+        build_parsed_on_spark(con, raw, spec, path, work)

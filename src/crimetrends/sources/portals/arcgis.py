@@ -9,17 +9,28 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from crimetrends.sources.portals.socrata import SocrataClient
+from crimetrends.sources.portals.base import Portal
 
 
 @dataclass
-class ArcGISClient(SocrataClient):
-    """Same retry policy as the Socrata client; `base_url` is the layer URL (…/FeatureServer/0)."""
+class ArcGISPortal(Portal):
+    """`base_url` is the layer URL (…/FeatureServer/0)."""
 
-    dataset: str = ""
     object_id: str = "OBJECTID"
+
+    kind: ClassVar[str] = "arcgis"
+
+    @classmethod
+    def from_spec(cls, spec, base_url, page_size, **options):
+        cls.check_options(options)
+        portal = spec.portal
+        return cls(
+            base_url or portal["url"],
+            page_size=page_size,
+            object_id=portal.get("object_id", "OBJECTID"),
+        )
 
     @property
     def url(self) -> str:

@@ -12,16 +12,16 @@ api.usa.gov needs a data.gov key (FBI_CDE_API_KEY); the CDE web app's own host
 
 from __future__ import annotations
 
-import os
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlparse
 
-from crimetrends.errors import ConfigError
+from crimetrends.errors import ConfigError, PortalError, SchemaDriftError
 from crimetrends.reference import states
-from crimetrends.sources.portals.socrata import PortalError, SchemaDriftError, SocrataClient
+from crimetrends.sources.portals.base import Portal
 
 SRS_OFFENSES = ("HOM", "RPE", "ROB", "ASS", "BUR", "LAR", "MVT", "ARS")
 MONTH = re.compile(r"^(0[1-9]|1[0-2])-\d{4}$")
@@ -79,19 +79,37 @@ def parse_agency_response(body: Any, where: str) -> tuple[str, list[dict[str, An
 
 
 @dataclass
-class CDEClient(SocrataClient):
+class CDEPortal(Portal):
     """`base_url`: the API root (…/crime/fbi/cde or …/LATEST); `agencies`: ORI → our name.
 
     A None name is filled from the CDE's own agency name and the ORI's state.
     """
 
-    dataset: str = ""
     agencies: dict[str, str | None] = field(default_factory=dict)
     offenses: tuple[str, ...] = SRS_OFFENSES
     start: str = "01-2018"
     end: str = "12-2024"
     key_env: str = "FBI_CDE_API_KEY"
-    empty: list[str] = field(default_factory=list)  # ORI/offense answered with no series
+
+    kind: ClassVar[str] = "cde"
+    options: ClassVar[frozenset[str]] = frozenset({"oris", "start", "end"})
+
+    @classmethod
+    def from_spec(cls, spec, base_url, page_size, **options):
+        from crimetrends.ingest.fetch import agency_names, registered_oris
+
+        cls.check_options(options)
+        portal = spec.portal
+        oris = options.get("oris")
+        return cls(
+            base_url or portal["url"],
+            page_size=page_size,
+            agencies=agency_names(oris) if oris else registered_oris(),
+            offenses=tuple(portal.get("offenses", SRS_OFFENSES)),
+            start=options.get("start") or portal.get("from", "01-2018"),
+            end=options.get("end") or portal.get("to", dt.date.today().strftime("%m-%Y")),
+            key_env=portal.get("key_env", "FBI_CDE_API_KEY"),
+        )
 
     def __post_init__(self) -> None:
         for label, value in (("from", self.start), ("to", self.end)):
@@ -116,7 +134,9 @@ class CDEClient(SocrataClient):
 
     def _params(self) -> dict[str, str]:
         params = {"from": self.start, "to": self.end}
-        key = os.environ.get(self.key_env)
+        from crimetrends.settings import secret
+
+        key = secret(self.key_env)
         if key:
             params["API_KEY"] = key
         elif urlparse(self.base_url).hostname in KEYED_HOSTS:

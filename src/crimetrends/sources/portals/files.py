@@ -1,43 +1,35 @@
-"""Plain file sources: download a published CSV/Parquet by URL, then load it like any file."""
+"""Plain published files: download a CSV/Parquet by URL (kept as a vintage), then load it."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlparse
 
-import httpx
+from crimetrends.sources.portals.base import Portal
 
-from crimetrends.sources.portals.socrata import PortalError
+
+@dataclass
+class FilePortal(Portal):
+    """A source published as one file at `base_url`: one page, the file itself."""
+
+    kind: ClassVar[str] = "file"
+
+    @classmethod
+    def from_spec(cls, spec, base_url, page_size, **options):
+        cls.check_options(options)
+        return cls(base_url or spec.portal["url"], page_size=page_size)
+
+    def download(self, folder: Path) -> Path:
+        """Stream the file into `folder`; the name keeps the URL's file name, stamped."""
+        name = Path(urlparse(self.base_url).path).name or "download"
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        return self.stream_to(self.base_url, folder / f"{stamp}-{name}")
 
 
 def download(url: str, folder: Path, timeout_s: float = 60.0, attempts: int = 3) -> Path:
-    """Stream `url` to `folder` (atomic rename); the name keeps the URL's file name."""
-    name = Path(urlparse(url).path).name or "download"
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    final = folder / f"{stamp}-{name}"
-    tmp = final.with_name(final.name + ".part")
-    last = ""
-    for _ in range(attempts):
-        try:
-            with httpx.stream("GET", url, timeout=timeout_s, follow_redirects=True) as r:
-                if r.status_code >= 400:
-                    last = f"HTTP {r.status_code}"
-                    if r.status_code < 500:
-                        break
-                    continue
-                with tmp.open("wb") as f:
-                    for chunk in r.iter_bytes(1 << 20):
-                        f.write(chunk)
-                expected = r.headers.get("Content-Length")
-                if expected and int(expected) != tmp.stat().st_size:
-                    last = "truncated download"
-                    continue
-            os.replace(tmp, final)
-            return final
-        except httpx.TransportError as exc:
-            last = f"{type(exc).__name__}: {exc}"[:200]
-    tmp.unlink(missing_ok=True)
-    raise PortalError(f"{url}: download failed ({last})", hint="check the URL and try again")
+    """Download a published file at `url` into `folder` (see `FilePortal.download`)."""
+    return FilePortal(url, timeout_s=timeout_s, attempts=attempts, backoff_s=0.2).download(folder)

@@ -8,10 +8,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from crimetrends import render
 from crimetrends.settings import get_settings
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,120}$")
+
+
+def slug(text: str) -> str:
+    """A result-name fragment: lower case, anything but letters and digits as '-'."""
+    return "".join(c if c.isalnum() else "-" for c in text.lower())
 
 
 def results_dir() -> Path:
@@ -38,12 +42,14 @@ def save(name: str, payload: dict[str, Any]) -> Path:
     """Write one result (JSON, floats rounded) atomically; served as /v1/results/{name}."""
     if not NAME.match(name):
         raise ValueError(f"bad result name {name!r}")
+    from crimetrends.render.records import to_json
+
     payload = rounded(payload)
     folder = results_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.json"
     tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(render.to_json(payload), encoding="utf-8")
+    tmp.write_text(to_json(payload), encoding="utf-8")
     tmp.replace(path)
     return path
 

@@ -1,72 +1,43 @@
-"""Terminal, CSV and JSON renderings of result rows (the CLI stays thin)."""
+"""Terminal and Markdown tables of result rows: what the CLI prints, built in one place."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from crimetrends import format as fmt
-from crimetrends.analysis.trends import METHOD, TrendRow
-from crimetrends.taxonomy.offenses import offense_label
+from crimetrends.render import numbers as fmt
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from crimetrends.analysis.trends import TrendRow
 
 LABEL_STYLE = {"up": "bold red", "down": "bold green", "no detectable change": "yellow"}
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    return value
-
-
-def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """DataFrame rows as dicts with None for missing values (JSON-safe)."""
-    return _clean(frame.astype(object).where(frame.notna(), None).to_dict("records"))
-
-
-def cell_text(column: str, value: Any, floats: dict[str, str]) -> str:
-    """One table cell: '–' when missing, `floats[column]` format when given, else str()."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if column in floats:
-        return format(value, floats[column])
-    return str(value)
+def frame_table(frame: pd.DataFrame, title: str, floats: dict[str, str] | None = None) -> Table:
+    """A Rich table of a DataFrame; `floats` gives format specs for numeric columns."""
+    floats = floats or {}
+    table = Table(title=title, title_justify="left")
+    for col in frame.columns:
+        table.add_column(str(col), justify="right" if col in floats else "left")
+    for row in frame.itertuples(index=False):
+        table.add_row(
+            *[fmt.cell(v, floats.get(c)) for c, v in zip(frame.columns, row, strict=True)]
+        )
+    return table
 
 
 def markdown_table(frame: pd.DataFrame, floats: dict[str, str]) -> str:
     cols = [str(c) for c in frame.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for row in frame.itertuples(index=False):
-        cells = [cell_text(c, v, floats) for c, v in zip(cols, row, strict=True)]
+        cells = [fmt.cell(v, floats.get(c)) for c, v in zip(cols, row, strict=True)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
-
-
-def to_json(payload: dict[str, Any]) -> str:
-    return json.dumps(_clean(payload), indent=2, ensure_ascii=False, default=str)
-
-
-def to_csv(rows: Sequence[dict[str, Any]]) -> str:
-    if not rows:
-        return ""
-    out = io.StringIO()
-    fields = list(dict.fromkeys(k for row in rows for k in row))  # rows may differ in keys
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
-    return out.getvalue()
 
 
 def trend_table(
@@ -78,6 +49,8 @@ def trend_table(
     footnotes: dict[str, int] | None = None,
 ) -> Table:
     """A trend table; each distinct flag becomes a numbered footnote in `footnotes`."""
+    from crimetrends.taxonomy.offenses import offense_label
+
     footnotes = {} if footnotes is None else footnotes
     table = Table(title=title, title_justify="left", show_lines=False, expand=False)
     table.add_column("Agency")
@@ -98,16 +71,15 @@ def trend_table(
         if show_offense:
             cells.append(offense_label(r.offense))
         if show_source:
-            cells.append(r.source)
-        label = r.label
-        style = LABEL_STYLE.get(label, "dim")
+            cells.append(r.source_label)
+        style = LABEL_STYLE.get(r.label, "dim")
         cells += [
             f"{r.period} vs {r.previous_period}",
             fmt.count(r.count),
             fmt.count(r.previous_count),
             fmt.change(r.pct_change, r.ci_low, r.ci_high),
             fmt.rate(r.rate_per_100k),
-            f"[{style}]{label}[/]",
+            f"[{style}]{r.label}[/]",
         ]
         if show_notes:
             cells.append(
@@ -123,6 +95,8 @@ def print_footnotes(console: Console, footnotes: dict[str, int]) -> None:
 
 
 def print_provenance(console: Console, prov: dict[str, Any]) -> None:
+    from crimetrends.analysis.uncertainty import METHOD
+
     console.print(f"[bold]Definition[/] ({prov['offense']}): {prov['definition']}")
     console.print(f"[bold]Interval[/]: {METHOD}")
     for src in prov["sources"]:
@@ -151,13 +125,12 @@ def reconcile_table(rows: Sequence[Any], title: str, left: str, right: str) -> T
         t.add_column(col, justify="left" if col == "offense" else "right")
     for r in rows:
         diff = r.difference
-        diff_text = fmt.count(diff) if diff is None or diff >= 0 else fmt.MINUS + fmt.count(-diff)
         t.add_row(
             str(r.year),
             r.offense,
             fmt.count(r.count),
             fmt.count(r.other_count),
-            diff_text,
+            fmt.MISSING if diff is None else (fmt.count(diff) if diff >= 0 else fmt.signed(diff)),
             fmt.pct(r.pct_difference),
         )
     return t

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -13,11 +12,11 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from crimetrends import format as fmt
-from crimetrends.publish import charts
-from crimetrends.publish.privacy import METERS_PER_DEGREE, PrivacyPolicy
+from crimetrends.publish.privacy import PrivacyPolicy
 from crimetrends.publish.public import public_tables
 from crimetrends.publish.tables import write_tables
+from crimetrends.render import charts
+from crimetrends.render import numbers as fmt
 from crimetrends.taxonomy.offenses import offense_label
 
 TABLE_ABOUT = {
@@ -34,7 +33,7 @@ TABLE_ABOUT = {
 
 def _env() -> Environment:
     env = Environment(
-        loader=PackageLoader("crimetrends.publish", "templates"),
+        loader=PackageLoader("crimetrends.publish.site", "templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -87,10 +86,10 @@ def _headline(r: dict[str, Any]) -> Markup:
 
 def build_site(out: Path, policy: PrivacyPolicy | None = None) -> dict[str, int]:
     """Render every page and download into `out`; return page and table counts."""
-    policy = policy or PrivacyPolicy.from_env()
+    policy = policy or PrivacyPolicy.from_settings()
     tables, prov = public_tables(policy=policy)
     out.mkdir(parents=True, exist_ok=True)
-    static = resources.files("crimetrends.publish") / "static"
+    static = resources.files("crimetrends.publish.site") / "static"
     if (out / "static").exists():
         shutil.rmtree(out / "static")
     shutil.copytree(str(static), out / "static")
@@ -118,8 +117,8 @@ SHOWN_KEYS = {
 
 def _render_models_page(env: Environment, out: Path, common: dict[str, Any]) -> None:
     """models.html: saved evaluations and hotspot summaries, with the result files."""
-    from crimetrends import results
-    from crimetrends.caveats import MODEL_CAVEATS
+    from crimetrends.render.caveats import MODEL_CAVEATS
+    from crimetrends.store import results
 
     folder = out / "data" / "results"
     folder.mkdir(parents=True, exist_ok=True)
@@ -225,7 +224,6 @@ def _city_context(
     policy: PrivacyPolicy,
 ) -> dict[str, Any]:
     """Everything one city page shows: headlines, charts with their tables, QC, sources."""
-    cell_lat = policy.cell_m / METERS_PER_DEGREE
     slug = c["slug"]
     mine = trends[trends["slug"] == slug].to_dict("records")
     heads = [r for r in mine if r["offense"] in ("violent", "property")]
@@ -326,8 +324,6 @@ def _city_context(
     if not ar.empty:
         year = int(ar["year"].max())
         grid = ar[(ar["area_type"] == "grid") & (ar["year"] == year)]
-        lat_mid = grid["lat"].dropna().median() if not grid.empty else 40.0
-        cell_lon = policy.cell_m / (METERS_PER_DEGREE * math.cos(math.radians(lat_mid)))
         for group, g in grid.groupby("group"):
             cap = f"{group.capitalize()} incidents {year} per {policy.cell_m:.0f} m cell"
             shown = g[g["count"].notna()]
@@ -335,7 +331,7 @@ def _city_context(
                 {
                     "id": f"map-{len(map_charts)}",
                     "caption": cap,
-                    "spec": charts.grid_map(shown, cap, cell_lat, cell_lon),
+                    "spec": charts.count_map(shown, cap, policy.cell_m),
                     "columns": [
                         {"key": "area_id", "title": "Cell"},
                         {"key": "lat", "title": "Centre lat", "num": True},

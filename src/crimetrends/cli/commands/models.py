@@ -1,92 +1,33 @@
-"""CLI for the models: `hotspots`, `forecast` and `evaluate monthly|maps`."""
+"""The models: `hotspots`, `forecast` and `evaluate monthly|maps`."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-import pandas as pd
 import typer
 
-from crimetrends import render
-from crimetrends.caveats import MODEL_CAVEATS
-from crimetrends.cli_common import (
+from crimetrends.cli.application import app, group
+from crimetrends.cli.options import (
+    CellOpt,
+    CityOpt,
     Format,
     FormatOpt,
-    command_line,
-    console,
-    emit,
-    frame_table,
-    print_caveats,
-    progress,
+    OffenseOpt,
+    OffensesOpt,
+    OutOpt,
+    PlotOpt,
+    SeedOpt,
+    SourceOpt,
 )
-from crimetrends.errors import ConfigError, NoDataError
+from crimetrends.cli.output import command_line, console, emit, print_caveats, progress
+from crimetrends.errors import ConfigError
 
-evaluate_app = typer.Typer(
-    no_args_is_help=True, help="Backtest forecasts against naive baselines on held-out periods."
-)
-
-CityOpt = Annotated[str | None, typer.Option("--city", "-c", help="agency, e.g. Chicago")]
-SeedOpt = Annotated[int, typer.Option(help="seed for every random step")]
-PlotOpt = Annotated[Path | None, typer.Option("--plot", help="write a chart: .png, .svg or .json")]
+evaluate_app = group("evaluate", "Backtest forecasts against naive baselines on held-out periods.")
 
 
-def incident_source(con: Any, city: str, source: str | None) -> tuple[str, str]:
-    """(source, agency) of the full incident records for a city."""
-    from crimetrends.sources.registry import all_sources
-    from crimetrends.store.catalog import resolve_agency, sample_sources
-
-    agency = resolve_agency(con, city)
-    samples = sample_sources()
-    names = [
-        s.name
-        for s in all_sources().values()
-        if s.kind == "incidents" and s.agency == agency and (source in (None, s.name))
-    ]
-    full = [n for n in names if n not in samples]
-    if not full:
-        why = "only a sample extract is loaded" if names else "no incident source is registered"
-        raise NoDataError(f"no full incident records for {agency}: {why}")
-    return full[0], agency
-
-
-def hotspots(
-    city: CityOpt = "Chicago",
-    offense: Annotated[str, typer.Option(help="violent, property or an offense")] = "violent",
-    year: Annotated[int | None, typer.Option(help="default: latest year")] = None,
-    cell: Annotated[float, typer.Option(help="grid cell size in metres")] = 250.0,
-    permutations: Annotated[int, typer.Option(help="Gi* permutations")] = 999,
-    alpha: Annotated[float, typer.Option(help="false discovery rate")] = 0.05,
-    source: Annotated[str | None, typer.Option(help="incident source")] = None,
-    top: Annotated[int, typer.Option(help="hot cells to list")] = 15,
-    seed: SeedOpt = 1,
-    plot: PlotOpt = None,
-    fmt: FormatOpt = Format.table,
+def _print_hotspot_summary(
+    s: dict, src: str, cell: float, permutations: int, seed: int, alpha: float
 ) -> None:
-    """Where crime concentrates: Gi* hot/cold spots (FDR-controlled), density, concentration."""
-    from crimetrends import results
-    from crimetrends.plots import hotspot_map as hotspot_chart
-    from crimetrends.plots import save_chart
-    from crimetrends.publish.privacy import suppress
-    from crimetrends.spatial.maps import hotspot_map
-    from crimetrends.store.connect import connect
-
-    con = connect()
-    src, _ = incident_source(con, city or "Chicago", source)
-    with progress() as bar:
-        bar.add_task(f"Gi* with {permutations} permutations", total=None)
-        result = hotspot_map(con, src, offense, year, cell, permutations, seed, alpha)
-    s = result.summary
-    public = suppress(result.cells.drop(columns=["x_km", "y_km"]), 5)
-    name = f"hotspots-{src}-{s['offense'].split(' ')[0]}-{s['year']}"
-    results.save(
-        name, {"summary": s, "cells": render.frame_records(public), "caveats": MODEL_CAVEATS}
-    )
-    if plot:
-        save_chart(hotspot_chart(result.cells, s), plot)
-    rows = render.frame_records(result.cells)
-    if emit(fmt, rows, {"summary": s, "cells": rows, "caveats": list(MODEL_CAVEATS)}):
-        return
     console.print(
         f"[bold]{s['offense']}[/], {src} {s['year']}: {s['incidents']:,} located incidents in "
         f"{s['study_cells']:,} cells of {cell:.0f} m ({s['crs']})",
@@ -117,6 +58,45 @@ def hotspots(
         f"{s['outside_city_extent']:,} outside the city's extent",
         highlight=False,
     )
+
+
+@app.command()
+def hotspots(
+    city: CityOpt = "Chicago",
+    offense: OffenseOpt = "violent",
+    year: Annotated[int | None, typer.Option(help="default: latest year")] = None,
+    cell: CellOpt = 250.0,
+    permutations: Annotated[int, typer.Option(help="Gi* permutations")] = 999,
+    alpha: Annotated[float, typer.Option(help="false discovery rate")] = 0.05,
+    source: Annotated[str | None, typer.Option(help="incident source")] = None,
+    top: Annotated[int, typer.Option(help="hot cells to list")] = 15,
+    seed: SeedOpt = 1,
+    plot: PlotOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Where crime concentrates: Gi* hot/cold spots (FDR-controlled), density, concentration."""
+    from crimetrends.render.caveats import MODEL_CAVEATS
+    from crimetrends.render.charts import hotspot_map as hotspot_chart
+    from crimetrends.render.charts import save_chart
+    from crimetrends.render.records import frame_records
+    from crimetrends.render.tables import frame_table
+    from crimetrends.spatial.maps import hotspot_map, save_public
+    from crimetrends.store.catalog import incident_source
+    from crimetrends.store.connect import connect
+
+    con = connect()
+    src, _ = incident_source(con, city or "Chicago", source)
+    with progress() as bar:
+        bar.add_task(f"Gi* with {permutations} permutations", total=None)
+        result = hotspot_map(con, src, offense, year, cell, permutations, seed, alpha)
+    s = result.summary
+    save_public(result)
+    if plot:
+        save_chart(hotspot_chart(result.cells, s), plot)
+    rows = frame_records(result.cells)
+    if emit(fmt, rows, {"summary": s, "cells": rows, "caveats": list(MODEL_CAVEATS)}):
+        return
+    _print_hotspot_summary(s, src, cell, permutations, seed, alpha)
     hot = result.cells[result.cells["class"] == "hot"].head(top)
     console.print(
         frame_table(
@@ -137,10 +117,11 @@ def hotspots(
     print_caveats()
 
 
+@app.command()
 def forecast(
     city: CityOpt = "Chicago",
-    offense: Annotated[str, typer.Option(help="violent, property or an offense")] = "violent",
-    source: Annotated[str | None, typer.Option(help="only this source")] = None,
+    offense: OffenseOpt = "violent",
+    source: SourceOpt = None,
     by: Annotated[str | None, typer.Option(help="district, beat or community (incidents)")] = None,
     horizon: Annotated[int, typer.Option(help="months ahead")] = 3,
     model: Annotated[list[str] | None, typer.Option(help="repeatable; default all")] = None,
@@ -149,10 +130,17 @@ def forecast(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Forecast the next months with every model and its 80%/95% prediction intervals."""
-    from crimetrends import results
     from crimetrends.forecast.backtest import pick_models
-    from crimetrends.forecast.run import forecast_rows, select_series
-    from crimetrends.plots import forecast_chart, save_chart
+    from crimetrends.forecast.run import (
+        forecast_payload,
+        forecast_plot,
+        forecast_rows,
+        select_series,
+    )
+    from crimetrends.render.charts import save_chart
+    from crimetrends.render.tables import frame_table
+    from crimetrends.store import results
+    from crimetrends.store.catalog import incident_source
     from crimetrends.store.connect import connect
 
     if horizon < 1 or horizon > 24:
@@ -166,32 +154,12 @@ def forecast(
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     frame = forecast_rows(series, models, horizon, seed)
-    rows = render.frame_records(frame)
-    payload = {
-        "forecasts": rows,
-        "models": {m.name: m.description for m in models},
-        "history": [
-            {
-                "source": s.source,
-                "area": s.area,
-                "first": str(s.periods[0].date()),
-                "last": str(s.periods[-1].date()),
-                "months": len(s.values),
-                "note": s.note,
-            }
-            for s in series
-        ],
-        "seed": seed,
-        "caveats": list(MODEL_CAVEATS),
-    }
+    payload = forecast_payload(series, models, frame, seed)
+    rows = payload["forecasts"]
     scope = f"{series[0].agency}-{series[0].offense}" + (f"-by-{by}" if by else "")
-    results.save("forecast-" + "".join(c if c.isalnum() else "-" for c in scope.lower()), payload)
+    results.save("forecast-" + results.slug(scope), payload)
     if plot:
-        s = series[0]
-        hist = pd.DataFrame({"period": s.periods[-36:], "count": s.values[-36:]})
-        sel = frame[(frame.source == s.source) & (frame.area == s.area)]
-        where = "" if s.area_type == "city" else f", {s.area_type} {s.area}"
-        save_chart(forecast_chart(hist, sel, f"{s.agency}: {s.offense} ({s.source}{where})"), plot)
+        save_chart(forecast_plot(series[0], frame), plot)
     if emit(fmt, rows, payload):
         return
     for s in series[:1] if by else series:
@@ -219,17 +187,16 @@ def forecast(
 @evaluate_app.command("monthly")
 def evaluate_monthly(
     source: Annotated[str | None, typer.Option(help="monthly source, e.g. rtci")] = "rtci",
-    offense: Annotated[list[str] | None, typer.Option(help="repeatable")] = None,
+    offense: OffensesOpt = None,
     city: CityOpt = None,
     by: Annotated[str | None, typer.Option(help="district, beat or community")] = None,
     origins: Annotated[int, typer.Option(help="forecast origins per series (≥ 12)")] = 12,
     limit: Annotated[int | None, typer.Option(help="only the N largest series per offense")] = None,
     seed: SeedOpt = 20241125,
-    out: Annotated[Path | None, typer.Option(help="write CSVs, a chart and report.md")] = None,
+    out: OutOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Rolling-origin backtest of the monthly models against naive baselines."""
-    from crimetrends import results
     from crimetrends.forecast.backtest import pick_models
     from crimetrends.forecast.evaluation import (
         SUMMARY_COLUMNS,
@@ -237,6 +204,8 @@ def evaluate_monthly(
         write_monthly_report,
     )
     from crimetrends.forecast.run import select_series
+    from crimetrends.render.tables import frame_table
+    from crimetrends.store import results
     from crimetrends.store.connect import connect
 
     if origins < 1:
@@ -252,9 +221,7 @@ def evaluate_monthly(
         ev = evaluate_series(series, pick_models(), origins, seed, lambda: bar.advance(task))
     payload = ev.payload()
     scope = "-".join(x for x in (source, city, by) if x) or "all"
-    results.save(
-        "evaluate-monthly-" + "".join(c if c.isalnum() else "-" for c in scope.lower()), payload
-    )
+    results.save("evaluate-monthly-" + results.slug(scope), payload)
     if out:
         write_monthly_report(ev, out, command_line())
     if emit(fmt, payload["summary"], payload):
@@ -286,19 +253,23 @@ def evaluate_monthly(
 @evaluate_app.command("maps")
 def evaluate_maps_cmd(
     city: CityOpt = "Chicago",
-    offense: Annotated[str, typer.Option(help="violent, property or an offense")] = "violent",
+    offense: OffenseOpt = "violent",
     period: Annotated[str, typer.Option(help="week or month")] = "week",
     origins: Annotated[int, typer.Option(help="periods to forecast (≥ 12)")] = 52,
-    cell: Annotated[float, typer.Option(help="grid cell size in metres")] = 250.0,
+    cell: CellOpt = 250.0,
     source: Annotated[str | None, typer.Option(help="incident source")] = None,
     seed: SeedOpt = 20241125,
-    out: Annotated[Path | None, typer.Option(help="write CSVs, a chart and report.md")] = None,
+    out: OutOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Rolling-origin backtest of map forecasts: hit rate, PAI, PEI at 1% and 5% of area."""
-    from crimetrends import results
     from crimetrends.forecast.evaluation import write_map_report
+    from crimetrends.render.caveats import MODEL_CAVEATS
+    from crimetrends.render.records import frame_records
+    from crimetrends.render.tables import frame_table
     from crimetrends.spatial.evaluate import evaluate_maps
+    from crimetrends.store import results
+    from crimetrends.store.catalog import incident_source
     from crimetrends.store.connect import connect
 
     if period not in ("week", "month"):
@@ -316,8 +287,8 @@ def evaluate_maps_cmd(
     payload = {
         "setup": ev.setup,
         "models": ev.models,
-        "summary": render.frame_records(ev.summary),
-        "scores": render.frame_records(ev.scores),
+        "summary": frame_records(ev.summary),
+        "scores": frame_records(ev.scores),
         "caveats": list(MODEL_CAVEATS),
     }
     results.save(f"evaluate-maps-{src}-{ev.setup['offense'].split(' ')[0]}-{period}", payload)

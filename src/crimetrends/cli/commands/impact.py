@@ -1,34 +1,25 @@
-"""CLI for program impact: `initiatives`, `impact NAME`, `impact-sim`."""
+"""Program impact: `initiatives`, `impact NAME`, `impact-sim`, `impact-table`."""
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-import pandas as pd
 import typer
 
-from crimetrends import render
-from crimetrends.cli_common import (
-    Format,
-    FormatOpt,
-    command_line,
-    console,
-    emit,
-    frame_table,
-    print_caveats,
-    progress,
-)
+from crimetrends.cli.application import app
+from crimetrends.cli.options import Format, FormatOpt, OutOpt, PlotOpt, SeedOpt
+from crimetrends.cli.output import command_line, console, emit, print_caveats, progress
 from crimetrends.errors import ConfigError
 
-LABEL_STYLE = {"High": "bold green", "Medium": "green", "Low": "green", "Harmful": "bold red"}
 
-
+@app.command()
 def initiatives(fmt: FormatOpt = Format.table) -> None:
     """Registered initiatives (bundled examples + $CRIMETRENDS_HOME/initiatives/*.yaml)."""
+    import pandas as pd
+
     from crimetrends.impact.registry import all_initiatives
+    from crimetrends.render.tables import frame_table
 
     rows = [i.describe() for i in all_initiatives().values()]
     if emit(fmt, rows):
@@ -49,18 +40,62 @@ def initiatives(fmt: FormatOpt = Format.table) -> None:
     )
 
 
+def _print_estimates(report: Any) -> None:
+    """The estimates table, each verdict and the headline."""
+    import pandas as pd
+
+    from crimetrends.impact.run import headline
+    from crimetrends.render.tables import frame_table
+
+    ok = [r for r in report.rows if "error" not in r]
+    if ok:
+        frame = pd.DataFrame(ok)
+        frame["observed/expected"] = [
+            f"{o:,.0f} / {e:,.0f}"
+            for o, e in zip(frame.observed_post, frame.expected_post, strict=True)
+        ]
+        columns = [
+            "outcome",
+            "method",
+            "effect_pct",
+            "ci_low",
+            "ci_high",
+            "observed/expected",
+            "pre_months",
+            "post_months",
+            "label",
+        ]
+        floats = {"effect_pct": "+.1f", "ci_low": "+.1f", "ci_high": "+.1f"}
+        console.print(
+            frame_table(
+                frame[columns],
+                "Effect as a percent change in the treated units (95% interval)",
+                {**floats, "pre_months": "d", "post_months": "d"},
+            )
+        )
+        for r in ok:
+            console.print(f"  {r['outcome']} · {r['method']}: {r['verdict']}", highlight=False)
+        console.print(f"Headline: [bold]{headline(report)}[/]", highlight=False)
+    for r in report.rows:
+        if "error" in r:
+            console.print(
+                f"  {r['outcome']} · {r['method']}: not estimated ({r['error']})", highlight=False
+            )
+
+
+@app.command()
 def impact(
     name: Annotated[str, typer.Argument(help="initiative name (see `crimetrends initiatives`)")],
     method: Annotated[str | None, typer.Option(help="its, did, wdd or synth; default all")] = None,
     outcome: Annotated[str | None, typer.Option(help="one outcome offense")] = None,
-    plot: Annotated[Path | None, typer.Option(help="chart: .png, .svg or .json")] = None,
+    plot: PlotOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Estimate a program's effect with each method, its 95% interval, label and checks."""
-    from crimetrends import results
     from crimetrends.impact.registry import get_initiative
-    from crimetrends.impact.run import analyse, headline
-    from crimetrends.plots import impact_chart, save_chart
+    from crimetrends.impact.run import analyse
+    from crimetrends.render.charts import impact_chart, save_chart
+    from crimetrends.store import results
     from crimetrends.store.connect import connect
 
     ini = get_initiative(name)
@@ -75,11 +110,7 @@ def impact(
     if plot and report.estimates:
         title = ("HYPOTHETICAL: " if ini.hypothetical else "") + ini.title
         save_chart(impact_chart(report.paths(), title, ini.start.isoformat()), plot)
-    flat = [
-        {k: json.dumps(v, default=str) if isinstance(v, (dict, list)) else v for k, v in r.items()}
-        for r in report.rows
-    ]  # CSV cells hold nested checks as JSON text
-    if emit(fmt, flat, payload):
+    if emit(fmt, report.flat_rows(), payload):
         return
     if ini.hypothetical:
         console.print("[bold red]HYPOTHETICAL example: not a real program.[/]")
@@ -89,61 +120,25 @@ def impact(
     console.print(
         f"[dim]Source of the place and date: {ini.information_source}[/]", highlight=False
     )
-    ok = [r for r in report.rows if "error" not in r]
-    if ok:
-        frame = pd.DataFrame(ok)
-        frame["observed/expected"] = [
-            f"{o:,.0f} / {e:,.0f}"
-            for o, e in zip(frame.observed_post, frame.expected_post, strict=True)
-        ]
-        console.print(
-            frame_table(
-                frame[
-                    [
-                        "outcome",
-                        "method",
-                        "effect_pct",
-                        "ci_low",
-                        "ci_high",
-                        "observed/expected",
-                        "pre_months",
-                        "post_months",
-                        "label",
-                    ]
-                ],
-                "Effect as a percent change in the treated units (95% interval)",
-                {
-                    "effect_pct": "+.1f",
-                    "ci_low": "+.1f",
-                    "ci_high": "+.1f",
-                    "pre_months": "d",
-                    "post_months": "d",
-                },
-            )
-        )
-        for r in ok:
-            console.print(f"  {r['outcome']} · {r['method']}: {r['verdict']}", highlight=False)
-        console.print(f"Headline: [bold]{headline(report)}[/]", highlight=False)
-    for r in report.rows:
-        if "error" in r:
-            console.print(
-                f"  {r['outcome']} · {r['method']}: not estimated ({r['error']})", highlight=False
-            )
+    _print_estimates(report)
     if plot:
         console.print(f"chart: {plot}")
     print_caveats()
 
 
+@app.command("impact-sim")
 def impact_sim(
     reps: Annotated[int, typer.Option(help="replicates per method and effect")] = 200,
     method: Annotated[list[str] | None, typer.Option(help="repeatable; default all")] = None,
-    seed: Annotated[int, typer.Option(help="seed for every random step")] = 20241125,
-    out: Annotated[Path | None, typer.Option(help="write CSVs and report.md")] = None,
+    seed: SeedOpt = 20241125,
+    out: OutOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Inject known effects (−20%, −10%, 0%) into real series: bias, coverage, power."""
-    from crimetrends import results
     from crimetrends.impact.simulate import EFFECTS, METHODS, simulate, summarize_simulation
+    from crimetrends.render.records import frame_records
+    from crimetrends.render.tables import frame_table
+    from crimetrends.store import results
     from crimetrends.store.connect import connect
 
     methods = tuple(method or METHODS)
@@ -154,7 +149,7 @@ def impact_sim(
         task = bar.add_task("simulating", total=reps * len(methods) * len(EFFECTS))
         rows = simulate(connect(), methods, EFFECTS, reps, seed, lambda: bar.advance(task))
     summary = summarize_simulation(rows)
-    payload = {"summary": render.frame_records(summary), "reps": reps, "seed": seed}
+    payload = {"summary": frame_records(summary), "reps": reps, "seed": seed}
     results.save("impact-simulation", payload)
     if out:
         from crimetrends.impact.report import write_simulation_report
@@ -182,14 +177,17 @@ def impact_sim(
         console.print(f"report: {out / 'report.md'}")
 
 
+@app.command("impact-table")
 def impact_table_cmd(
     markdown: Annotated[bool, typer.Option("--md", help="a markdown table")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Factor | Impact level | Example city, from the saved `impact` results, intervals beside."""
-    from crimetrends import results
     from crimetrends.errors import NoDataError
     from crimetrends.impact.report import impact_table
+    from crimetrends.render.records import frame_records
+    from crimetrends.render.tables import frame_table, markdown_table
+    from crimetrends.store import results
 
     payloads = [results.load(n) for n in results.names() if n.startswith("impact-")]
     payloads = [p for p in payloads if p and "initiative" in p]
@@ -215,9 +213,9 @@ def impact_table_cmd(
                 "checks",
             ]
         ]
-        sys.stdout.write(render.markdown_table(shown, {"effect_pct": "+.1f"}) + "\n")
+        sys.stdout.write(markdown_table(shown, {"effect_pct": "+.1f"}) + "\n")
         return
-    if emit(fmt, render.frame_records(frame)):
+    if emit(fmt, frame_records(frame)):
         return
     console.print(
         frame_table(

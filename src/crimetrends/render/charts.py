@@ -1,35 +1,150 @@
-"""Charts of model results as Vega-Lite specs, written as PNG/SVG (vl-convert) or JSON.
+"""Every chart as a Vega-Lite spec (a plain dict, data inlined, no remote loads).
 
-Same grammar as the site's charts; vl-convert renders them offline, so a PNG never needs a
-browser or the network.
+The site embeds them; the CLI writes them as PNG/SVG through vl-convert (offline, no
+browser) or as the JSON spec itself.
 """
 
 from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
-from crimetrends.render import frame_records
+from crimetrends.render.records import frame_records
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+WIDTH = "container"
 CLASS_COLOURS = {"hot": "#c0392b", "cold": "#2e6da4", "": "#d9d9d9"}
 
 
 def _values(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Inline chart data: missing as null, dates as ISO text."""
-    return [
-        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
-        for r in frame_records(frame)
-    ]
+    """Inline chart data: missing as null, dates as ISO text (the records policy)."""
+    return frame_records(frame)
 
 
 def _datetime(day: str) -> dict[str, int]:
     """A Vega-Lite DateTime (months 1–12) for an ISO date."""
     y, m, d = (int(v) for v in day[:10].split("-"))
     return {"year": y, "month": m, "date": d}
+
+
+def monthly_trend(frame: pd.DataFrame, title: str) -> dict[str, Any]:
+    """Line of monthly counts, the 95% band, provisional months marked, gaps left open."""
+    data = frame[["month", "count", "ci_low", "ci_high", "provisional", "quality_flags"]].copy()
+    data["status"] = data["provisional"].map({True: "provisional", False: "final"})
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": WIDTH,
+        "height": 260,
+        "data": {"values": _values(data)},
+        "encoding": {"x": {"field": "month", "type": "temporal", "title": None}},
+        "layer": [
+            {
+                "mark": {"type": "area", "opacity": 0.35, "color": "#7aa6dc"},
+                "encoding": {
+                    "y": {
+                        "field": "ci_low",
+                        "type": "quantitative",
+                        "title": "crimes per month",
+                        "scale": {"zero": True},
+                    },
+                    "y2": {"field": "ci_high"},
+                },
+            },
+            {
+                "mark": {"type": "line", "color": "#0a4f9e", "strokeWidth": 2},
+                "encoding": {"y": {"field": "count", "type": "quantitative"}},
+            },
+            {
+                "mark": {"type": "point", "filled": True, "size": 40},
+                "encoding": {
+                    "y": {"field": "count", "type": "quantitative"},
+                    "color": {
+                        "field": "status",
+                        "type": "nominal",
+                        "title": "month",
+                        "scale": {
+                            "domain": ["final", "provisional"],
+                            "range": ["#0a4f9e", "#b35c00"],
+                        },
+                    },
+                    "shape": {
+                        "field": "status",
+                        "type": "nominal",
+                        "title": "month",
+                        "scale": {
+                            "domain": ["final", "provisional"],
+                            "range": ["circle", "triangle-up"],
+                        },
+                    },
+                    "tooltip": [
+                        {"field": "month", "type": "temporal", "format": "%b %Y"},
+                        {"field": "count", "type": "quantitative", "format": ","},
+                        {
+                            "field": "ci_low",
+                            "type": "quantitative",
+                            "format": ",.0f",
+                            "title": "95% low",
+                        },
+                        {
+                            "field": "ci_high",
+                            "type": "quantitative",
+                            "format": ",.0f",
+                            "title": "95% high",
+                        },
+                        {"field": "quality_flags", "type": "nominal", "title": "flags"},
+                    ],
+                },
+            },
+        ],
+    }
+
+
+def bars(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    title: str,
+    x_title: str,
+    low: str | None = None,
+    high: str | None = None,
+    fmt: str = ",",
+) -> dict[str, Any]:
+    order = {"field": x, "op": "sum", "order": "descending"}
+    layer: list[dict[str, Any]] = [
+        {
+            "mark": {"type": "bar", "color": "#0a4f9e"},
+            "encoding": {
+                "x": {
+                    "field": x,
+                    "type": "quantitative",
+                    "title": x_title,
+                    "axis": {"format": fmt},
+                },
+                "tooltip": [{"field": y}, {"field": x, "format": fmt}],
+            },
+        }
+    ]
+    if low and high:
+        layer.append(
+            {
+                "mark": {"type": "rule", "color": "#1a1a1a"},
+                "encoding": {"x": {"field": low, "type": "quantitative"}, "x2": {"field": high}},
+            }
+        )
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": WIDTH,
+        "height": 22 * max(len(frame), 1),
+        "data": {"values": _values(frame)},
+        "encoding": {"y": {"field": y, "type": "nominal", "sort": order, "title": None}},
+        "layer": layer,
+    }
 
 
 def save_chart(spec: dict[str, Any], path: Path) -> Path:
@@ -51,23 +166,30 @@ def save_chart(spec: dict[str, Any], path: Path) -> Path:
     return path
 
 
-def hotspot_map(cells: pd.DataFrame, summary: dict[str, Any]) -> dict[str, Any]:
-    """Grid cells drawn at their true size, coloured by Gi* class after FDR control."""
-    half = summary["cell_m"] / 2000.0
-    data = cells[["x_km", "y_km", "class", "z", "q"]].copy()
-    data["class"] = data["class"].map({"hot": "hot spot", "cold": "cold spot", "": "neither"})
-    width_km = float(data.x_km.max() - data.x_km.min()) + 2 * half
-    height_km = float(data.y_km.max() - data.y_km.min()) + 2 * half
-    height = 560
+def grid_map(
+    cells: pd.DataFrame,
+    title: str | dict[str, Any],
+    cell_km: float,
+    colour: dict[str, Any],
+    tooltip: list[dict[str, Any]] | None = None,
+    height: int = 560,
+    width: int | str | None = None,
+) -> dict[str, Any]:
+    """Square grid cells at true size, in km east (`x_km`) and north (`y_km`) of an origin.
+
+    The one map builder: hotspot classes and the site's count maps differ only in `colour`.
+    """
+    half = cell_km / 2
+    fields = ["x_km", "y_km", colour["field"], *[t["field"] for t in tooltip or []]]
+    # cell centres to the metre: enough to draw, and no value looks like a raw coordinate
+    data = cells[list(dict.fromkeys(fields))].round({"x_km": 3, "y_km": 3})
+    width_km = float(data.x_km.max() - data.x_km.min()) + cell_km if len(data) else cell_km
+    height_km = float(data.y_km.max() - data.y_km.min()) + cell_km if len(data) else cell_km
+    axis = {"zero": False, "nice": False}
     return {
         "$schema": SCHEMA,
-        "title": {
-            "text": f"{summary['offense']} hot and cold spots, {summary['source']} "
-            f"{summary['year']}",
-            "subtitle": f"Getis-Ord Gi*, {summary['permutations']} permutations, FDR "
-            f"{summary['fdr_alpha']:.0%}, {summary['cell_m']:.0f} m cells; reported crime only",
-        },
-        "width": round(height * width_km / height_km),
+        "title": title,
+        "width": width or max(120, round(height * width_km / height_km)),
         "height": height,
         "data": {"values": _values(data)},
         "transform": [
@@ -78,31 +200,56 @@ def hotspot_map(cells: pd.DataFrame, summary: dict[str, Any]) -> dict[str, Any]:
         ],
         "mark": {"type": "rect"},
         "encoding": {
-            "x": {
-                "field": "x0",
-                "type": "quantitative",
-                "title": "km east",
-                "scale": {"zero": False, "nice": False},
-            },
+            "x": {"field": "x0", "type": "quantitative", "title": "km east", "scale": axis},
             "x2": {"field": "x1"},
-            "y": {
-                "field": "y0",
-                "type": "quantitative",
-                "title": "km north",
-                "scale": {"zero": False, "nice": False},
-            },
+            "y": {"field": "y0", "type": "quantitative", "title": "km north", "scale": axis},
             "y2": {"field": "y1"},
-            "color": {
-                "field": "class",
-                "type": "nominal",
-                "scale": {
-                    "domain": ["hot spot", "cold spot", "neither"],
-                    "range": [CLASS_COLOURS["hot"], CLASS_COLOURS["cold"], CLASS_COLOURS[""]],
-                },
-                "title": None,
-            },
+            "color": colour,
+            **({"tooltip": tooltip} if tooltip else {}),
         },
     }
+
+
+def hotspot_map(cells: pd.DataFrame, summary: dict[str, Any]) -> dict[str, Any]:
+    """Grid cells coloured by Gi* class after FDR control."""
+    data = cells[["x_km", "y_km", "class"]].copy()
+    data["class"] = data["class"].map({"hot": "hot spot", "cold": "cold spot", "": "neither"})
+    title = {
+        "text": f"{summary['offense']} hot and cold spots, {summary['source']} {summary['year']}",
+        "subtitle": f"Getis-Ord Gi*, {summary['permutations']} permutations, FDR "
+        f"{summary['fdr_alpha']:.0%}, {summary['cell_m']:.0f} m cells; reported crime only",
+    }
+    colour = {
+        "field": "class",
+        "type": "nominal",
+        "scale": {
+            "domain": ["hot spot", "cold spot", "neither"],
+            "range": [CLASS_COLOURS["hot"], CLASS_COLOURS["cold"], CLASS_COLOURS[""]],
+        },
+        "title": None,
+    }
+    return grid_map(data, title, summary["cell_m"] / 1000.0, colour)
+
+
+def count_map(cells: pd.DataFrame, title: str, cell_m: float) -> dict[str, Any]:
+    """Grid-cell counts (cell centres in lat/lon) at true aspect, coloured by count."""
+    import math
+
+    lat0 = float(cells["lat"].min()) if len(cells) else 0.0
+    lon0 = float(cells["lon"].min()) if len(cells) else 0.0
+    km = 111.32
+    data = cells.assign(
+        x_km=(cells["lon"] - lon0) * km * math.cos(math.radians(lat0)),
+        y_km=(cells["lat"] - lat0) * km,
+    )
+    colour = {
+        "field": "count",
+        "type": "quantitative",
+        "title": "incidents",
+        "scale": {"scheme": "oranges"},
+    }
+    tooltip = [{"field": "count", "type": "quantitative", "format": ","}]
+    return grid_map(data, title, cell_m / 1000.0, colour, tooltip, height=420, width=WIDTH)
 
 
 def forecast_chart(history: pd.DataFrame, forecasts: pd.DataFrame, title: str) -> dict[str, Any]:
@@ -110,6 +257,8 @@ def forecast_chart(history: pd.DataFrame, forecasts: pd.DataFrame, title: str) -
 
     history: period, count; forecasts: model, period, mean, lower95, upper95.
     """
+    import pandas as pd
+
     fc = forecasts.dropna(subset=["mean"])[["model", "period", "mean", "lower95", "upper95"]]
     models = list(dict.fromkeys(fc["model"]))
     hist = pd.concat([history[["period", "count"]].assign(model=m) for m in models])
@@ -225,6 +374,8 @@ def map_evaluation_chart(scores: pd.DataFrame, title: str) -> dict[str, Any]:
 
 def impact_chart(paths: pd.DataFrame, title: str, start: str) -> dict[str, Any]:
     """Observed counts of the treated units against each method's counterfactual and band."""
+    import pandas as pd
+
     data = paths.copy()
     data["period"] = pd.to_datetime(data["period"]).dt.strftime("%Y-%m-%d")
     data["panel"] = data["outcome"] + " · " + data["method"]

@@ -1,0 +1,5 @@
+"""`python -m crimetrends ...` runs the command line."""
+
+from crimetrends.cli import main
+
+main()

@@ -1,0 +1,157 @@
+"""`crimetrends demo`: load the bundled real data, then print the tables a user asks first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from crimetrends.cli.application import app
+from crimetrends.cli.output import console, progress
+
+SEED_CITIES = ("Chicago", "New York City", "Los Angeles")
+BY_OFFENSE = (
+    "murder",
+    "rape",
+    "robbery",
+    "aggravated_assault",
+    "violent",
+    "burglary",
+    "larceny",
+    "motor_vehicle_theft",
+    "property",
+)
+
+
+def _loaded_table(folder: Path, manifests: list[dict[str, Any]]) -> Any:
+    from rich.table import Table
+
+    from crimetrends.render import numbers as fmt
+
+    t = Table(title=f"Bundled real data loaded from {folder}", title_justify="left")
+    for col in ("file", "source", "status", "rows in", "kept", "quarantined"):
+        t.add_column(col, justify="right" if col in ("rows in", "kept", "quarantined") else "left")
+    for m in manifests:
+        t.add_row(
+            m["file"],
+            m["source"] + (" (sample)" if m.get("sample") else ""),
+            m["status"],
+            fmt.count(m["rows_in"]),
+            fmt.count(m["rows_kept"]),
+            fmt.count(m["rows_quarantined"]),
+        )
+    return t
+
+
+def _print_report(report: Any, **table: Any) -> None:
+    from crimetrends.render import tables
+
+    notes: dict[str, int] = {}
+    console.print(tables.trend_table(report.rows, report.title, footnotes=notes, **table))
+    tables.print_footnotes(console, notes)
+
+
+def _seed_tables() -> None:
+    from crimetrends.analysis.periods import parse_through
+    from crimetrends.analysis.report import TrendQuery, trend_report
+    from crimetrends.render import tables
+
+    through = parse_through("2024-07")
+    ytd = TrendQuery(period="ytd", from_year=2023, to_year=2024, through=through, source="rtci")
+    seed = trend_report(ytd.resolved(agencies=SEED_CITIES))
+    console.rule("Violent crime, Jan–Jul 2024 vs Jan–Jul 2023 (latest complete period)")
+    _print_report(seed, show_source=False)
+    la = trend_report(ytd.resolved(agencies=("Los Angeles",), offense="murder"))
+    console.print(
+        "Los Angeles reported only murder to RTCI for these months, so its violent total is "
+        "incomplete and not compared. What can be compared:",
+        highlight=False,
+    )
+    _print_report(la, show_source=False)
+    tables.print_provenance(console, seed.provenance)
+
+    everyone = trend_report(ytd.resolved(all_agencies=True))
+    rows = sorted(
+        everyone.rows,
+        key=lambda r: (r.pct_change is None, r.pct_change or 0, r.agency),
+    )
+    counts = {
+        lab: sum(r.label == lab for r in rows) for lab in ("down", "up", "no detectable change")
+    }
+    not_comparable = len(rows) - sum(counts.values())
+    console.rule("Every agency in the Real-Time Crime Index, same comparison, sorted")
+    console.print(tables.trend_table(rows, everyone.title, show_source=False, show_notes=False))
+    console.print(
+        f"[bold]{len(rows)} agencies[/]: [green]{counts['down']} show a detectable decline[/], "
+        f"[red]{counts['up']} a detectable increase[/], {counts['no detectable change']} no "
+        f"detectable change, {not_comparable} not comparable (incomplete months, missing "
+        "components or a month RTCI left negative, see `crimetrends trends --all --format json`)",
+        highlight=False,
+    )
+
+
+def _chicago_by_offense() -> None:
+    from crimetrends.analysis.report import TrendQuery, trend_report
+    from crimetrends.render import tables
+
+    console.rule("Chicago 2017 vs 2016 by offense, from the raw incident records")
+    rows, prov = [], None
+    for offense in BY_OFFENSE:
+        q = TrendQuery(("Chicago",), offense, "year", 2016, 2017, source="chicago")
+        rep = trend_report(q)
+        rows += rep.rows
+        prov = prov or rep.provenance
+    console.print(
+        tables.trend_table(
+            rows,
+            "Chicago Police Department incidents, harmonized through the IUCR/FBI-code crosswalk",
+            show_source=False,
+            show_offense=True,
+            show_notes=False,
+        )
+    )
+    if prov:
+        tables.print_provenance(
+            console,
+            {
+                **prov,
+                "offense": "each row's offense",
+                "definition": "see `crimetrends coverage --source chicago` and the offense table",
+            },
+        )
+
+
+def _reconciliation() -> None:
+    from crimetrends.analysis.reconcile import reconcile
+    from crimetrends.render.tables import reconcile_table
+    from crimetrends.store.catalog import resolve_agency
+    from crimetrends.store.connect import connect
+
+    console.rule("Reconciliation: Chicago incidents vs the UCR annual table, 2014–2015")
+    con = connect()
+    rec = reconcile(con, resolve_agency(con, "Chicago"), "chicago", "ucr_annual", [2014, 2015])
+    console.print(reconcile_table(rec, "", "incidents", "UCR"))
+    console.print("Reasons: `crimetrends reconcile` lists the known definitional differences.")
+
+
+@app.command()
+def demo(
+    data: Annotated[Path | None, typer.Option(help="bundled data folder")] = None,
+) -> None:
+    """Load the bundled real data and print the year-over-year tables."""
+    from crimetrends.ingest.bundle import bundle_dir, bundle_entries, load_bundle
+
+    total = len(bundle_entries(bundle_dir(data)))
+    with progress(bar=True) as bar:
+        task = bar.add_task("loading bundled data", total=total)
+
+        def each(entry: dict[str, Any]) -> None:
+            bar.update(task, description=f"loading {entry['path']}")
+            bar.advance(task)
+
+        folder, manifests = load_bundle(data, each)
+    console.print(_loaded_table(folder, manifests))
+    _seed_tables()
+    _chicago_by_offense()
+    _reconciliation()
