@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export CRIMETRENDS_HOME ?= $(CURDIR)/.crimetrends-home
 
-.PHONY: demo test lint setup clean browser evaluate impact-study
+.PHONY: demo test test-fast lint setup clean browser evaluate impact-study
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -31,6 +31,12 @@ browser:
 
 test: setup lint browser
 	CRIMETRENDS_REQUIRE_SPARK=1 $(BIN)/python -m pytest -q
+
+# The quick loop while working: lint, then every test but the Spark, browser and slow ones
+# (marked in tests/conftest.py and with @pytest.mark.slow). Installs only when pyproject.toml
+# changed since the venv was made.
+test-fast: setup lint
+	$(BIN)/python -m pytest -q -x -m "not spark and not browser and not slow"
 
 clean:
 	rm -rf $(VENV) .crimetrends-home .pytest_cache

@@ -77,3 +77,17 @@ def site(bundle_home: Path, public, tmp_path_factory: pytest.TempPathFactory) ->
     with home_env(bundle_home):
         build_site(out)
     return out
+
+
+# Marks by where a test needs more than Python: `make test-fast` leaves these out.
+BROWSER_MODULES = {"test_site_browser.py"}
+SPARK_MODULES = {"test_spark_load.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.path.name
+        if module in SPARK_MODULES or "[spark" in item.nodeid:
+            item.add_marker(pytest.mark.spark)
+        if module in BROWSER_MODULES:
+            item.add_marker(pytest.mark.browser)

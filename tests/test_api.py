@@ -95,6 +95,7 @@ def test_errors_share_one_shape(client):
     assert client.get("/v2/anything").json()["error"]["code"] == "not_found"
 
 
+@pytest.mark.slow
 def test_openapi_fuzz_no_server_errors(public):
     """Schemathesis against the app's own OpenAPI: no 5xx, responses match the schema."""
     tables, prov = public

@@ -129,6 +129,7 @@ def test_fetch_through_every_fault_loads_exactly_the_replayed_rows(empty_home, r
     assert len(result["fetch"]["page_sha256"]) == 20
 
 
+@pytest.mark.slow
 def test_fetch_interrupted_at_twenty_points_gives_the_same_table(
     empty_home, rtci_direct, monkeypatch
 ):
@@ -202,6 +203,7 @@ def test_cli_errors_are_one_line(empty_home, monkeypatch):
     assert proc.returncode == 2 and "FBI CDE source only" in proc.stderr
 
 
+@pytest.mark.slow
 def test_cli_fetch_and_reconcile_against_the_agencys_other_source(empty_home, monkeypatch):
     """`crimetrends fetch fbi_cde --ori …` then reconcile: RTCI took these counts from the
     CDE, so every offense and year agrees exactly."""

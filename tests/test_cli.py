@@ -200,3 +200,24 @@ def test_unknown_engine_is_refused():
     r = run("--engine", "pandas", "sources")
     assert r.returncode == 2
     assert "pandas" in r.stderr and "duckdb" in r.stderr
+
+
+def test_json_error_shape_follows_the_parsed_format_option(store, tmp_path, monkeypatch):
+    monkeypatch.setenv("CRIMETRENDS_HOME", str(store))
+    proc = run("trends", "--agency", "Atlantis", "--format=json")
+    assert proc.returncode == 5
+    assert json.loads(proc.stdout)["error"]["code"] == "not_found"
+    proc = run("trends", "--agency", "Atlantis", "-f", "csv")
+    assert proc.returncode == 5 and proc.stdout == ""
+    # a file named "json" beside --format table is not a request for JSON
+    missing = tmp_path / "json"
+    proc = run("check", str(missing), "--format", "table")
+    assert proc.returncode == 3 and proc.stdout == ""
+    assert "file not found" in proc.stderr
+
+
+def test_engine_option_is_validated_against_the_registry(store, monkeypatch):
+    monkeypatch.setenv("CRIMETRENDS_HOME", str(store))
+    proc = run("--engine", "oracle", "sources")
+    assert proc.returncode == 2 and "unknown engine 'oracle'" in proc.stderr
+    assert "duckdb, spark" in proc.stderr

@@ -97,6 +97,7 @@ def test_unreachable_portal_is_a_clear_error(empty_home):
         )
 
 
+@pytest.mark.slow
 def test_killed_at_twenty_random_points_gives_the_same_table(empty_home, direct):
     """Kill the CLI fetch at 20 seeded random moments; the final table is unchanged."""
     rng = random.Random(20261125)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 
 import numpy as np
@@ -34,6 +36,7 @@ RTCI_EVAL = [
 ]
 
 
+@pytest.mark.slow
 def test_rtci_backtest_reduced_size(store):
     out = _json(RTCI_EVAL)
     summary = pd.DataFrame(out["summary"]).set_index("model")

@@ -198,6 +198,7 @@ def test_thinning_keeps_the_expected_share():
 # ---- real data -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_sdsc_on_chicago_counts_match_sql(store):
     from crimetrends.impact.registry import get_initiative
     from crimetrends.impact.run import analyse
@@ -233,6 +234,7 @@ def test_sdsc_on_chicago_counts_match_sql(store):
     assert report.payload()["headline"]
 
 
+@pytest.mark.slow
 def test_hypothetical_program_is_not_credited(store):
     """A made-up program must not come out as an established effect."""
     from crimetrends.impact.registry import get_initiative
@@ -245,6 +247,7 @@ def test_hypothetical_program_is_not_credited(store):
     assert all(not r["verdict"].endswith("raise no concern") for r in flagged)
 
 
+@pytest.mark.slow
 def test_impact_cli_and_simulation_reduced(store, tmp_path):
     png = tmp_path / "dallas.png"
     r = runner.invoke(

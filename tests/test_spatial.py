@@ -169,6 +169,7 @@ def map_eval(bundle_home):
         return evaluate_maps(connect(), "chicago", "burglary", 250.0, "week", origins=12, seed=4)
 
 
+@pytest.mark.slow
 def test_map_backtest_on_chicago_is_scored_consistently(map_eval):
     scores, summary = map_eval.scores, map_eval.summary
     assert set(scores.model) == {"naive", "recent_kde", "long_term_kde", "self_exciting"}
@@ -184,6 +185,7 @@ def test_map_backtest_on_chicago_is_scored_consistently(map_eval):
     assert (etas.hit_rate > naive.set_index("area_share").hit_rate).all()
 
 
+@pytest.mark.slow
 def test_map_backtest_repeats_exactly(map_eval, bundle_home):
     from crimetrends.spatial.evaluate import evaluate_maps
     from crimetrends.store.connect import connect

@@ -46,6 +46,11 @@ class Series:
     kind: str
     frame: pd.DataFrame
 
+    @property
+    def day_level(self) -> bool:
+        """Built from dated records, so any day range can be counted (not only months)."""
+        return self.kind == "incidents"
+
     @cached_property
     def by_period(self) -> dict[dt.date, PeriodCount]:
         """period start → its PeriodCount, built once per series."""
@@ -241,6 +246,10 @@ def count_series(
     return out
 
 
+# The reader that builds the series of each kind of source (populations have none).
+SERIES_READERS: dict[str, Any] = {}
+
+
 def all_series(
     con: Any,
     members: tuple[str, ...],
@@ -248,13 +257,15 @@ def all_series(
     agency: str | None = None,
     source: str | None = None,
 ) -> list[Series]:
-    """Every series of the offense; a named source is only looked for in its own kind's table."""
+    """Every series of the offense; a named source is only looked for in its own kind."""
     spec = all_sources().get(source) if source else None
-    kind = spec.kind if spec else None
-    return [
-        *(incident_series(con, members, offense, agency, source) if kind != "counts" else []),
-        *(count_series(con, members, offense, agency, source) if kind != "incidents" else []),
-    ]
+    kinds = [spec.kind] if spec else list(SERIES_READERS)
+    out: list[Series] = []
+    for kind in kinds:
+        reader = SERIES_READERS.get(kind)
+        if reader is not None:
+            out += reader(con, members, offense, agency, source)
+    return out
 
 
 def incidents_between(
@@ -270,3 +281,6 @@ def incidents_between(
         & (t.day <= ibis.literal(end))
     ).n.sum()
     return int(expr.to_pyarrow().as_py() or 0)
+
+
+SERIES_READERS.update({"incidents": incident_series, "counts": count_series})

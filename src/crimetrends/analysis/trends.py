@@ -139,7 +139,7 @@ def _latest_complete_month(series: Series, year: int) -> dt.date | None:
 def _ytd_end(series: Series, year: int, through: dt.date | None) -> dt.date | None:
     if through:
         return through
-    if series.kind == "incidents":
+    if series.day_level:
         f = series.frame
         f = f[pd.to_datetime(f["period"]).dt.year == year]
         last = pd.to_datetime(f["last_day"]).max()
@@ -169,7 +169,7 @@ def windows_for(
         end = _ytd_end(series, to_year, through)
         if end is None:
             return []
-        if series.kind != "incidents":
+        if not series.day_level:
             end = month_end(end)
         return [
             (
@@ -228,7 +228,7 @@ def _window_counts(
     con: Any, series: Series, members: tuple[str, ...], cur: Window, prev: Window
 ) -> tuple[WindowCount, WindowCount]:
     """Counts of both windows: whole months from the series, day ranges from the records."""
-    if series.kind == "incidents" and not (cur.month_aligned and prev.month_aligned):
+    if series.day_level and not (cur.month_aligned and prev.month_aligned):
         return _count_days(con, series, members, cur), _count_days(con, series, members, prev)
     return count_months(series, cur), count_months(series, prev)
 

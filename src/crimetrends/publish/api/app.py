@@ -8,6 +8,7 @@ for GET.
 
 from __future__ import annotations
 
+import contextlib
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +41,10 @@ def create_app(
     async def lifespan(app: FastAPI):
         from starlette.concurrency import run_in_threadpool
 
-        await run_in_threadpool(app.state.data.current)  # build the tables before serving
+        # build the tables before serving; a failing store still serves its errors, each
+        # request reporting it in the error shape
+        with contextlib.suppress(Exception):
+            await run_in_threadpool(app.state.data.current)
         yield
 
     app = FastAPI(
