@@ -17,18 +17,40 @@ def client(public):
         yield c
 
 
-def test_trends_match_the_library(client):
-    r = client.get(
-        "/v1/trends", params={"agency": "Chicago", "offense": "violent", "source": "rtci"}
-    )
+def test_trends_match_the_library(client, store):
+    from crimetrends.analysis.report import TrendQuery, trend_report
+
+    r = client.get("/v1/trends", params={"agency": "Chicago", "offense": "violent"})
     assert r.status_code == 200
     body = r.json()
-    (row,) = body["data"]
-    assert (row["count"], row["previous_count"]) == (16_072, 15_900)
-    assert row["label"] == "no detectable change"
-    assert row["ci_low"] < row["pct_change"] < row["ci_high"]
-    assert body["meta"]["total"] == 1
+    answer = [row for row in body["data"] if row["answer"]]
+    library = trend_report(TrendQuery(("Chicago",))).rows
+    key = ("source", "start", "end", "count", "previous_count", "label", "vintage", "through")
+    assert [[row[k] for k in key] for row in answer] == [
+        [getattr(row, k) for k in key] for row in library
+    ]
+    (full_year,) = [row for row in answer if row["window"] == "year"]
+    # the counts RTCI published on 2026-02-17 (YTD / PrevYTD of its Violent Crimes row)
+    assert (full_year["count"], full_year["previous_count"]) == (21_595, 27_369)
+    assert full_year["vintage"] == "2026-02-17" and full_year["through"] == "2025-12-31"
+    assert full_year["ci_low"] < full_year["pct_change"] < full_year["ci_high"] < 0
     assert body["provenance"]["interval_method"]
+
+
+def test_trends_as_published_by_a_vintage(client, store):
+    r = client.get("/v1/trends", params={"agency": "Chicago", "vintage": "2025-03-01"})
+    assert r.status_code == 200
+    rows = r.json()["data"]
+    assert rows and all(row["vintage"] <= "2025-03-01" for row in rows)
+    (year,) = [row for row in rows if row["window"] == "year"]
+    # the December 2024 vintage (published 2025-02-19): 2024 against 2023
+    assert (year["count"], year["previous_count"], year["vintage"]) == (
+        27_346,
+        29_118,
+        "2025-02-19",
+    )
+    bad = client.get("/v1/trends", params={"vintage": "2025-02"})
+    assert bad.status_code == 422
 
 
 def test_every_endpoint_answers_with_the_envelope(client):

@@ -65,17 +65,34 @@ def same_day_in(year: int, d: dt.date) -> dt.date:
     return dt.date(year, d.month, day)
 
 
-def parse_through(value: str | None) -> dt.date | None:
-    """--through YYYY-MM (end of that month) or YYYY-MM-DD."""
+def parse_through(value: str | None, what: str = "--through") -> dt.date | None:
+    """YYYY-MM (the end of that month) or YYYY-MM-DD; every wrong value named precisely."""
     if not value:
         return None
-    if re.fullmatch(r"\d{4}-\d{2}", value):
-        y, m = map(int, value.split("-"))
-        return month_end(dt.date(y, m, 1))
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ConfigError(f"--through {value!r}: use YYYY-MM or YYYY-MM-DD") from None
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", value.strip())
+    if not m:
+        raise ConfigError(f"{what} {value!r}: use YYYY-MM or YYYY-MM-DD, e.g. 2024-07")
+    year, month = int(m.group(1)), int(m.group(2))
+    if not 1 <= month <= 12:
+        raise ConfigError(f"{what} {value!r}: month {month} does not exist (months are 01-12)")
+    last = calendar.monthrange(year, month)[1]
+    if m.group(3) is None:
+        return dt.date(year, month, last)
+    day = int(m.group(3))
+    if not 1 <= day <= last:
+        raise ConfigError(
+            f"{what} {value!r}: {dt.date(year, month, 1):%B %Y} has {last} days, not {day}"
+        )
+    return dt.date(year, month, day)
+
+
+def parse_date(value: str | None, what: str) -> dt.date | None:
+    """A full date YYYY-MM-DD (e.g. --vintage); the same precise errors as --through."""
+    if not value:
+        return None
+    if not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value.strip()):
+        raise ConfigError(f"{what} {value!r}: use YYYY-MM-DD, e.g. 2026-02-17")
+    return parse_through(value, what)
 
 
 def parse_year(value: str | int, what: str) -> int:

@@ -10,8 +10,8 @@ from importlib import resources
 from typing import Any
 
 from crimetrends.analysis.aggregate import all_series
+from crimetrends.analysis.evidence import months_count
 from crimetrends.analysis.periods import Window
-from crimetrends.analysis.trends import count_months
 from crimetrends.sources.registry import all_sources
 from crimetrends.taxonomy.offenses import resolve_offense
 
@@ -82,7 +82,7 @@ def reconcile(
             counts = {}
             for name_ in (source, other):
                 s = found.get(name_)
-                c = count_months(s, window) if s else None
+                c = months_count(s, window) if s else None
                 counts[name_] = None if c is None or c.count is None else int(c.count)
             a, b = counts[source], counts[other]
             diff = None if a is None or b is None else a - b

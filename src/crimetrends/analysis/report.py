@@ -6,9 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from crimetrends.errors import NoDataError
+from crimetrends.errors import ConfigError, NoDataError
 
 PERIOD_WORDS = {
+    "latest": "the newest comparable full year and, when newer, the newest year to date",
     "year": "calendar year",
     "ytd": "year to date (same day range in both years)",
     "month": "each month vs the same month",
@@ -35,13 +36,15 @@ class TrendQuery:
 
     agencies: tuple[str, ...] = ()
     offense: str = "violent"
-    period: str = "year"
+    period: str = "latest"
     from_year: int | None = None
     to_year: int | None = None
     through: dt.date | str | None = None
     source: str | None = None
     all_agencies: bool = False
     members: tuple[str, ...] = field(default=(), compare=False)
+    # answer from the figures as published on or before this date (year-to-date vintages)
+    vintage: dt.date | str | None = None
 
     def __post_init__(self) -> None:
         # accept what callers naturally have: a list of names, 'YYYY-MM' for the window end
@@ -50,6 +53,10 @@ class TrendQuery:
             from crimetrends.analysis.periods import parse_through
 
             object.__setattr__(self, "through", parse_through(self.through))
+        if isinstance(self.vintage, str):
+            from crimetrends.analysis.periods import parse_date
+
+            object.__setattr__(self, "vintage", parse_date(self.vintage, "--vintage"))
 
     def resolved(self, **changes: Any) -> TrendQuery:
         return replace(self, **changes)
@@ -57,39 +64,90 @@ class TrendQuery:
 
 @dataclass(frozen=True)
 class TrendReport:
+    """Rows for agencies (or for the samples asked for by name), the publishers' samples
+    apart (never ranked among agencies), the provenance of every figure, a title."""
+
     rows: list[Any]
     provenance: dict[str, Any]
     title: str
+    samples: list[Any] = field(default_factory=list)
 
 
-def latest_year(con: Any) -> int:
-    """The newest year any stored incident or count covers."""
-    years = []
-    for table, col in (("daily", "day"), ("counts", "period_start")):
-        t = con.table(table)
-        value = t[col].max().to_pyarrow().as_py()
+def latest_date(con: Any) -> dt.date | None:
+    """The last day any stored incident, monthly count or year-to-date figure covers."""
+    from crimetrends.analysis.periods import month_end
+
+    days = []
+    for table, col, whole_month in (
+        ("daily", "day", False),
+        ("counts", "period_start", True),
+        ("ytd", "period_end", False),
+    ):
+        value = con.table(table)[col].max().to_pyarrow().as_py()
         if value is not None:
-            years.append(value.year)
-    if not years:
-        raise NoDataError("the store is empty", hint="run `crimetrends demo` or `crimetrends load`")
-    return max(years)
+            days.append(month_end(value) if whole_month else value)
+    return max(days, default=None)
+
+
+def _check_years(q: TrendQuery, last: dt.date) -> tuple[int, int]:
+    """Years given or implied, refusing the windows that would mislead."""
+    to, frm = q.to_year, q.from_year
+    if q.through is not None:
+        if to is None:
+            to = q.through.year
+        elif q.through.year != to:
+            raise ConfigError(
+                f"--through {q.through:%Y-%m} is not in --to {to}",
+                hint=f"the window runs from January {to}; use --through {to}-MM",
+            )
+        if q.through > last:
+            raise ConfigError(
+                f"--through {q.through.isoformat()} is past the data: the store's figures "
+                f"run through {last.isoformat()}",
+                hint="see `crimetrends sources` for each source's span",
+            )
+    if to is None and frm is not None:
+        to = frm + 1
+    to = to or last.year
+    frm = frm if frm is not None else to - 1
+    if frm > to:
+        raise ConfigError(
+            f"--from {frm} is after --to {to}",
+            hint=f"--from is the earlier year: --from {to} --to {frm}",
+        )
+    if frm == to and q.period in ("month", "ytd", "year", "rolling12"):
+        raise ConfigError(
+            f"--from and --to are both {to}: each period would be compared with itself",
+            hint=f"compare with an earlier year, e.g. --from {to - 1} --to {to}",
+        )
+    return frm, to
 
 
 def resolve_query(con: Any, query: TrendQuery) -> TrendQuery:
-    """Names to store keys: the offense and its members, the agencies, the years."""
+    """Names to store keys (offense and members, agencies, years), refusing bad windows.
+
+    With no years, no window end and the default period, the query asks for each agency's
+    newest comparable windows (period "latest").
+    """
     from crimetrends.sources.registry import get_source
     from crimetrends.store.catalog import resolve_agency
     from crimetrends.taxonomy.offenses import resolve_offense
 
     name, members = resolve_offense(query.offense)
-    to = query.to_year or latest_year(con)
-    frm = query.from_year or to - 1
-    agencies = () if query.all_agencies else tuple(resolve_agency(con, a) for a in query.agencies)
     if query.source:
         get_source(query.source)  # unknown names fail with the list of registered sources
-    return query.resolved(
-        offense=name, members=members, from_year=frm, to_year=to, agencies=agencies
-    )
+    agencies = () if query.all_agencies else tuple(resolve_agency(con, a) for a in query.agencies)
+    last = latest_date(con)
+    if last is None:
+        raise NoDataError("the store is empty", hint="run `crimetrends demo` or `crimetrends load`")
+    q = query.resolved(offense=name, members=members, agencies=agencies)
+    no_years = query.from_year is None and query.to_year is None and query.through is None
+    if no_years:
+        return q.resolved(period="latest" if query.period in ("latest", "auto") else query.period)
+    if q.period == "latest":
+        q = q.resolved(period="ytd" if q.through else "year")
+    frm, to = _check_years(q, last)
+    return q.resolved(from_year=frm, to_year=to)
 
 
 def trend_report(query: TrendQuery) -> TrendReport:
@@ -112,11 +170,18 @@ def trend_report(query: TrendQuery) -> TrendReport:
     used_pops = sorted(
         {(r.population_source, r.population_year) for r in rows if r.population_source}
     )
+    used: dict[str, set[str]] = {}
+    for r in rows:
+        if r.vintage:
+            used.setdefault(r.source, set()).add(r.vintage)
     prov = provenance(
         [r.source for r in rows],
         q.offense,
+        vintages=used,
         period=q.period,
         period_definition=PERIOD_WORDS[q.period],
+        vintage=q.vintage.isoformat() if isinstance(q.vintage, dt.date) else None,
+        vintages_used=sorted({r.vintage for r in rows if r.vintage}),
         from_year=q.from_year,
         to_year=q.to_year,
         through=q.through.isoformat() if q.through else None,
@@ -125,5 +190,10 @@ def trend_report(query: TrendQuery) -> TrendReport:
         notes=COMPARISON_NOTES,
         generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
-    title = f"{offense_label(q.offense)} — {PERIOD_WORDS[q.period]}: {q.to_year} vs {q.from_year}"
-    return TrendReport(rows, prov, title)
+    when = f": {q.to_year} vs {q.from_year}" if q.to_year else ""
+    title = f"{offense_label(q.offense)} — {PERIOD_WORDS[q.period]}{when}"
+    agencies = [r for r in rows if not r.sample]
+    samples = [r for r in rows if r.sample]
+    if not agencies and not query.all_agencies:  # only samples were asked for, by name
+        agencies, samples = samples, []
+    return TrendReport(agencies, prov, title, samples)

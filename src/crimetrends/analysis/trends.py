@@ -1,4 +1,11 @@
-"""Year-over-year, year-to-date, monthly and rolling-12-month changes with exact 95% CIs."""
+"""Year-over-year, year-to-date, monthly and rolling-12-month changes with exact 95% CIs.
+
+`trend_rows` gathers every piece of evidence for a query (series and year-to-date vintages,
+see `evidence.py`), compares each window pair it can answer (`compare`), then `choose`s: one
+row per window from each family of figures (the newest vintage, with any disagreement
+shown as a revision), comparable rows ahead of rows that cannot be compared, and with no
+years asked each agency's newest comparable windows.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +13,19 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import pandas as pd
-
-from crimetrends.analysis.aggregate import Series, all_series, incidents_between
+from crimetrends.analysis.evidence import (
+    Evidence,
+    SeriesEvidence,
+    VintageEvidence,
+    WindowCount,
+    gather,
+)
 from crimetrends.analysis.periods import (
     PERIOD_KINDS,
     SHORT_WINDOW_DAYS,
     Window,
     add_months,
     month_end,
-    same_day_in,
 )
 from crimetrends.analysis.rates import PopulationTable, per_100k
 from crimetrends.analysis.report import TrendQuery
@@ -48,67 +58,26 @@ class TrendRow:
     population_source: str | None = None
     provisional: bool = False
     flags: list[str] = field(default_factory=list)
+    window: str = ""  # year / ytd / month / rolling12
+    through: str = ""  # the last day the current period includes
+    vintage: str | None = None  # when the figures were published (ISO date), if known
+    sample: str | None = None  # 'national' / 'state' for a publisher's aggregate of agencies
+    sample_agencies: int | None = None
 
     @property
     def source_label(self) -> str:
-        return self.source
+        return f"{self.source} ({self.vintage})" if self.vintage else self.source
+
+    @property
+    def comparable(self) -> bool:
+        return self.pct_change is not None or self.label in (
+            "up",
+            "down",
+            "no detectable change",
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-@dataclass(frozen=True)
-class WindowCount:
-    count: float | None
-    complete: bool
-    notes: tuple[str, ...]
-
-
-def count_months(series: Series, window: Window) -> WindowCount:
-    """Sum whole months (month grain) or whole years (year grain) of a series."""
-    if series.grain == "year":
-        keys = [dt.date(y, 1, 1) for y in range(window.start.year, window.end.year + 1)]
-    else:
-        keys = window.months
-    notes, total, complete = [], 0.0, True
-    periods = series.by_period
-    for k in keys:
-        if k not in periods:
-            complete = False
-            notes.append(f"{k:%Y-%m}: no data")
-            continue
-        count, ok, note, _ = periods[k]
-        if not ok:
-            complete = False
-            notes.append(f"{k:%Y-%m}: {note}")
-        if pd.notna(count):
-            total += float(count)
-    return WindowCount(total if complete else None, complete, tuple(notes))
-
-
-def _count_days(con: Any, series: Series, members: tuple[str, ...], window: Window) -> WindowCount:
-    """Incident counts over a day range; months before the last must be complete."""
-    notes, complete = [], True
-    periods = series.by_period
-    for k in window.months:
-        if k not in periods:
-            complete = False
-            notes.append(f"{k:%Y-%m}: no data")
-            continue
-        _, ok, note, last = periods[k]
-        if k == window.end.replace(day=1) and window.end != month_end(window.end):
-            if pd.isna(last) or pd.Timestamp(last).date() < window.end:
-                complete = False
-                notes.append(f"{k:%Y-%m}: records end before {window.end}")
-        elif not ok:
-            complete = False
-            notes.append(f"{k:%Y-%m}: {note}")
-    if not complete:
-        return WindowCount(None, False, tuple(notes))
-    if window.start.day == 1 and window.end == month_end(window.end):
-        return count_months(series, window)  # whole months: the series already has them
-    n = incidents_between(con, series.source, series.agency, members, window.start, window.end)
-    return WindowCount(float(n), True, ())
 
 
 def compress_notes(notes: tuple[str, ...] | list[str]) -> list[str]:
@@ -131,132 +100,42 @@ def _next_month(when: str) -> str:
     return add_months(d, 1).strftime("%Y-%m")
 
 
-def _latest_complete_month(series: Series, year: int) -> dt.date | None:
-    months = [p for p, pc in series.by_period.items() if pc.complete and p.year == year]
-    return max(months, default=None)
-
-
-def _ytd_end(series: Series, year: int, through: dt.date | None) -> dt.date | None:
-    if through:
-        return through
-    if series.day_level:
-        f = series.frame
-        f = f[pd.to_datetime(f["period"]).dt.year == year]
-        last = pd.to_datetime(f["last_day"]).max()
-        if pd.isna(last):
-            return None
-        last_date = last.date()
-        # the last day of records may be partial: stop at the day before, unless year-end
-        return last_date if last_date == dt.date(year, 12, 31) else last_date - dt.timedelta(1)
-    latest = _latest_complete_month(series, year)
-    return month_end(latest) if latest else None
-
-
-def windows_for(
-    series: Series, kind: str, from_year: int, to_year: int, through: dt.date | None
-) -> list[tuple[Window, Window]]:
-    """The (current, previous) window pairs a comparison of this kind needs."""
-    if kind == "year":
-        return [
-            (
-                Window(dt.date(to_year, 1, 1), dt.date(to_year, 12, 31)),
-                Window(dt.date(from_year, 1, 1), dt.date(from_year, 12, 31)),
-            )
-        ]
-    if series.grain == "year":
-        return []
-    if kind == "ytd":
-        end = _ytd_end(series, to_year, through)
-        if end is None:
-            return []
-        if not series.day_level:
-            end = month_end(end)
-        return [
-            (
-                Window(dt.date(to_year, 1, 1), end),
-                Window(dt.date(from_year, 1, 1), same_day_in(from_year, end)),
-            )
-        ]
-    if kind == "month":
-        last = through or _ytd_end(series, to_year, None)
-        if last is None:
-            return []
-        pairs = []
-        for m in range(1, last.month + 1):
-            cur = dt.date(to_year, m, 1)
-            prev = dt.date(from_year, m, 1)
-            pairs.append((Window(cur, month_end(cur)), Window(prev, month_end(prev))))
-        return pairs
-    if kind == "rolling12":
-        end = through or _ytd_end(series, to_year, None)
-        latest = _latest_complete_month(series, to_year)
-        if through is None and latest is not None:
-            end = month_end(latest)
-        if end is None:
-            return []
-        last_month = end.replace(day=1)
-        cur = Window(add_months(last_month, -11), month_end(last_month))
-        prev = Window(add_months(last_month, -23), month_end(add_months(last_month, -12)))
-        return [(cur, prev)]
-    raise ConfigError(f"unknown period {kind!r}", hint=f"choose one of {PERIOD_KINDS}")
-
-
-def provisional_months(series: Series) -> set[dt.date]:
-    spec = all_sources().get(series.source)
-    k = spec.provisional_months if spec else 0
-    if k <= 0 or series.grain != "month":
-        return set()
-    f = series.frame[series.frame["count"].notna()]
-    return {pd.Timestamp(p).date() for p in f["period"].sort_values().tail(k)}
-
-
-def _definition_flags(
-    series: Series, members: tuple[str, ...], cur: Window, prev: Window
-) -> list[str]:
-    """A definition that changed after the earlier period began and by the later one's end."""
-    spec = all_sources().get(series.source)
-    earlier, later = sorted((prev, cur), key=lambda w: w.start)
-    flags = []
-    for brk in spec.definition_breaks if spec else ():
-        when = dt.date.fromisoformat(brk.date)
-        if brk.offense in members and earlier.start < when <= later.end:
-            flags.append(f"definition change between periods: {brk.note}")
-    return flags
-
-
-def _window_counts(
-    con: Any, series: Series, members: tuple[str, ...], cur: Window, prev: Window
-) -> tuple[WindowCount, WindowCount]:
-    """Counts of both windows: whole months from the series, day ranges from the records."""
-    if series.day_level and not (cur.month_aligned and prev.month_aligned):
-        return _count_days(con, series, members, cur), _count_days(con, series, members, prev)
-    return count_months(series, cur), count_months(series, prev)
+def provisional_months(series: Any) -> set[dt.date]:
+    """The months of a series its publisher may still revise."""
+    return SeriesEvidence(series.source, series.agency, series.offense, series=series).provisional()
 
 
 def _flags(
-    series: Series,
+    ev: Evidence,
     q: TrendQuery,
     a: WindowCount,
     b: WindowCount,
     cur: Window,
     prev: Window,
-    provisional: set[dt.date],
     samples: frozenset[str],
 ) -> tuple[list[str], bool]:
     """Every caveat of one comparison, and whether any month in it is provisional."""
     flags = [*compress_notes(a.notes), *compress_notes(b.notes)]
-    flags += _definition_flags(series, q.members, cur, prev)
-    prov = sorted(m for m in cur.months if m in provisional)
+    flags += ev.definition_flags(q.members, cur, prev)
+    revisable = ev.provisional()
+    prov = sorted(m for m in cur.months if m in revisable)
     if prov:
         flags.append(
             "provisional: "
             + ", ".join(f"{m:%b %Y}" for m in prov)
             + " may be revised by the publisher"
         )
-    if q.period == "ytd" and cur.days < SHORT_WINDOW_DAYS:
+    if cur.days < SHORT_WINDOW_DAYS and q.period == "ytd":
         flags.append(f"short year-to-date window: {cur.days} days (< {SHORT_WINDOW_DAYS})")
-    if series.source in samples:
+    if isinstance(ev, SeriesEvidence):
+        note = ev.ytd_note(q, cur)
+        if note:
+            flags.append(note)
+    if ev.source in samples:
         flags.append("loaded from a sample extract: not a complete record")
+    if ev.sample:
+        n = f" of {ev.sample_agencies} agencies" if ev.sample_agencies else ""
+        flags.append(f"{ev.source}'s {ev.sample} sample{n}: a sum over agencies, not an agency")
     return flags, bool(prov)
 
 
@@ -280,51 +159,45 @@ def _label(row: TrendRow, a: WindowCount, b: WindowCount, sample: bool) -> None:
         row.label = "not comparable: definition change"
 
 
-def _add_rates(row: TrendRow, agency: str, cur: Window, prev: Window, pops: PopulationTable):
+def _add_rates(row: TrendRow, ev: Evidence, cur: Window, prev: Window, pops: PopulationTable):
     """Rates per 100,000 for both periods, with the population's source and year."""
     if row.count is None:
         return
+    if ev.sample:
+        row.flags.append("no rate: the publisher gives the sample's population without its year")
+        return
     try:
-        pop = pops.lookup(agency, cur.end.year)
+        pop = pops.lookup(ev.agency, cur.end.year)
         row.rate_per_100k = per_100k(row.count, pop)
         row.population, row.population_year = pop.value, pop.year
         row.population_source = pop.source
         if pop.year != cur.end.year:
             row.flags.append(pop.note)
         if row.previous_count is not None:
-            ppop = pops.lookup(agency, prev.end.year)
+            ppop = pops.lookup(ev.agency, prev.end.year)
             row.previous_rate_per_100k = per_100k(row.previous_count, ppop)
     except MissingPopulationError as exc:
         row.flags.append(f"no rate: {exc.message}")
 
 
-def _covers_either(series: Series, cur: Window, prev: Window) -> bool:
-    periods = pd.to_datetime(series.frame["period"])
-    first = periods.min().date()
-    last = periods.max().date() if series.grain == "month" else dt.date(periods.max().year, 12, 31)
-    return not ((cur.end < first or cur.start > last) and (prev.end < first or prev.start > last))
-
-
 def compare(
     con: Any,
-    series: Series,
+    ev: Evidence,
     q: TrendQuery,
     populations: PopulationTable | None = None,
     samples: frozenset[str] = frozenset(),
 ) -> list[TrendRow]:
-    """All comparison rows of the query's kind for one series (`q` resolved)."""
-    assert q.from_year is not None and q.to_year is not None
+    """All comparison rows of the query's kind from one piece of evidence (`q` resolved)."""
     rows = []
-    provisional = provisional_months(series)
-    for cur, prev in windows_for(series, q.period, q.from_year, q.to_year, q.through):
-        if not _covers_either(series, cur, prev):
-            continue  # the series covers neither period: nothing to say
-        a, b = _window_counts(con, series, q.members, cur, prev)
-        flags, is_provisional = _flags(series, q, a, b, cur, prev, provisional, samples)
+    for cur, prev in ev.window_pairs(q):
+        if not (ev.covers(cur) or ev.covers(prev)):
+            continue  # the evidence covers neither period: nothing to say
+        a, b = ev.count(con, q.members, cur), ev.count(con, q.members, prev)
+        flags, is_provisional = _flags(ev, q, a, b, cur, prev, samples)
         row = TrendRow(
-            source=series.source,
-            agency=series.agency,
-            offense=series.offense,
+            source=ev.source,
+            agency=ev.agency,
+            offense=ev.offense,
             period=cur.label,
             previous_period=prev.label,
             start=cur.start.isoformat(),
@@ -339,11 +212,168 @@ def compare(
             label="not comparable",
             provisional=is_provisional,
             flags=flags,
+            window=q.period,
+            through=cur.end.isoformat(),
+            vintage=ev.vintage,
+            sample=ev.sample,
+            sample_agencies=ev.sample_agencies,
         )
-        _label(row, a, b, series.source in samples)
+        _label(row, a, b, ev.source in samples)
         if populations is not None:
-            _add_rates(row, series.agency, cur, prev, populations)
+            _add_rates(row, ev, cur, prev, populations)
         rows.append(row)
+    return rows
+
+
+def _family(source: str) -> str:
+    """Sources that publish the same statistic share a family (RTCI's table and series)."""
+    spec = all_sources().get(source)
+    return spec.figures_of if spec and spec.figures_of else source
+
+
+def _merge_family(rows: list[TrendRow]) -> TrendRow:
+    """One row for a window from a family: the newest vintage; older ones as revisions."""
+    ranked = sorted(rows, key=lambda r: (r.comparable, r.vintage or ""), reverse=True)
+    best = ranked[0]
+    for other in ranked[1:]:
+        what = f"{other.source} ({other.vintage or 'vintage unknown'})"
+        pairs = ((best.period, best.count, other.count),)
+        pairs += ((best.previous_period, best.previous_count, other.previous_count),)
+        known = [(p, ours, theirs) for p, ours, theirs in pairs if theirs is not None]
+        differ = [(p, theirs) for p, ours, theirs in known if ours != theirs]
+        if len(known) == 2 and not differ:
+            best.flags.append(f"same figures in {what}")
+        elif len(known) == 1 and not differ:
+            best.flags.append(f"same {known[0][0]} count in {what}")
+        for period, theirs in differ:
+            best.flags.append(f"revision: {what} gives {period} as {theirs:,}")
+    return best
+
+
+def _num(value: int | None) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+def _revisions(con: Any, q: TrendQuery, row: TrendRow, ev: Evidence, newer: list[Evidence]):
+    """Where a later vintage of the same table revised the row's current period, say so."""
+    cur = Window(dt.date.fromisoformat(row.start), dt.date.fromisoformat(row.end))
+    latest = None
+    for other in sorted(newer, key=lambda e: e.vintage or ""):
+        c = other.count(con, q.members, cur)
+        if c.complete and c.count is not None:
+            latest = (other, int(c.count))
+    if latest and latest[1] != row.count:
+        other, n = latest
+        row.flags.append(
+            f"revised: {other.source} vintage {other.vintage} gives {row.period} as {n:,}"
+        )
+
+
+def choose(rows: list[TrendRow], q: TrendQuery) -> list[TrendRow]:
+    """One row per agency, window and family (see `_merge_family`); then per agency and
+    family: with years asked, every window answered (comparable rows first); with no years,
+    the newest comparable window of each kind (or the newest row, which says why not)."""
+    groups: dict[tuple, list[TrendRow]] = {}
+    for r in rows:
+        key = (r.agency, r.offense, r.start, r.end, r.previous_start, _family(r.source))
+        groups.setdefault(key, []).append(r)
+    merged = [_merge_family(g) for g in groups.values()]
+    by: dict[tuple[str, str], list[TrendRow]] = {}
+    for r in merged:
+        by.setdefault((r.agency, _family(r.source)), []).append(r)
+    out: list[TrendRow] = []
+    for family_rows in by.values():
+        out += _keep(family_rows, q)
+    if q.to_year is not None:  # a window answered by one family needs no "not comparable"
+        answered = {(r.agency, r.start, r.end) for r in out if r.comparable}
+        out = [r for r in out if r.comparable or (r.agency, r.start, r.end) not in answered]
+    return out
+
+
+def _keep(rows: list[TrendRow], q: TrendQuery) -> list[TrendRow]:
+    """One family's rows for one agency."""
+    if q.to_year is not None:
+        return rows
+    out: list[TrendRow] = []
+    for kind in dict.fromkeys(r.window for r in rows):
+        mine = [r for r in rows if r.window == kind]
+        ok = [r for r in mine if r.comparable]
+        # the newest window, and the newest of at least 90 days when that one is shorter
+        for pool in (ok or mine, [r for r in ok if _days(r) >= SHORT_WINDOW_DAYS]):
+            if pool:
+                newest = max(r.end for r in pool)
+                pick = next(r for r in pool if r.end == newest)
+                if pick not in out:
+                    out.append(pick)
+    return out
+
+
+def best(rows: list[TrendRow], everyone: bool) -> list[TrendRow]:
+    """From each agency's newest windows (every family), what a reader asks for first.
+
+    One agency: its newest comparable full year, then its newest year to date if newer.
+    Every agency at once: each one's newest comparable window of at least 90 days (a
+    shorter one only when it has nothing longer). With nothing comparable: the newest row.
+    """
+    by: dict[str, list[TrendRow]] = {}
+    for r in rows:
+        by.setdefault(r.agency, []).append(r)
+    out = []
+    for mine in by.values():
+        ok = [r for r in mine if r.comparable]
+        if not ok:
+            out += sorted(mine, key=lambda r: r.end)[-1:]
+            continue
+        if everyone:
+            pool = [r for r in ok if _days(r) >= SHORT_WINDOW_DAYS] or ok
+            newest = max(r.end for r in pool)
+            out += [r for r in pool if r.end == newest][:1]
+            continue
+        years = [r for r in ok if r.window != "ytd"]
+        newest_year = max((r.end for r in years), default="")
+        out += [r for r in years if r.end == newest_year]
+        later = [r for r in ok if r.window == "ytd" and r.end > newest_year]
+        if later:
+            newest = max(r.end for r in later)
+            out += [r for r in later if r.end == newest][:1]
+    return out
+
+
+def _days(r: TrendRow) -> int:
+    return (dt.date.fromisoformat(r.end) - dt.date.fromisoformat(r.start)).days + 1
+
+
+def _rows_for(
+    con: Any,
+    q: TrendQuery,
+    samples: frozenset[str],
+    pops: PopulationTable,
+    evidence: dict[str | None, list[Evidence]],
+) -> list[TrendRow]:
+    """Rows from every piece of evidence; a table's vintages newest first.
+
+    With no years asked, a table's older vintages are read only until one gives a
+    comparable row of at least 90 days (an older vintage's window is never newer).
+    """
+    rows: list[TrendRow] = []
+    for found_for_agency in evidence.values():
+        tables: dict[tuple[str, str], list[VintageEvidence]] = {}
+        for ev in found_for_agency:
+            if isinstance(ev, VintageEvidence):
+                tables.setdefault((ev.source, ev.agency), []).append(ev)
+            else:
+                rows += compare(con, ev, q, pops, samples)
+        for vintages in tables.values():
+            vintages.sort(key=lambda e: e.vintage or "", reverse=True)
+            for i, ev in enumerate(vintages):
+                found = compare(con, ev, q, pops, samples)
+                for r in found:
+                    _revisions(con, q, r, ev, vintages[:i])
+                rows += found
+                if q.to_year is None and any(
+                    r.comparable and _days(r) >= SHORT_WINDOW_DAYS for r in found
+                ):
+                    break
     return rows
 
 
@@ -352,13 +382,26 @@ def trend_rows(
     q: TrendQuery,
     sample_sources: frozenset[str] = frozenset(),
     populations: PopulationTable | None = None,
+    every_family: bool = False,
 ) -> list[TrendRow]:
-    """Rows answering a resolved query (see `report.resolve_query`) from every series."""
-    if q.period not in PERIOD_KINDS:
+    """Rows answering a resolved query (see `report.resolve_query`) from every evidence.
+
+    With no years asked (period "latest": the newest full year and year to date; or a named
+    period) the newest windows are found per family of figures; `best` then picks what a
+    reader asks first, unless `every_family` (the site shows earlier sources too).
+    """
+    if q.period != "latest" and q.period not in PERIOD_KINDS:
         raise ConfigError(f"unknown period {q.period!r}", hint=f"choose one of {PERIOD_KINDS}")
     pops = populations or PopulationTable.from_store(con)
-    out: list[TrendRow] = []
-    for agency in q.agencies or (None,):
-        for series in all_series(con, q.members, q.offense, agency, q.source):
-            out += compare(con, series, q, pops, sample_sources)
-    return out
+    # the evidence does not depend on the kind of period: read it once
+    evidence = {a: gather(con, q, a) for a in q.agencies or (None,)}
+    rows = []
+    for period in ("year", "ytd") if q.period == "latest" else (q.period,):
+        sub = q.resolved(period=period)
+        rows += choose(_rows_for(con, sub, sample_sources, pops, evidence), sub)
+    if q.to_year is None and not every_family:
+        return best(rows, everyone=not q.agencies)
+    return rows
+
+
+__all__ = ["TrendRow", "best", "compare", "compress_notes", "month_end", "provisional_months"]

@@ -41,7 +41,10 @@ def load_bundle(
             each(entry)
         manifests.append(
             load_file(
-                folder / entry["path"], entry["source"], sample=bool(entry.get("sample", False))
+                folder / entry["path"],
+                entry["source"],
+                sample=bool(entry.get("sample", False)),
+                published=entry.get("published"),
             )
         )
     return folder, manifests

@@ -205,6 +205,17 @@ def codes_query(spec: SourceSpec) -> str:
     return f"SELECT DISTINCT source_code FROM {ROWS} WHERE reason IS NULL"
 
 
+def published_date(con: Any, raw: Any, spec: SourceSpec) -> str | None:
+    """The newest publication date a file states in its [columns].published column."""
+    col = spec.columns["published"]
+    formats = "[" + ", ".join(sql_str(f) for f in col.formats) + "]"
+    value = clean(col.column or "", spec.na_values)
+    (day,) = con.execute(
+        f"SELECT max(CAST(try_strptime(left({value}, 10), {formats}) AS DATE)) FROM {raw.table} r"
+    ).fetchone()
+    return day.isoformat() if day else None
+
+
 class Counts(SourceKind):
     """A published table of counts: wide (a column per offense) or long (a row per code),
     by month or year, per agency and optionally per district."""
@@ -238,11 +249,14 @@ class Counts(SourceKind):
 
         build_parsed(con, raw, spec, path)
         con.register("code_map", code_mapping(con, spec, codes_query(spec)))
+        extra: dict[str, Any] = {"checks": total_checks(con, spec)}
+        if "published" in spec.columns:
+            extra["published"] = published_date(con, raw, spec)
         return ParsedLoad(
             kept=kept_select(spec, ctx.load_id),
             quarantine=quarantine_select(spec, ctx.load_id),
             kept_rows=f"SELECT count(*) FROM {PARSED} WHERE reason IS NULL",
-            extra={"checks": total_checks(con, spec)},
+            extra=extra,
         )
 
     def derived_parts(self, con, spec, ctx, write) -> dict[str, Any]:

@@ -26,6 +26,7 @@ BUILTIN_KINDS = {
     "incidents": "crimetrends.ingest.incidents:Incidents",
     "counts": "crimetrends.ingest.counts:Counts",
     "populations": "crimetrends.ingest.populations:Populations",
+    "ytd": "crimetrends.ingest.ytd:YearToDate",
 }
 
 
@@ -57,6 +58,11 @@ class SourceKind:
     name: ClassVar[str]
     table: ClassVar[str]
     key_columns: ClassVar[tuple[str, ...]]
+
+    @property
+    def revision_key(self) -> tuple[str, ...]:
+        """What identifies the same figure in two vintages (`revisions` joins on it)."""
+        return self.key_columns
 
     def validate(self, data: dict[str, Any], columns: dict[str, ColumnSpec], origin: str) -> None:
         """Raise RegistryError naming `origin` and the key when an entry cannot work."""

@@ -98,12 +98,19 @@ def load_file(
     settings: Settings | None = None,
     step: Step | None = None,
     sample: bool = False,
+    published: str | None = None,
 ) -> dict[str, Any]:
     """Load `path` as registered source `source`; return the load manifest.
 
     `sample=True` records that the file is an extract, not a full record: its rows are
     stored and counted, but trend comparisons refuse to label changes from it.
+    `published` (YYYY-MM-DD) is when the publisher produced the file, for files that do not
+    say so themselves; it becomes the vintage of every figure drawn from them.
     """
+    if published is not None:
+        from crimetrends.analysis.periods import parse_date
+
+        published = parse_date(published, "--published").isoformat()
     settings = settings or get_settings()
     step = step or (lambda _msg: None)
     spec = get_source(source)
@@ -124,12 +131,15 @@ def load_file(
         and previous.get("crosswalk_version") == crosswalk_version
         and previous.get("registry_sha256") == spec.spec_sha256
         and bool(previous.get("sample")) == sample
+        and previous.get("published") == (published or previous.get("published"))
         and lay.part(table, spec.name, load_id).exists()
         and (table != "incidents" or lay.part("daily", spec.name, load_id).exists())
     ):
         return {**previous, "status": "unchanged"}
 
-    job = LoadJob(path, spec, lay, sha, table, crosswalk_version, sample, settings.engine)
+    job = LoadJob(
+        path, spec, lay, sha, table, crosswalk_version, sample, settings.engine, published
+    )
     try:
         return _load(job, step)
     finally:
@@ -148,6 +158,7 @@ class LoadJob:
     crosswalk_version: str | None
     sample: bool
     engine: str = "duckdb"
+    published: str | None = None
 
     @property
     def load_id(self) -> str:
@@ -227,6 +238,7 @@ def _load(job: LoadJob, step: Step) -> dict[str, Any]:
         # where typing and harmonizing ran (incident files; other kinds are small: DuckDB)
         "engine": job.engine if kind.table == "incidents" else "duckdb",
         "sample": job.sample,
+        "published": job.published or extra.pop("published", None),
         "rows_in": rows_in,
         "rows_kept": int(kept_rows),
         "rows_stored": stored,

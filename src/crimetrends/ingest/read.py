@@ -143,10 +143,14 @@ def quoted(name: str) -> str:
 
 
 def mapped_columns(spec: Any, *extra: str) -> tuple[str, ...]:
-    """Every source column a registry entry maps (plus `extra`), in order, once each."""
+    """Every source column a registry entry requires (plus `extra`), in order, once each.
+
+    Columns declared `optional` (absent from some versions of a file) are not required.
+    """
     cols: list[str] = list(extra)
     for col in spec.columns.values():
-        cols.extend(col.source_columns)
+        if not col.optional:
+            cols.extend(col.source_columns)
     return tuple(dict.fromkeys(cols))
 
 

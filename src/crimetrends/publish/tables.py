@@ -74,23 +74,28 @@ def _latest_years(con: Any) -> dict[str, int]:
 
 
 def build_trends(con: Any, samples: frozenset[str]) -> pd.DataFrame:
-    """Latest comparison per source: YTD for monthly tables, full years otherwise."""
-    specs = all_sources()
+    """Each agency's newest comparable windows, per family of sources and offense.
+
+    `headline`: the one window `trends --all` shows (the newest comparable of at least 90
+    days); `answer`: what `trends --agency X` shows (newest full year, newer year to date);
+    the other rows are earlier sources (older data from other publishers).
+    """
+    from crimetrends.analysis.report import resolve_query
+    from crimetrends.analysis.trends import best
+
     rows = []
-    pops = PopulationTable.from_store(con)  # read once, not once per source and offense
-    for source, latest in _latest_years(con).items():
-        if source in samples or source not in specs:
-            continue
-        spec = specs[source]
-        kind = "ytd" if spec.kind == "counts" and spec.grain == "month" else "year"
-        for name in TREND_OFFENSES:
-            members = group_members(name) if name in ("violent", "property") else (name,)
-            q = TrendQuery((), name, kind, latest - 1, latest, None, source, members=members)
-            for r in trend_rows(con, q, samples, pops):
-                rows.append({**r.to_dict(), "period_kind": kind})
+    pops = PopulationTable.from_store(con)  # read once, not once per offense
+    for name in TREND_OFFENSES:
+        q = resolve_query(con, TrendQuery(all_agencies=True, offense=name))
+        found = trend_rows(con, q, samples, pops, every_family=True)
+        headline = {id(r) for r in best(found, everyone=True)}
+        answer = {id(r) for r in best(found, everyone=False)}
+        for r in found:
+            rows.append({**r.to_dict(), "headline": id(r) in headline, "answer": id(r) in answer})
     frame = pd.DataFrame(rows)
+    frame["period_kind"] = frame["window"]
     frame["flags"] = frame["flags"].map(lambda f: "; ".join(f))
-    for col in ("count", "previous_count", "population", "population_year"):
+    for col in ("count", "previous_count", "population", "population_year", "sample_agencies"):
         frame[col] = frame[col].astype("Int64")
     frame["slug"] = frame["agency"].map(slug)
     return frame

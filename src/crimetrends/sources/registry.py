@@ -26,6 +26,8 @@ class ColumnSpec:
     ori_column: str | None = None
     city_column: str | None = None
     state_column: str | None = None
+    # the column is absent from some versions of the file (it is then NULL, not an error)
+    optional: bool = False
 
     @property
     def source_columns(self) -> tuple[str, ...]:
@@ -80,10 +82,26 @@ class SourceSpec:
     complete_span: tuple[str, str] | None = None
     # files of some offenses only (homicides): the offenses they record, so others are absent
     offenses_covered: tuple[str, ...] = ()
+    # a table of the same statistic as another source's (RTCI's YTD table and monthly series)
+    figures_of: str | None = None
+    # how a table names aggregates of agencies (national_suffix, state_prefix)
+    samples: dict[str, str] = field(default_factory=dict)
     spec_sha256: str = ""
 
     def column(self, name: str) -> ColumnSpec | None:
         return self.columns.get(name)
+
+    def sample_of(self, agency: str) -> str | None:
+        """'national' / 'state' when `agency` names one of the publisher's aggregates of
+        agencies (by the entry's [samples] rules), else None: an agency."""
+        rules = self.samples
+        if agency == rules.get("national_name") or (
+            "national_suffix" in rules and agency.endswith(rules["national_suffix"])
+        ):
+            return "national"
+        if "state_prefix" in rules and agency.startswith(rules["state_prefix"]):
+            return "state"
+        return None
 
     def describe(self) -> dict[str, Any]:
         """The provenance a published figure carries about its source."""
@@ -164,6 +182,7 @@ SCALAR_KEYS = (
     "crosswalk",
     "provisional_months",
     "population_year",
+    "figures_of",
 )
 TUPLE_KEYS = ("code_columns", "code_patterns", "quirks", "year_columns", "offenses_covered")
 OTHER_KEYS = (
@@ -175,8 +194,19 @@ OTHER_KEYS = (
     "extent",
     "agency_names",
     "complete_span",
+    "samples",
 )
 REQUIRED_KEYS = ("name", "title", "kind", "publisher", "url", "counting_unit", "date_basis")
+
+
+SAMPLE_RULES = ("national_suffix", "state_prefix", "national_name")
+
+
+def _samples(value: Any, origin: str) -> dict[str, str]:
+    unknown = set(value) - set(SAMPLE_RULES)
+    if unknown:
+        raise RegistryError(f"{origin}: unknown [samples] keys {sorted(unknown)}")
+    return {str(k): str(v) for k, v in value.items()}
 
 
 def parse_source(data: dict[str, Any], origin: str, raw: bytes = b"") -> SourceSpec:
@@ -210,6 +240,7 @@ def parse_source(data: dict[str, Any], origin: str, raw: bytes = b"") -> SourceS
         extent=_extent(data.get("extent"), origin),
         agency_names={str(k): str(v) for k, v in data.get("agency_names", {}).items()},
         complete_span=_span(data.get("complete_span"), origin),
+        samples=_samples(data.get("samples", {}), origin),
         spec_sha256=hashlib.sha256(raw).hexdigest(),
     )
 

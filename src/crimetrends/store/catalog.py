@@ -18,9 +18,9 @@ def agencies(con: Any) -> list[str]:
     # daily: the incidents' rollup, far smaller than the records; one query for both tables
     # and DISTINCT in the engine: a 10M-row store's rollup has tens of thousands of rows,
     # and shipping them to Python to make a set took most of a warm trend question
-    daily, counts = con.table("daily").select("agency"), con.table("counts").select("agency")
-    both = daily.union(counts, distinct=True)
-    return sorted(both.to_pandas()["agency"].dropna())
+    tables = [con.table(t).select("agency") for t in ("daily", "counts", "ytd")]
+    union = tables[0].union(tables[1], distinct=True).union(tables[2], distinct=True)
+    return sorted(union.to_pandas()["agency"].dropna())
 
 
 def resolve_agency(con: Any, name: str) -> str:
@@ -60,12 +60,29 @@ def sample_sources(settings: Settings | None = None) -> frozenset[str]:
     return frozenset(s for s, flags in by_source.items() if flags and all(flags))
 
 
+def _file_vintages(m: dict[str, Any]) -> set[str]:
+    return {m["published"]} if m.get("published") else set(m.get("vintages") or [])
+
+
 def provenance(
-    sources: list[str], offense: str, settings: Settings | None = None, **extra: Any
+    sources: list[str],
+    offense: str,
+    settings: Settings | None = None,
+    vintages: dict[str, set[str]] | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
-    """Everything a reader needs to check a figure: sources, files, crosswalks, definitions."""
+    """Everything a reader needs to check a figure: sources, files, crosswalks, definitions.
+
+    `vintages` (source → the vintages the figures use) keeps only the files they came from.
+    """
     specs = all_sources()
     manifests = loads(settings)
+    vintages = vintages or {}
+    manifests = [
+        m
+        for m in manifests
+        if not vintages.get(m["source"]) or _file_vintages(m) & vintages[m["source"]]
+    ]
     out_sources = []
     for name in sorted(set(sources)):
         spec = specs[name]
@@ -80,6 +97,8 @@ def provenance(
                     "rows_kept",
                     "rows_quarantined",
                     "sample",
+                    "published",
+                    "vintages",
                 )
             }
             for m in manifests
@@ -157,3 +176,14 @@ def quarantined_rows(source: str | None = None, limit: int = 20) -> Any:
     if source:
         t = t.filter(t.source == source)
     return t.order_by([t.source, t.load_id, t.row_number]).limit(limit).to_pandas()
+
+
+def published_vintages(settings: Settings | None = None) -> dict[str, str]:
+    """source → the newest publication date its loaded files carry (ISO), where known."""
+    out: dict[str, str] = {}
+    for m in loads(settings):
+        dates = [m["published"]] if m.get("published") else list(m.get("vintages") or [])
+        for d in dates:
+            if d > out.get(m["source"], ""):
+                out[m["source"]] = d
+    return out

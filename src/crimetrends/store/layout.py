@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-TABLES = ("incidents", "counts", "populations", "quarantine", "daily")
+TABLES = ("incidents", "counts", "ytd", "populations", "quarantine", "daily")
 
 # Column types of every stored table (DuckDB SQL types); empty tables get this schema.
 SCHEMAS: dict[str, dict[str, str]] = {
@@ -51,6 +51,28 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "grain": "VARCHAR",
         "count": "BIGINT",
         "months_reported": "INTEGER",
+        "load_id": "VARCHAR",
+    },
+    # year-to-date tables: one row per published figure (an agency's count for January
+    # through a month, in one year, as one vintage gives it); a table row gives two figures,
+    # this year's (`current`) and the same months a year earlier (`previous`)
+    "ytd": {
+        "source": "VARCHAR",
+        "agency": "VARCHAR",
+        "sample": "VARCHAR",
+        "sample_agencies": "INTEGER",
+        "source_code": "VARCHAR",
+        "offense": "VARCHAR",
+        "offense_group": "VARCHAR",
+        "crosswalk_match": "VARCHAR",
+        "published_total": "VARCHAR",
+        "period_start": "DATE",
+        "period_end": "DATE",
+        "role": "VARCHAR",
+        "count": "BIGINT",
+        "population": "BIGINT",
+        "vintage": "DATE",
+        "published_at": "VARCHAR",
         "load_id": "VARCHAR",
     },
     "populations": {

@@ -53,40 +53,92 @@ def _print_report(report: Any, **table: Any) -> None:
 
 
 def _seed_tables() -> None:
-    from crimetrends.analysis.periods import parse_through
+    """The first question: did violent crime fall in the three largest cities, 2024, 2025,
+    so far in 2026? From the newest RTCI year-to-date vintage that holds each window."""
     from crimetrends.analysis.report import TrendQuery, trend_report
     from crimetrends.render import tables
 
-    through = parse_through("2024-07")
-    ytd = TrendQuery(period="ytd", from_year=2023, to_year=2024, through=through, source="rtci")
-    seed = trend_report(ytd.resolved(agencies=SEED_CITIES))
-    console.rule("Violent crime, Jan–Jul 2024 vs Jan–Jul 2023 (latest complete period)")
-    _print_report(seed, show_source=False)
-    la = trend_report(ytd.resolved(agencies=("Los Angeles",), offense="murder"))
+    rows, samples = [], []
+    windows = [
+        TrendQuery(SEED_CITIES, period="year", from_year=2023, to_year=2024),
+        TrendQuery(SEED_CITIES, period="year", from_year=2024, to_year=2025),
+        TrendQuery(SEED_CITIES, period="ytd", from_year=2025, to_year=2026),
+    ]
+    for q in windows:
+        rep = trend_report(q)
+        rows += rep.rows
+        national = trend_report(q.resolved(agencies=("Full Sample, Nationwide",)))
+        samples += national.rows
+    rows.sort(key=lambda r: (SEED_CITIES.index(_city(r.agency)), r.end))
+    console.rule("Violent crime in Chicago, New York and Los Angeles: 2024, 2025, 2026 so far")
+    notes: dict[str, int] = {}
     console.print(
-        "Los Angeles reported only murder to RTCI for these months, so its violent total is "
-        "incomplete and not compared. What can be compared:",
-        highlight=False,
+        tables.trend_table(rows, "Each row names the vintage it comes from", footnotes=notes)
     )
-    _print_report(la, show_source=False)
-    tables.print_provenance(console, seed.provenance)
+    console.print(
+        tables.trend_table(
+            samples, "RTCI's national sample (a sum over agencies, not an agency)", footnotes=notes
+        )
+    )
+    tables.print_footnotes(console, notes)
+    for r in rows:
+        if not r.comparable:
+            missing = "; ".join(f for f in r.flags if "missing" in f)
+            console.print(
+                f"{r.agency}, {r.period} vs {r.previous_period}: the violent total is incomplete "
+                f"({missing}), so it is not compared. What can be compared:",
+                highlight=False,
+            )
+            q = TrendQuery(
+                (r.agency,), "murder", "year", int(r.previous_start[:4]), int(r.start[:4])
+            )
+            _print_report(trend_report(q))
+    tables.print_provenance(console, _provenance(rows + samples))
 
-    everyone = trend_report(ytd.resolved(all_agencies=True))
-    rows = sorted(
-        everyone.rows,
-        key=lambda r: (r.pct_change is None, r.pct_change or 0, r.agency),
+
+def _provenance(rows: list[Any]) -> dict[str, Any]:
+    """The provenance of every row shown: each source with the files its vintages came from."""
+    from crimetrends.analysis.report import COMPARISON_NOTES
+    from crimetrends.analysis.uncertainty import METHOD
+    from crimetrends.store.catalog import provenance
+
+    used: dict[str, set[str]] = {}
+    for r in rows:
+        if r.vintage:
+            used.setdefault(r.source, set()).add(r.vintage)
+    return provenance(
+        [r.source for r in rows],
+        "violent",
+        vintages=used,
+        interval_method=METHOD,
+        notes=COMPARISON_NOTES,
     )
+
+
+def _city(agency: str) -> str:
+    return next(c for c in SEED_CITIES if agency.startswith(c))
+
+
+def _every_agency() -> None:
+    from crimetrends.analysis.report import TrendQuery, trend_report
+    from crimetrends.render import tables
+
+    everyone = trend_report(TrendQuery(all_agencies=True))
+    rows = sorted(everyone.rows, key=lambda r: (not r.comparable, r.pct_change or 0, r.agency))
     counts = {
         lab: sum(r.label == lab for r in rows) for lab in ("down", "up", "no detectable change")
     }
     not_comparable = len(rows) - sum(counts.values())
-    console.rule("Every agency in the Real-Time Crime Index, same comparison, sorted")
-    console.print(tables.trend_table(rows, everyone.title, show_source=False, show_notes=False))
+    console.rule("Every agency: its newest comparable window (at least 90 days), sorted")
+    console.print(
+        tables.trend_table(rows, everyone.title, show_notes=False),
+    )
     console.print(
         f"[bold]{len(rows)} agencies[/]: [green]{counts['down']} show a detectable decline[/], "
         f"[red]{counts['up']} a detectable increase[/], {counts['no detectable change']} no "
-        f"detectable change, {not_comparable} not comparable (incomplete months, missing "
-        "components or a month RTCI left negative, see `crimetrends trends --all --format json`)",
+        f"detectable change, {not_comparable} not comparable (a missing component or month: "
+        "`crimetrends trends --all --format json` gives each row's flags). The publisher's "
+        f"{len(everyone.samples)} state and national samples are not counted among them.",
         highlight=False,
     )
 
@@ -153,5 +205,6 @@ def demo(
         folder, manifests = load_bundle(data, each)
     console.print(_loaded_table(folder, manifests))
     _seed_tables()
+    _every_agency()
     _chicago_by_offense()
     _reconciliation()

@@ -233,18 +233,69 @@ def revisions(
     old: Annotated[Path | None, typer.Option(help="older vintage file")] = None,
     new: Annotated[Path | None, typer.Option(help="newer vintage file")] = None,
     city: Annotated[str | None, typer.Option(help="only this agency")] = None,
+    offense: Annotated[
+        str | None, typer.Option(help="with --year: one figure's history across vintages")
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="the figure's year (with --city)")] = None,
+    through: Annotated[str | None, typer.Option(help="the figure's last month (YYYY-MM)")] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Rows added, removed and revised/reclassified per month and offense between vintages."""
+    """Changes between two vintages, or one figure's history across every vintage."""
+    from crimetrends.store.catalog import resolve_agency
+    from crimetrends.store.connect import connect
+
+    agency = resolve_agency(connect(), city) if city else None
+    if year is not None:
+        _figure_history(source, agency, offense or "violent", year, through, fmt)
+        return
+    _vintage_diff(source, old, new, agency, fmt)
+
+
+def _figure_history(
+    source: str, agency: str | None, offense: str, year: int, through: str | None, fmt: Format
+) -> None:
+    import datetime as dt
+
+    from crimetrends.analysis.periods import parse_through
+    from crimetrends.analysis.revisions import figure_history
+    from crimetrends.errors import ConfigError, NoDataError
+    from crimetrends.render.records import frame_records
+    from crimetrends.render.tables import frame_table
+    from crimetrends.store.connect import connect
+
+    if agency is None:
+        raise ConfigError("--year needs --city: whose figure?")
+    end = parse_through(through) if through else dt.date(year, 12, 31)
+    if end.year != year:
+        raise ConfigError(f"--through {through} is not in --year {year}")
+    frame = figure_history(connect(), source, agency, offense, dt.date(year, 1, 1), end)
+    if frame.empty:
+        raise NoDataError(
+            f"no vintage of {source} holds {agency}'s {offense} for {year} through {end:%b}",
+            hint="see `crimetrends sources`; year-to-date tables hold this year and last",
+        )
+    rows = frame_records(frame)
+    if emit(fmt, rows):
+        return
+    console.print(
+        frame_table(
+            frame,
+            f"{agency}: {offense}, {frame['period'].iloc[0]}, by vintage",
+            {"count": ",.0f", "change": "+,.0f"},
+        )
+    )
+
+
+def _vintage_diff(
+    source: str, old: Path | None, new: Path | None, agency: str | None, fmt: Format
+) -> None:
     from crimetrends.analysis.revisions import revisions as diff
     from crimetrends.render.records import frame_records
     from crimetrends.render.tables import frame_table
-    from crimetrends.store.catalog import latest_two_vintages, resolve_agency
-    from crimetrends.store.connect import connect
+    from crimetrends.store.catalog import latest_two_vintages
 
     if old is None or new is None:
         old, new = latest_two_vintages(source)
-    agency = resolve_agency(connect(), city) if city else None
     frame = diff(old, new, source, agency)
     rows = frame_records(frame)
     if emit(fmt, rows, {"old": str(old), "new": str(new), "rows": rows}):
@@ -252,7 +303,7 @@ def revisions(
     ints = {c: "," for c in frame.columns if frame[c].dtype.kind in "iu"}
     console.print(frame_table(frame, f"{source}: {old.name} → {new.name}", ints))
     console.print(
-        f"{len(frame):,} agency-month-offense cells changed; "
+        f"{len(frame):,} agency × period × offense cells changed; "
         f"{int(frame['revised'].sum()):,} revised, {int(frame['added'].sum()):,} "
         f"added, {int(frame['removed'].sum()):,} removed",
         highlight=False,

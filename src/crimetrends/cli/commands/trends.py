@@ -15,11 +15,21 @@ from crimetrends.cli.output import console, emit
 def trends(
     agency: Annotated[list[str] | None, typer.Option("--agency", "-a", help="repeatable")] = None,
     offense: OffenseOpt = "violent",
-    period: Annotated[Period, typer.Option(help="year, ytd, month or rolling12")] = Period.year,
+    period: Annotated[
+        Period | None,
+        typer.Option(
+            help="year, ytd, month or rolling12 (default: the newest comparable full year and "
+            "year to date)"
+        ),
+    ] = None,
     from_: Annotated[str, typer.Option("--from", help="previous year")] = "",
     to: Annotated[str, typer.Option("--to", help="current year")] = "",
     through: Annotated[str | None, typer.Option(help="end of the window: YYYY-MM[-DD]")] = None,
     source: SourceOpt = None,
+    vintage: Annotated[
+        str | None,
+        typer.Option(help="answer from the figures as published by this date (YYYY-MM-DD)"),
+    ] = None,
     all_agencies: Annotated[bool, typer.Option("--all", help="every agency")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -31,18 +41,24 @@ def trends(
     query = TrendQuery(
         agencies=tuple(agency or ()),
         offense=offense,
-        period=period.value,
+        period=period.value if period else "latest",
         from_year=parse_year(from_, "--from") if from_ else None,
         to_year=parse_year(to, "--to") if to else None,
         through=parse_through(through),
         source=source,
         all_agencies=all_agencies,
+        vintage=vintage,
     )
     report = trend_report(query)
     rows = [r.to_dict() for r in report.rows]
-    if emit(fmt, rows, {"rows": rows, "provenance": report.provenance}):
+    samples = [r.to_dict() for r in report.samples]
+    payload = {"rows": rows, "samples": samples, "provenance": report.provenance}
+    if emit(fmt, rows + samples, payload):
         return
     notes: dict[str, int] = {}
+    if report.samples:
+        title = "The publisher's samples (sums over agencies: shown apart, never ranked)"
+        console.print(tables.trend_table(report.samples, title, footnotes=notes))
     console.print(tables.trend_table(report.rows, report.title, footnotes=notes))
     tables.print_footnotes(console, notes)
     tables.print_provenance(console, report.provenance)

@@ -53,9 +53,10 @@ def create_app(
         version=__version__,
         description="Read-only crime trend figures with definitions, sources and 95% "
         "intervals. Every figure is traceable to its source file (see provenance).",
+        # every status an error can answer, with the one error shape
         responses={
-            404: {"model": errors.ErrorEnvelope},
-            422: {"model": errors.ErrorEnvelope},
+            status: {"model": errors.ErrorEnvelope}
+            for status in (400, 404, 409, 413, 422, 500, 502, 503)
         },
     )
     fixed = PublicData(tables, provenance or {}) if tables is not None else None

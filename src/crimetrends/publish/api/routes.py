@@ -114,22 +114,49 @@ def cities(
     return _cached(request, build)
 
 
-@router.get("/v1/trends", response_model=Envelope, summary="Latest comparisons with 95% CI")
+@router.get("/v1/trends", response_model=Envelope, summary="Newest comparisons with 95% CI")
 def trends(
     request: Request,
     agency: str | None = None,
     offense: str | None = None,
     source: str | None = None,
     label: str | None = None,
+    headline: Annotated[
+        bool | None, Query(description="only each agency's headline window (as trends --all)")
+    ] = None,
+    vintage: Annotated[
+        dt.date | None,
+        Query(description="answer from the figures as published by this date (YYYY-MM-DD)"),
+    ] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Response:
     def build(d: PublicData) -> dict:
-        f = d.by_agency("trends", agency)
+        f = _as_of(agency, offense, vintage) if vintage else d.by_agency("trends", agency)
         f = _eq(_eq(_eq(f, "offense", offense), "source", source), "label", label)
+        if headline is not None and "headline" in f:
+            f = f[f["headline"] == headline]
         return _page(request, d, f, limit, offset)
 
     return _cached(request, build)
+
+
+def _as_of(agency: str | None, offense: str | None, vintage: dt.date) -> Any:
+    """The newest comparable windows as published by `vintage`, computed from the store."""
+    import pandas as pd
+
+    from crimetrends.analysis.report import TrendQuery, trend_report
+
+    q = TrendQuery(
+        (agency,) if agency else (),
+        offense or "violent",
+        vintage=vintage,
+        all_agencies=not agency,
+    )
+    report = trend_report(q)
+    frame = pd.DataFrame([r.to_dict() for r in [*report.rows, *report.samples]])
+    frame["flags"] = frame["flags"].map("; ".join)
+    return frame
 
 
 @router.get("/v1/monthly", response_model=Envelope, summary="Monthly counts with 95% band")

@@ -136,56 +136,72 @@ def _render_models_page(env: Environment, out: Path, common: dict[str, Any]) -> 
     )
 
 
+def _overview_row(r: dict[str, Any], p: dict[str, Any], pop: int | None) -> dict[str, Any]:
+    v, pv = _trend_view(r), _trend_view(p) if p else {}
+    return {
+        "agency": r["agency"],
+        "slug": r["slug"],
+        "source": r["source"],
+        "start": r["start"],
+        "period": f"{r['period']} vs {r['previous_period']}",
+        "through": r["through"],
+        "through_text": _month_text(r["through"]),
+        "vintage": r.get("vintage") or "—",
+        "sample": r.get("sample"),
+        "v_count": v["count_text"],
+        "v_count_raw": v["count_raw"],
+        "v_change": v["change_text"],
+        "v_pct_raw": v["pct_raw"],
+        "v_label": r["label"],
+        "p_change": pv.get("change_text", "—"),
+        "p_pct_raw": pv.get("pct_raw", ""),
+        "p_label": p.get("label", "—"),
+        "population": fmt.count(pop),
+        "population_raw": _num(pop),
+    }
+
+
+def _month_text(day: str) -> str:
+    d = dt.date.fromisoformat(day)
+    return f"{d:%b} {d.day}, {d.year}" if d.day != _last_day(d) else f"{d:%b %Y}"
+
+
+def _last_day(d: dt.date) -> int:
+    import calendar
+
+    return calendar.monthrange(d.year, d.month)[1]
+
+
 def _render_overview(
     env: Environment, out: Path, common: dict[str, Any], trends: pd.DataFrame, cities: pd.DataFrame
 ) -> None:
-    """index.html: each agency's latest comparison, violent and property side by side."""
-    # overview: one row per agency and source, violent and property side by side
-    rows = []
+    """index.html: one window per agency, the newest comparable (as `trends --all`)."""
     pops = {c.agency: c for c in cities.itertuples()}
-    by = {(r["agency"], r["source"], r["offense"]): r for r in trends.to_dict("records")}
-    latest: dict[str, dict[str, Any]] = {}
-    for (agency, _source, offense), r in sorted(by.items()):
-        if offense == "violent" and (agency not in latest or r["end"] > latest[agency]["end"]):
-            latest[agency] = r
-    for agency, r in sorted(latest.items()):
-        source = r["source"]
-        p = by.get((agency, source, "property"), {})
-        v, pv = _trend_view(r), _trend_view(p) if p else {}
-        c = pops.get(agency)
+    records = trends.to_dict("records")
+    heads = [r for r in records if r["headline"] and r["offense"] == "violent"]
+    property_rows = {
+        (r["agency"], r["start"], r["end"]): r for r in records if r["offense"] == "property"
+    }
+    rows, samples = [], []
+    for r in sorted(heads, key=lambda r: r["agency"]):
+        p = property_rows.get((r["agency"], r["start"], r["end"]), {})
+        c = pops.get(r["agency"])
         pop = None if c is None or pd.isna(c.population) else int(c.population)
-        rows.append(
-            {
-                "agency": agency,
-                "slug": r["slug"],
-                "source": source,
-                "start": r["start"],
-                "period": f"{r['period']} vs {r['previous_period']}",
-                "v_count": v["count_text"],
-                "v_count_raw": v["count_raw"],
-                "v_change": v["change_text"],
-                "v_pct_raw": v["pct_raw"],
-                "v_label": r["label"],
-                "p_change": pv.get("change_text", "—"),
-                "p_pct_raw": pv.get("pct_raw", ""),
-                "p_label": p.get("label", "—"),
-                "population": fmt.count(pop),
-                "population_raw": _num(pop),
-            }
-        )
+        (samples if r.get("sample") else rows).append(_overview_row(r, p, pop))
     labels = [r["v_label"] for r in rows]
     down, up, flat = (labels.count(k) for k in ("down", "up", "no detectable change"))
     summary = (
-        f"Violent crime: {down} agencies show a detectable decline, {up} a detectable "
-        f"increase, {flat} no detectable change, and {len(labels) - down - up - flat} cannot "
-        "be compared (incomplete data)."
+        f"Violent crime, each agency's newest comparable period: {down} agencies show a "
+        f"detectable decline, {up} a detectable increase, {flat} no detectable change, and "
+        f"{len(labels) - down - up - flat} cannot be compared (incomplete data)."
     )
     (out / "index.html").write_text(
         env.get_template("index.html").render(
             **common,
             title="All cities",
             rows=rows,
-            n_cities=len({r["agency"] for r in rows}),
+            samples=samples,
+            n_cities=len(rows),
             summary=summary,
         )
     )
