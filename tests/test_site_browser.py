@@ -77,7 +77,7 @@ def test_overview_loads_cleanly_and_stays_local(browser, server):
     button = page.locator("#overview thead th button", has_text="Violent change")
     button.focus()
     page.keyboard.press("Enter")
-    first = page.locator("#overview tbody tr").first.locator("td").nth(4)
+    first = page.locator("#overview tbody tr").first.locator("td").nth(6)
     assert first.inner_text().startswith("\u2212")
 
 
@@ -111,15 +111,17 @@ def test_download_link_matches_the_api(browser, server, public):
     site_row = next(
         r
         for r in rows
-        if r["slug"] == "chicago-illinois" and r["source"] == "rtci" and r["offense"] == "violent"
+        if r["slug"] == "chicago-illinois"
+        and r["headline"] == "True"
+        and r["offense"] == "violent"
     )
     tables, prov = public
     with TestClient(create_app(tables, prov)) as client:
         (api_row,) = client.get(
             "/v1/trends",
-            params={"agency": "chicago-illinois", "source": "rtci", "offense": "violent"},
+            params={"agency": "chicago-illinois", "offense": "violent", "headline": "true"},
         ).json()["data"]
-    assert int(site_row["count"]) == api_row["count"] == 16_072
+    assert int(site_row["count"]) == api_row["count"] == 21_595
     assert int(site_row["previous_count"]) == api_row["previous_count"]
     assert float(site_row["ci_low"]) == pytest.approx(api_row["ci_low"])
     assert float(site_row["ci_high"]) == pytest.approx(api_row["ci_high"])
