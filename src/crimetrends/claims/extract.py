@@ -1,448 +1,1121 @@
-"""Rule-based, inspectable extraction of crime claims from text, Markdown or HTML.
+"""Every claim in a story, each with the place, offense and period it is about.
 
-Each rule is a regular expression over one sentence or one table row; every claim keeps
-the text it came from and the name of the rule that matched (`--explain`).
+A sentence (or table row) is read once into tokens and the mentions found on them: places,
+time expressions, offenses, other measures (shootings, arrests...), directions, qualifiers.
+Each number becomes a claim (a count, a percent change, a rate), each direction word with
+no number beside it a direction-only claim, each superlative a superlative; every one takes
+the offense, place and period *nearest to it* (so "assaults fell 4.2%, thefts 7.9%" gives
+two claims, and "410 murders in 2021, down from 455 in 2020" gives each count its year),
+then the sentence's, then what the article has set up so far (`Context`): the headline's and
+earlier sentences' place, offense and period. Rules are small functions over token
+positions; `--explain` prints which rule read each claim and what it carried.
 """
 
 from __future__ import annotations
 
-import calendar
-import csv
 import datetime as dt
-import html
-import re
-from dataclasses import asdict, dataclass, field
-from functools import cache
-from html.parser import HTMLParser
-from importlib import resources
-from typing import Any
+from dataclasses import dataclass, field, replace
 
-MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
-PCT = NUMBER + r"\s*(?:%|percent|per cent)"
-DOWN = (
-    r"fell|fall|dropped|drop|declined|decline|decreased|decrease|was down|were down|"
-    r"went down|down|decline of|drop of|plunged|plummeted"
+from crimetrends.analysis.periods import month_end
+from crimetrends.claims.claim import Claim
+from crimetrends.claims.document import Document, Unit
+from crimetrends.claims.lexicon import (
+    CRIME_NAME_WORDS,
+    DIRECTION_VERBS,
+    DOWN,
+    QUALIFIER_INDEX,
+    SUPERLATIVE_WORDS,
+    UP,
+    Offense,
+    Token,
+    measure_index,
+    offense_index,
+    tokens,
 )
-UP = (
-    r"rose|rise|increased|increase|climbed|jumped|was up|were up|went up|up|increase of|"
-    r"rise of|soared|spiked"
-)
-PLACE_ALIASES = {
-    "nyc": "New York City",
-    "new york": "New York City",
-    "la": "Los Angeles",
-    "chicago's": "Chicago",
-}
+from crimetrends.claims.places import LARGE, NATIONAL, Gazetteer, Mention, Place, find_places
+from crimetrends.claims.places import resolve as resolve_place
+from crimetrends.claims.when import MONTH_NAMES, Period, TimeMention, find_times, ytd
+
+CLAUSE_STOPS = {";", ":", "—", "–", "(", ")", "•"}
+RATE_WORDS = ("per 100,000", "per 100k", "for every 100,000", "per capita", "per 100 000")
 
 
 @dataclass
-class Claim:
-    text: str
-    rule: str
-    place_text: str | None
-    offense_text: str | None
-    offense: str | None
-    offense_note: str
-    measure: str  # count | pct_change | count_pair | rate
-    value: float | None = None
-    previous_value: float | None = None
-    pct_change: float | None = None
-    year: int | None = None
-    previous_year: int | None = None
-    through_month: int | None = None
-    notes: list[str] = field(default_factory=list)
+class Context:
+    """What the article has established before the current sentence."""
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    pub: dt.date | None
+    place: Place | None = None  # the established agency
+    fallback_place: Place | None = None  # a national or sample place when no agency is set
+    offense: Offense | None = None
+    period: Period | None = None
+    base: Period | None = None
+    states: set[str] = field(default_factory=set)
+    state: Place | None = None
+    outside: Place | None = None  # an outside sample just named ("66 cities")
 
 
-@cache
-def synonyms() -> list[tuple[str, str | None, str]]:
-    path = resources.files("crimetrends.claims") / "data" / "offense_synonyms.csv"
-    with path.open(encoding="utf-8") as f:
-        rows = [(r["phrase"], r["offense"] or None, r["note"]) for r in csv.DictReader(f)]
-    return sorted(rows, key=lambda r: -len(r[0]))
+@dataclass
+class Reading:
+    """One sentence read into tokens and mentions."""
+
+    unit: Unit
+    toks: list[Token]
+    places: list[Mention]
+    times: list[TimeMention]
+    offenses: list[tuple[int, int, Offense]]
+    measures: list[tuple[int, int, str]]
+    taken: set[int]  # token positions inside time or place mentions
+    periods: dict[int, Period] = field(default_factory=dict)  # time mention index → period
+    current: Period | None = None
+    clause_of: list[int] = field(default_factory=list)
 
 
-def offense_pattern() -> str:
-    return "(" + "|".join(re.escape(p) for p, _, _ in synonyms()) + ")"
+# -- reading a sentence ----------------------------------------------------------------------
 
 
-def lookup_offense(text: str) -> tuple[str | None, str]:
-    low = text.lower()
-    for phrase, offense, note in synonyms():
-        if phrase == low:
-            return offense, note
-    return None, "offense not recognised"
+def read(unit: Unit, g: Gazetteer, ctx: Context, text: str | None = None) -> Reading:
+    toks = tokens(text if text is not None else unit.text)
+    places = find_places(g, toks)
+    times = find_times(toks, ctx.pub)
+    offenses = [
+        (i, j, o)
+        for i, j, o in offense_index().scan(toks)
+        if not (
+            o.key == "all"  # type: ignore[attr-defined]
+            and j < len(toks)
+            and (toks[j].low in CRIME_NAME_WORDS or (i > 0 and toks[i - 1].low in ("time",)))
+        )
+    ]
+    measures = list(measure_index().scan(toks))
+    offenses, measures = _subtypes(toks, offenses, measures)  # type: ignore[arg-type]
+    taken: set[int] = set()
+    for m in times:
+        taken.update(range(m.start, m.end))
+    for pm in places:
+        taken.update(range(pm.start, pm.end))
+    r = Reading(unit, toks, places, times, offenses, measures, taken)  # type: ignore[arg-type]
+    clause, out = 0, []
+    for t in toks:
+        if t.text in CLAUSE_STOPS:
+            clause += 1
+        out.append(clause)
+    r.clause_of = out
+    _resolve_periods(r, ctx)
+    return r
 
 
-def number(text: str) -> float:
-    return float(text.replace(",", ""))
+def _subtypes(toks, offenses, measures):  # noqa: ANN001, ANN202
+    """'gang-related homicides', 'homicides involving firearms': a subtype, not the offense."""
+    keep, extra = [], []
+    starts = {i: (i, j, m) for i, j, m in measures}
+    ends = {j: (i, j, m) for i, j, m in measures}
+    for i, j, o in offenses:
+        before, after = ends.get(i), starts.get(j)
+        if before and before[2] in ("subtype", "weapon", "motive"):
+            extra.append((before[0], j, before[2]))
+        elif after and after[2] in ("weapon",):
+            extra.append((i, after[1], after[2]))
+        else:
+            keep.append((i, j, o))
+    spans = {(a, b) for a, b, _ in extra}
+    ms = [m for m in measures if not any(a <= m[0] < b for a, b in spans)] + extra
+    return keep, sorted(ms)
 
 
-class _TextAndTables(HTMLParser):
-    """Split HTML into plain text paragraphs and tables (lists of rows of cells)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.text: list[str] = []
-        self.tables: list[list[list[str]]] = []
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
-        self._in_table = 0
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag == "table":
-            self._in_table += 1
-            self.tables.append([])
-        elif tag == "tr" and self._in_table:
-            self._row = []
-        elif tag in ("td", "th") and self._row is not None:
-            self._cell = []
-        elif tag in ("p", "br", "li", "h1", "h2", "h3", "div"):
-            self.text.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self._skip -= 1
-        elif tag == "table":
-            self._in_table -= 1
-        elif tag == "tr" and self._row is not None:
-            self.tables[-1].append(self._row)
-            self._row = None
-        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._skip:
-            return
-        if self._cell is not None:
-            self._cell.append(data)
-        elif not self._in_table:
-            self.text.append(data)
+def _resolve_periods(r: Reading, ctx: Context) -> None:
+    """Each time mention as a period; the sentence's current period (first current one)."""
+    years = [m.year for m in r.times if m.kind == "year" and m.role == "current" and m.year]
+    for k, m in enumerate(r.times):
+        p = _period_of(m, ctx, years)
+        if p is not None:
+            r.periods[k] = p
+            if r.current is None and m.role == "current":
+                r.current = p
 
 
-def split_document(raw: str) -> tuple[str, list[list[list[str]]]]:
-    """Plain text and tables from HTML or Markdown (pipe tables) or plain text."""
-    if re.search(r"<(p|table|div|html|body)\b", raw, re.I):
-        parser = _TextAndTables()
-        parser.feed(raw)
-        return html.unescape("".join(parser.text)), parser.tables
-    tables: list[list[list[str]]] = []
-    lines = []
-    current: list[list[str]] = []
-    for line in raw.splitlines():
-        if line.strip().startswith("|"):
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if not all(re.fullmatch(r":?-+:?", c) for c in cells if c):
-                current.append(cells)
-            continue
-        if current:
-            tables.append(current)
-            current = []
-        lines.append(re.sub(r"[#*_>`]", "", line))
-    if current:
-        tables.append(current)
-    return "\n".join(lines), tables
-
-
-def sentences(text: str) -> list[str]:
-    text = " ".join(text.split())
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z\"“])", text)
-    return [p.strip() for p in parts if p.strip()]
-
-
-def find_year(text: str, article_date: dt.date | None) -> tuple[int | None, list[str]]:
-    years = [int(y) for y in re.findall(r"\b(19[5-9]\d|20[0-4]\d)\b", text)]
-    notes = []
-    if re.search(r"\blast year\b", text, re.I) and article_date:
-        notes.append(f"'last year' read as {article_date.year - 1} from the article date")
-        return article_date.year - 1, notes
-    if re.search(r"\bthis year\b|\bso far\b", text, re.I) and article_date:
-        notes.append(f"'this year' read as {article_date.year} from the article date")
-        return article_date.year, notes
-    if years:
-        return years[-1] if len(years) == 1 else max(years), notes
-    return None, notes
-
-
-def find_through(text: str) -> int | None:
-    m = re.search(r"\bthrough (?:the end of )?(" + "|".join(MONTHS) + r")\b", text, re.I)
-    if m:
-        return MONTHS[m.group(1).lower()]
-    if re.search(r"first half|first six months", text, re.I):
-        return 6
+def _period_of(m: TimeMention, ctx: Context, years: list[int]) -> Period | None:
+    if m.kind == "year" and m.year:
+        return Period("year", m.year, text=m.text)
+    if m.kind == "ytd" and m.period:
+        return m.period
+    if m.kind in ("thisyear", "ytd_open"):
+        year = m.year or (ctx.pub.year if ctx.pub else None)
+        if year is None:
+            return None
+        if ctx.period and ctx.period.kind == "ytd" and ctx.period.year == year:
+            return replace(ctx.period, text=m.text)
+        if ctx.pub and ctx.pub.year == year:
+            return ytd(year, ctx.pub, True, approx=True, text=m.text)
+        if ctx.pub and ctx.pub.year > year:
+            return Period("year", year, text=m.text)
+        return None
+    if m.kind == "month" and m.period:
+        year = m.period.year or (years[0] if years else None)
+        if not year and ctx.period:
+            year = ctx.period.year
+        if not year and ctx.pub:
+            year = ctx.pub.year if m.period.month <= ctx.pub.month else ctx.pub.year - 1
+        return replace(m.period, year=year, text=m.text) if year else None
+    if m.kind == "halfyear":
+        year = m.year or (years[0] if years else None) or (ctx.period.year if ctx.period else None)
+        if year is None:
+            return None
+        end = month_end(dt.date(year, m.offset or 6, 1))
+        return Period("ytd", year, end, text=m.text)
     return None
 
 
-def _claim(
-    sentence: str, rule: str, place: str | None, offense_text: str, measure: str, **values: Any
-) -> Claim:
-    offense, note = lookup_offense(offense_text)
-    return Claim(sentence, rule, place, offense_text, offense, note, measure, **values)
+# -- helpers over token positions ----------------------------------------------------------
 
 
-def extract_sentence(
-    s: str,
-    place: str | None,
-    article_date: dt.date | None,
-    place_at: Any = None,
-) -> list[Claim]:
-    """Claims in one sentence; `place_at(pos)` names the place mentioned last before pos."""
-    place_at = place_at or (lambda _pos: place)
-    off = offense_pattern()
-    year, notes = find_year(s, article_date)
-    through = find_through(s)
-    out: list[Claim] = []
-    # "homicides fell 13% to 617 in 2024" / "robberies were down 19 percent through October"
-    m = re.search(
-        off
-        + r"[^.%]{0,40}?\b("
-        + DOWN
-        + "|"
-        + UP
-        + r")\b(?: by)? "
-        + PCT
-        + r"(?:[^.]{0,20}?\bto "
-        + NUMBER
-        + r")?",
-        s,
-        re.I,
-    )
-    if m:
-        sign = -1 if re.fullmatch(DOWN, m.group(2).lower()) else 1
-        c = _claim(
-            s,
-            "pct-change-verb",
-            place,
-            m.group(1),
-            "pct_change",
-            pct_change=sign * number(m.group(3)),
-            year=year,
-            through_month=through,
-            previous_year=year - 1 if year else None,
-            value=number(m.group(4)) if m.group(4) else None,
-            notes=list(notes),
-        )
-        out.append(c)
-    # "a 20% decline in violent crime" / "a 9.7 percent increase in robberies"
-    m = re.search(PCT + r" (decline|drop|decrease|increase|rise|jump) in " + off, s, re.I)
-    if m and not out:
-        sign = -1 if m.group(2).lower() in ("decline", "drop", "decrease") else 1
-        out.append(
-            _claim(
-                s,
-                "pct-change-noun",
-                place,
-                m.group(3),
-                "pct_change",
-                pct_change=sign * number(m.group(1)),
-                year=year,
-                previous_year=year - 1 if year else None,
-                through_month=through,
-                notes=list(notes),
-            )
-        )
-    # "recorded 762 murders last year, up from 485" / "762 homicides, up from 480 in 2015"
-    m = re.search(
-        NUMBER
-        + r" "
-        + off
-        + r"[^.]{0,80}?\b(?:up|down) from (?:only )?"
-        + NUMBER
-        + r"(?: [a-z]+)?(?: in (\d{4}))?",
-        s,
-        re.I,
-    )
-    if m and not out:
-        prev_year = int(m.group(4)) if m.group(4) else (year - 1 if year else None)
-        cur_year = year if year and year != prev_year else (prev_year + 1 if prev_year else None)
-        out.append(
-            _claim(
-                s,
-                "count-pair",
-                place,
-                m.group(2),
-                "count_pair",
-                value=number(m.group(1)),
-                previous_value=number(m.group(3)),
-                year=cur_year,
-                previous_year=prev_year,
-                through_month=through,
-                notes=list(notes),
-            )
-        )
-    # "N <offense> per 100,000"
-    m = re.search(NUMBER + r" " + off + r" per 100,000", s, re.I)
-    if m and not out:
-        out.append(
-            _claim(
-                s,
-                "rate",
-                place,
-                m.group(2),
-                "rate",
-                value=number(m.group(1)),
-                year=year,
-                notes=list(notes),
-            )
-        )
-    # rank: "Chicago had the most murders of any large city in 2016",
-    #       "Chicago had the third-highest number of robberies among the cities in 2015"
-    m = re.search(
-        r"\bthe (most|fewest|highest number of|lowest number of|"
-        r"(second|third|fourth|fifth)[- ](?:most|highest number of)) "
-        + off
-        + r"[^.]{0,60}?\b(?:of|among) (?:any|all|the)",
-        s,
-        re.I,
-    )
-    if m and not out:
-        ordinal = {"second": 2, "third": 3, "fourth": 4, "fifth": 5}
-        word = m.group(1).lower()
-        rank = ordinal.get((m.group(2) or "").lower(), 1)
-        out.append(
-            _claim(
-                s,
-                "rank",
-                place,
-                m.group(3),
-                "rank",
-                value=float(rank),
-                year=year,
-                through_month=through,
-                notes=[
-                    *notes,
-                    "rank from the bottom"
-                    if word.startswith(("fewest", "lowest"))
-                    else "rank from the top",
-                ],
-            )
-        )
-    # plain count: "there were 762 murders in Chicago in 2016", "762 homicides"
-    if not out:
-        for m in re.finditer(r"(?<![\d.,])" + NUMBER + r" " + off + r"\b", s, re.I):
-            value = number(m.group(1))
-            if 1900 <= value <= 2100 and "," not in m.group(1):
-                continue  # a year, not a count
-            out.append(
-                _claim(
-                    s,
-                    "count",
-                    place_at(m.start()),
-                    m.group(2),
-                    "count",
-                    value=value,
-                    year=year,
-                    through_month=through,
-                    notes=list(notes),
-                )
-            )
-    return out
-
-
-def extract_table(rows: list[list[str]], places: dict[str, str]) -> list[Claim]:
-    """Tables: a place column, counts for two years, optional % change column."""
-    if len(rows) < 2:
-        return []
-    header = [h.lower() for h in rows[0]]
-    years = [
-        int(re.search(r"(19|20)\d\d", h).group(0)) if re.search(r"(19|20)\d\d", h) else None
-        for h in header
-    ]
-    off_match = re.search(offense_pattern(), " ".join(header), re.I)
-    offense_text = off_match.group(1) if off_match else ""
-    count_cols = [i for i, y in enumerate(years) if y]
-    pct_col = next(
-        (i for i, h in enumerate(header) if "%" in h or "percent" in h or "change" in h), None
-    )
-    rate_col = "per 100" in " ".join(header)
+def _num_anchors(r: Reading) -> list[int]:
+    """Token positions of numbers that state something (not years, dates or place words)."""
     out = []
-    for row in rows[1:]:
-        text = " | ".join(row)
-        place = next(
-            (p for p in places if re.search(r"\b" + re.escape(p) + r"\b", row[0], re.I)), row[0]
-        )
-        values = {}
-        for i in count_cols:
-            if i < len(row) and re.fullmatch(r"[\d,.]+", row[i].strip()):
-                values[years[i]] = number(row[i])
-        pct = None
-        if pct_col is not None and pct_col < len(row):
-            pm = re.search(r"([+\-−–]?)\s*" + NUMBER, row[pct_col])
-            if pm:
-                pct = number(pm.group(2)) * (-1 if pm.group(1) in ("-", "−", "–") else 1)
-        if len(values) >= 2:
-            (y0, v0), (y1, v1) = sorted(values.items())[:2]
-            out.append(
-                _claim(
-                    text,
-                    "table-counts",
-                    place,
-                    offense_text,
-                    "rate" if rate_col else "count_pair",
-                    value=v1,
-                    previous_value=v0,
-                    year=y1,
-                    previous_year=y0,
-                    pct_change=pct,
-                )
-            )
-        elif pct is not None:
-            yrs = sorted(y for y in years if y)
-            out.append(
-                _claim(
-                    text,
-                    "table-pct",
-                    place,
-                    offense_text,
-                    "pct_change",
-                    pct_change=pct,
-                    year=yrs[-1] if yrs else None,
-                    previous_year=yrs[0] if len(yrs) > 1 else None,
-                )
-            )
+    for i, t in enumerate(r.toks):
+        if t.num is None or i in r.taken:
+            continue
+        if t.low in ("one",) and i + 1 < len(r.toks) and r.toks[i + 1].low in ("of", "another"):
+            continue
+        nxt = r.toks[i + 1].low if i + 1 < len(r.toks) else ""
+        if nxt in ("a.m.", "p.m.", "am", "pm") or (i > 0 and r.toks[i - 1].text in ("#", "No")):
+            continue
+        out.append(i)
     return out
 
 
-def extract(raw: str, places: dict[str, str], article_date: dt.date | None = None) -> list[Claim]:
-    """Every claim in a document; `places` maps names in text to store agencies."""
-    text, tables = split_document(raw)
-    claims: list[Claim] = []
-    current: str | None = None
-    names = sorted(places, key=len, reverse=True)
-    for s in sentences(text):
-        spots: list[tuple[int, str]] = []
-        for p in names:
-            for m in re.finditer(r"\b" + re.escape(p) + r"\b", s, re.I):
-                if not any(a <= m.start() < a + len(q) for a, q in spots):
-                    spots.append((m.start(), p))
-        spots.sort()
-        first = spots[0][1] if spots else current
+def _is_pct(r: Reading, i: int) -> int:
+    """Tokens after a number that make it a percent (0 when it is not one)."""
+    nxt = [t.low for t in r.toks[i + 1 : i + 3]]
+    if nxt[:1] == ["%"] or nxt[:1] == ["percent"]:
+        return 1
+    if nxt[:2] == ["per", "cent"] or nxt[:2] == ["percentage", "points"]:
+        return 2
+    return 0
 
-        def place_at(pos: int, spots=spots, first=first) -> str | None:
-            before = [p for a, p in spots if a <= pos]
-            return before[-1] if before else first
 
-        for c in extract_sentence(s, first, article_date, place_at):
-            if len({p for _, p in spots}) > 1:
-                c.notes.append(f"several places in the sentence; used {c.place_text!r}")
-            claims.append(c)
-        if spots:
-            current = spots[-1][1]
-    doc_through = find_through(text[:600])
-    doc_year, _ = find_year(text[:600], article_date)
-    for table in tables:
-        for c in extract_table(table, places):
-            if c.through_month is None and doc_through and c.year == doc_year:
-                c.through_month = doc_through
-                c.notes.append(
-                    f"table read as January through month {doc_through} from the text above it"
-                )
-            claims.append(c)
+def _qualifier(r: Reading, i: int) -> str | None:
+    """'nearly', 'more than', 'by about' right before the number at i."""
+    for back in (3, 2, 1):
+        a = i - back
+        if a < 0:
+            continue
+        hit = QUALIFIER_INDEX.at(r.toks, a)
+        if hit and a + hit[0] == i:
+            return str(hit[1])
+        if hit and a + hit[0] == i - 1 and r.toks[i - 1].low in ("a", "an"):
+            return str(hit[1])
+    if i + 2 < len(r.toks) and r.toks[i + 1].text == "-" and r.toks[i + 2].low == "plus":
+        return "over"
+    if i + 1 < len(r.toks) and r.toks[i + 1].low in ("plus", "ish", "or"):
+        return "over" if r.toks[i + 1].low == "plus" else "about"
+    if i > 0 and r.toks[i - 1].text in ("~", "≈"):
+        return "about"
+    return None
+
+
+def _direction_near(r: Reading, i: int, after: int) -> tuple[int | None, int | None]:
+    """The direction word for a number: right after it ('29% decrease', '9% fewer') or
+    before it in its clause ('fell 31%', 'down 14%', 'decreased by ... almost 40%')."""
+    for k in range(after, min(after + 3, len(r.toks))):
+        d = _dir(r.toks[k].low)
+        if d:
+            return d, k
+        if r.toks[k].num is not None or r.toks[k].text in CLAUSE_STOPS:
+            break
+    for k in range(i - 1, max(i - 9, -1), -1):
+        if r.clause_of[k] != r.clause_of[i]:
+            break
+        if r.toks[k].num is not None and k not in r.taken:
+            break
+        low = r.toks[k].low
+        if (low in ("more", "less", "fewer") and k + 1 < len(r.toks) and r.toks[k + 1].low in (
+            "than", "to", "of")) or (low in ("over", "above") and k + 1 == i):  # fmt: skip
+            continue  # "down more than 20%": 'more than' qualifies, it is not a direction
+        d = _dir(low)
+        if d:
+            return d, k
+    return None, None
+
+
+def _dir(low: str) -> int | None:
+    if low in DOWN:
+        return -1
+    if low in UP:
+        return 1
+    return None
+
+
+def _mention_near(items: list, r: Reading, i: int, lo: int, hi: int, right: bool = True):  # noqa: ANN001, ANN202
+    """The item (start, end, value) nearest to token i: right-attached first (within 5
+    tokens, no number or stop between), then left in the clause, then left, then right."""
+    if right:
+        for a, b, v in items:
+            if hi <= a <= hi + 5 and not _blocked(r, hi, a):
+                return a, b, v
+    left = [x for x in items if x[1] <= i]
+    clause = r.clause_of[min(i, len(r.toks) - 1)]
+    segment = [x for x in left if x[0] >= lo and r.clause_of[x[0]] == clause]
+    same = [x for x in left if r.clause_of[x[0]] == clause]
+    for group in (segment, same, left):
+        if group:
+            return max(group, key=lambda x: x[1])
+    rest = [x for x in items if x[0] >= hi]
+    return min(rest, key=lambda x: x[0]) if rest else None
+
+
+def _blocked(r: Reading, a: int, b: int) -> bool:
+    for k in range(a, b):
+        t = r.toks[k]
+        if t.text in CLAUSE_STOPS or t.text in (",", ".") or (t.num is not None and k not in r.taken):
+            return True
+    return False
+
+
+def _topic(r: Reading, i: int, lo: int, hi: int, ctx: Context, right: bool = True):  # noqa: ANN001, ANN202
+    """The offense or other measure a number at i is about, and where it came from."""
+    items = [(a, b, ("offense", o)) for a, b, o in r.offenses]
+    items += [(a, b, ("measure", m)) for a, b, m in r.measures]
+    items.sort(key=lambda x: x[0])
+    hit = _mention_near(items, r, i, lo, hi, right)
+    if hit:
+        return hit[2], "sentence", " ".join(t.text for t in r.toks[hit[0] : hit[1]])
+    if ctx.offense is not None:
+        return ("offense", ctx.offense), "carried", ctx.offense.phrase
+    return None, None, None
+
+
+def _place_for(r: Reading, i: int, ctx: Context) -> tuple[list[Place], str, str | None]:
+    """Places a claim at token i is about: the nearest named (with a list joined by commas
+    and 'and'), else the article's established place."""
+    ms = sorted(r.places, key=lambda m: m.start)
+    clause = r.clause_of[min(i, len(r.toks) - 1)]
+    left = [m for m in ms if m.end <= i + 1]
+    pick = None
+    same = [m for m in left if r.clause_of[m.start] == clause]
+    if same:
+        pick = same[-1]
+    elif left:
+        pick = left[-1]
+    else:
+        right = [m for m in ms if m.start > i and r.clause_of[m.start] == clause]
+        pick = right[0] if right else None
+    if pick is None:
+        if ctx.place is not None:
+            return [ctx.place], "carried", ctx.place.label
+        if ctx.fallback_place is not None:
+            return [ctx.fallback_place], "carried", ctx.fallback_place.label
+        return [], "none", None
+    chain = [pick]
+    k = ms.index(pick)
+    while k > 0 and _joined(r, ms[k - 1].end, chain[0].start):
+        k -= 1
+        chain.insert(0, ms[k])
+    k = ms.index(pick)
+    while k + 1 < len(ms) and _joined(r, chain[-1].end, ms[k + 1].start):
+        k += 1
+        chain.append(ms[k])
+    places: list[Place] = []
+    for m in chain:
+        p = _as_place(m, ctx)
+        if not any(q.label == p.label for q in places):
+            places.append(p)
+    return places, "sentence", " and ".join(m.text for m in chain)
+
+
+def _joined(r: Reading, a: int, b: int) -> bool:
+    between = [t.low for t in r.toks[a:b]]
+    return bool(between) and all(w in (",", "and", "&", "or") for w in between) or (
+        not between and a == b
+    )
+
+
+def _as_place(m: Mention, ctx: Context) -> Place:
+    p = resolve_place(m, ctx.place, ctx.states)
+    if p.kind == "national":
+        return Place("sample", "RTCI national sample (Full Sample, Nationwide)", (NATIONAL,))
+    if p.kind == "large":
+        return Place("sample", "RTCI cities of 1M+ (Agencies of 1M+, Nationwide)", LARGE)
+    if p.kind == "state":
+        return ctx.state or p if p.label == "the state" else p
+    if p.kind == "state-whole" and ctx.state is not None:
+        return ctx.state
+    return p
+
+
+# -- periods for one claim -------------------------------------------------------------------
+
+
+def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | None, str]:
+    """The period a number at i is about: a time expression right after it (before the next
+    number), else before it in its clause, else the sentence's, else the article's."""
+    n = len(r.toks)
+    for k, m in enumerate(r.times):
+        if i < m.start <= i + 7 and not _number_between(r, i + 1, m.start) and k in r.periods:
+            if m.role == "base" and kind in ("pct", "direction", "ratio"):
+                continue
+            return _as_current(r.periods[k], r, ctx), "sentence"
+    for k in range(len(r.times) - 1, -1, -1):
+        m = r.times[k]
+        if m.end <= i and k in r.periods and r.clause_of[m.start] == r.clause_of[min(i, n - 1)]:
+            if m.role == "base" and kind in ("pct", "direction", "ratio"):
+                continue
+            return _as_current(r.periods[k], r, ctx), "sentence"
+    if r.current is not None:
+        return r.current, "sentence"
+    if ctx.period is not None:
+        return ctx.period, "carried"
+    return None, "none"
+
+
+def _as_current(p: Period, r: Reading, ctx: Context) -> Period:
+    """A bare year beside a year-to-date figure means the same months of that year."""
+    cur = r.current if r.current is not None and r.current.kind != "year" else None
+    cur = cur or (ctx.period if ctx.period is not None and ctx.period.kind == "ytd" else None)
+    if p.kind == "year" and cur is not None and cur.kind == "ytd" and cur.year != p.year:
+        if cur.year - 3 <= p.year < cur.year:
+            return cur.in_year(p.year)
+    return p
+
+
+def _number_between(r: Reading, a: int, b: int) -> bool:
+    return any(r.toks[k].num is not None and k not in r.taken for k in range(a, b))
+
+
+def _base_at(r: Reading, i: int, cur: Period | None, ctx: Context) -> tuple[Period | None, str]:
+    """The base of a change at i: 'from 2023', 'compared to 2021', 'the same period in 2024',
+    'a year earlier', 'N years ago'; else the context's base; else a year before."""
+    if cur is None:
+        return None, "none"
+    after = [(k, m) for k, m in enumerate(r.times) if m.start > i and m.role == "base"]
+    before = [(k, m) for k, m in enumerate(r.times) if m.end <= i and m.role == "base"]
+    for k, m in after[:1] + before[-1:]:
+        got = _base_of(m, r.periods.get(k), cur)
+        if got is not None:
+            return got, "sentence"
+    if ctx.base is not None and ctx.period == cur:
+        return ctx.base, "carried"
+    return cur.in_year(cur.year - 1), "default"
+
+
+def _base_of(m: TimeMention, p: Period | None, cur: Period) -> Period | None:
+    if m.kind == "same":
+        year = m.year or cur.year - (m.offset or 1)
+        return cur.in_year(year)
+    if m.kind == "ago":
+        return cur.in_year(cur.year - (m.offset or 0))
+    if p is None:
+        return None
+    if p.kind == "year" and cur.kind != "year":
+        return cur.in_year(p.year)  # 'from 2019' after a year-to-date figure: same months
+    if p.kind == "year" and p.year == cur.year:
+        return None
+    return p
+
+
+# -- claims from numbers --------------------------------------------------------------------
+
+
+def number_claims(r: Reading, ctx: Context) -> list[Claim]:
+    """A claim per number: percent, rate, count (with base counts and ranges joined)."""
+    out: list[Claim] = []
+    anchors = _num_anchors(r)
+    skip: set[int] = set()
+    for n, i in enumerate(anchors):
+        if i in skip:
+            continue
+        lo = anchors[n - 1] + 1 if n else 0
+        pct = _is_pct(r, i)
+        hi = i + 1 + pct
+        # "twenty to twenty-eight percent": a range
+        if not pct and i + 2 < len(r.toks) and r.toks[i + 1].low in ("to", "-", "–"):
+            if r.toks[i + 2].num is not None and _is_pct(r, i + 2):
+                skip.add(i + 2)
+                c = _pct_claim(r, i, ctx, lo, i + 3 + _is_pct(r, i + 2))
+                c.qualifier, c.high = "range", r.toks[i + 2].num
+                c.numbers.append(r.toks[i + 2].num or 0)
+                out.append(c)
+                continue
+        if pct:
+            out.append(_pct_claim(r, i, ctx, lo, hi))
+        elif _rate_after(r, i):
+            out.append(_rate_claim(r, i, ctx, lo))
+        else:
+            out.append(_count_claim(r, i, ctx, lo))
+    out += _word_pcts(r, ctx)
+    _pair_respectively(r, out)
+    return out
+
+
+def _rate_after(r: Reading, i: int) -> bool:
+    after = " ".join(t.low for t in r.toks[i + 1 : i + 9])
+    return any(w in after for w in RATE_WORDS)
+
+
+def _base_claim(r: Reading, i: int, kind: str, ctx: Context, lo: int, hi: int) -> Claim:
+    u = r.unit
+    c = Claim(kind, u.text, u.start, u.end, _fragment(r, lo, hi + 4), f"{kind}-number")
+    topic, where, text = _topic(r, i, lo, hi, ctx)
+    if topic is not None:
+        what, val = topic
+        if what == "offense":
+            c.offense, c.offense_text, c.offense_note = val.key, text, val.note
+        else:
+            c.measure, c.offense_text = val, text
+        c.carried["offense"] = where
+    places, where, ptext = _place_for(r, i, ctx)
+    c.places, c.place_text, c.carried["place"] = places, ptext, where
+    c.place = places[0] if places else None
+    c.qualifier = _qualifier(r, i)
+    c.value = r.toks[i].num
+    c.numbers = [r.toks[i].num or 0.0]
+    return c
+
+
+def _pct_claim(r: Reading, i: int, ctx: Context, lo: int, hi: int) -> Claim:
+    c = _base_claim(r, i, "pct", ctx, lo, hi)
+    d, at = _direction_near(r, i, hi)
+    sign = r.toks[i - 1].text if i > 0 else ""
+    if d is None and sign in ("-", "−", "–"):
+        d = -1
+    if d is None and sign == "+":
+        d = 1
+    c.direction = d
+    c.pct = (d or 1) * (c.value or 0) if d else None
+    if d is None:
+        c.notes.append("no direction word beside the percentage")
+    c.period, c.carried["period"] = _period_at(r, i, ctx, "pct")
+    c.base, c.carried["base"] = _base_at(r, i, c.period, ctx)
+    c.value = None
+    return c
+
+
+def _rate_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
+    c = _base_claim(r, i, "rate", ctx, lo, i + 1)
+    c.period, c.carried["period"] = _period_at(r, i, ctx, "count")
+    return c
+
+
+def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
+    c = _base_claim(r, i, "count", ctx, lo, i + 1)
+    t = r.toks
+    if i > 0 and t[i - 1].text == "$":
+        c.measure, c.offense = "enforcement", None
+    if i + 1 < len(t) and t[i + 1].low in ("th", "st", "nd", "rd"):
+        c.rule = "milestone-ordinal"  # "its 160th homicide on October 11": a count to a date
+    if i + 1 < len(t) and t[i + 1].low in ("times", "fold"):
+        c.kind = "ratio"
+    period, where = _period_at(r, i, ctx, "count")
+    c.period, c.carried["period"] = period, where
+    role = _count_role(r, i)
+    if role == "base" and ctx.period is not None and where != "sentence":
+        c.period, c.carried["period"] = ctx.base or ctx.period.in_year(ctx.period.year - 1), "base"
+    if _per_year_average(r, i):
+        c.kind = "average"
+    return c
+
+
+def _count_role(r: Reading, i: int) -> str:
+    """'fell from 203 to 187': 203 is the base period's count; 'down from 519' too."""
+    prev = [t.low for t in r.toks[max(0, i - 3) : i]]
+    if prev[-1:] == ["from"] or prev[-2:] in (["compared", "to"], ["compared", "with"]):
+        return "base"
+    return "current"
+
+
+def _per_year_average(r: Reading, i: int) -> bool:
+    after = [t.low for t in r.toks[i + 1 : i + 5]]
+    return "per" in after and ("year" in after or "week" in after or "day" in after)
+
+
+def _fragment(r: Reading, a: int, b: int) -> str:
+    toks = r.toks[max(a, 0) : min(b, len(r.toks))]
+    if not toks:
+        return r.unit.text
+    return r.unit.text[toks[0].start : toks[-1].end] if r.unit.text else ""
+
+
+def _word_pcts(r: Reading, ctx: Context) -> list[Claim]:
+    """'double-digit' declines (at least 10%), 'half' / 'doubled' as a change."""
+    out = []
+    for i, t in enumerate(r.toks):
+        if t.low in ("double-digit", "double-digits"):
+            c = _base_claim(r, i, "pct", ctx, max(0, i - 8), i + 1)
+            c.value, c.numbers, c.qualifier = None, [10.0], "over"
+            d, _ = _direction_near(r, i, i + 1)
+            c.direction, c.pct = d, (d or 1) * 10.0 if d else None
+            c.period, c.carried["period"] = _period_at(r, i, ctx, "pct")
+            c.base, c.carried["base"] = _base_at(r, i, c.period, ctx)
+            c.rule = "pct-double-digit"
+            out.append(c)
+        elif t.low == "half" and i > 0 and r.toks[i - 1].low in ("roughly", "about", "nearly",
+                                                                   "almost", "around", "than"):  # fmt: skip
+            c = _base_claim(r, i, "pct", ctx, max(0, i - 6), i + 1)
+            c.value, c.pct, c.direction, c.numbers = None, -50.0, -1, [50.0]
+            c.qualifier = "about"
+            c.period, c.carried["period"] = _period_at(r, i, ctx, "pct")
+            c.base, c.carried["base"] = _base_at(r, i, c.period, ctx)
+            c.rule = "pct-half"
+            out.append(c)
+        elif t.low in ("doubled", "tripled"):
+            c = _base_claim(r, i, "pct", ctx, max(0, i - 6), i + 1)
+            c.value, c.direction = None, 1
+            c.pct = 100.0 if t.low == "doubled" else 200.0
+            c.numbers, c.qualifier = [c.pct], "about"
+            c.period, c.carried["period"] = _period_at(r, i, ctx, "pct")
+            c.base, c.carried["base"] = _base_at(r, i, c.period, ctx)
+            c.rule = "pct-doubled"
+            out.append(c)
+    return out
+
+
+def _pair_respectively(r: Reading, claims: list[Claim]) -> None:
+    """'97 and 113 in the same time periods in 2023 and 2022, respectively'."""
+    if not any(t.low == "respectively" for t in r.toks):
+        return
+    counts = [c for c in claims if c.kind == "count"]
+    years = [r.periods[k] for k, m in enumerate(r.times) if k in r.periods and m.kind in (
+        "year", "same") and (m.year is not None)]  # fmt: skip
+    same = [m for m in r.times if m.kind == "same" and m.year]
+    if same and r.current is not None:
+        years = [r.current.in_year(m.year) for m in same]  # type: ignore[arg-type]
+        years += [r.current.in_year(m.year) for m in r.times if m.kind == "year" and m.year
+                  and m.start > same[0].start]  # fmt: skip
+    tail = counts[-len(years) :] if years else []
+    if years and len(tail) == len(years):
+        for c, p in zip(tail, years, strict=True):
+            c.period, c.carried["period"] = p, "respectively"
+
+
+# -- claims without numbers: direction, superlative, rank, comparison --------------------------
+
+STRONG_DIRECTION = {
+    "fell", "dropped", "declined", "decreased", "plunged", "plummeted", "sank", "tumbled",
+    "rose", "increased", "jumped", "spiked", "soared", "surged", "climbed", "grew",
+    "skyrocketed", "decline", "declines", "drop", "drops", "decrease", "decreases",
+    "reduction", "reductions", "increase", "increases", "rise", "spike", "surge", "downturn",
+    "downward", "uptick", "trended", "trending", "reduce", "reducing", "reduced",
+}  # fmt: skip
+BE = {"was", "were", "is", "are", "be", "been", "remain", "remained", "stayed", "also"}
+
+
+def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Claim]:
+    """Direction-only claims: a direction word with no number beside it in its clause."""
+    out: list[Claim] = []
+    anchors = [i for i in _num_anchors(r)]
+    used_clauses: set[tuple[int, int]] = set()
+    for i, t in enumerate(r.toks):
+        d = _direction_word(r, i)
+        if d is None:
+            continue
+        if any(r.clause_of[a] == r.clause_of[i] and -4 <= a - i <= 7 for a in anchors):
+            continue
+        if any(c.kind == "pct" and c.rule == "pct-double-digit" and c.fragment and t.text in
+               c.fragment for c in numbered):  # fmt: skip
+            continue
+        c = _direction_claim(r, i, d, ctx)
+        key = (r.clause_of[i], hash(c.offense_text))
+        if key in used_clauses:
+            continue
+        used_clauses.add(key)
+        out.append(c)
+        out += _split_measures(c, r, i)
+    return out
+
+
+def _direction_word(r: Reading, i: int) -> int | None:
+    t = r.toks[i]
+    prev = r.toks[i - 1].low if i else ""
+    nxt = r.toks[i + 1].low if i + 1 < len(r.toks) else ""
+    if t.low in STRONG_DIRECTION:
+        if t.low in ("trended", "trending"):
+            return _dir(nxt)
+        if t.low in ("reduce", "reducing", "reduced") and prev in ("to", "helped"):
+            return None  # "helped to reduce": causal, not a stated change
+        return _dir(t.low) or (-1 if t.low.startswith("reduc") else None)
+    if t.low in ("down", "up") and (prev in BE or r.offenses and any(b == i for _, b, _ in r.offenses)):
+        return _dir(t.low)
+    if t.low in ("higher", "lower") and nxt == "than":
+        return _dir(t.low)
+    return None
+
+
+def _direction_claim(r: Reading, i: int, d: int, ctx: Context) -> Claim:
+    u = r.unit
+    c = Claim("direction", u.text, u.start, u.end, _fragment(r, i - 5, i + 5), "direction-word")
+    c.direction = d
+    offs = _offense_chain(r, i)
+    if offs:
+        c.offense, c.offense_text, c.offense_note = offs[0][2].key, offs[0][3], offs[0][2].note
+        c.offenses = [o[2].key for o in offs]
+        c.carried["offense"] = "sentence"
+    else:
+        topic, where, text = _topic(r, i, i, i + 1, ctx)
+        if topic is not None:
+            what, val = topic
+            if what == "offense":
+                c.offense, c.offense_text, c.offense_note = val.key, text, val.note
+                c.offenses = [val.key]
+            else:
+                c.measure, c.offense_text = val, text
+            c.carried["offense"] = where or ""
+    places, where, ptext = _place_for(r, i, ctx)
+    c.places, c.place_text, c.carried["place"] = places, ptext, where
+    c.place = places[0] if places else None
+    c.period, c.carried["period"] = _period_at(r, i, ctx, "direction")
+    if r.toks[i].low in ("higher", "lower") and c.carried["period"] in ("sentence", "carried"):
+        base, how = _base_at(r, i, c.period, ctx)
+    else:
+        base, how = _base_at(r, i, c.period, ctx)
+    c.base, c.carried["base"] = base, how
+    return c
+
+
+def _offense_chain(r: Reading, i: int) -> list[tuple[int, int, Offense, str]]:
+    """Offenses listed together before (or after) a direction word in its clause:
+    'Sexual assault, robbery, aggravated assault ... were also down'."""
+    clause = r.clause_of[i]
+    left = [(a, b, o) for a, b, o in r.offenses if b <= i and r.clause_of[a] == clause]
+    right = [(a, b, o) for a, b, o in r.offenses if a > i and r.clause_of[a] == clause]
+    pick = left[-1:] or right[:1]
+    if not pick:
+        return []
+    chain = list(pick)
+    allm = sorted([(a, b, ("o", o)) for a, b, o in r.offenses] + [(a, b, ("m", m)) for a, b, m in
+                  r.measures])  # fmt: skip
+    k = next(n for n, x in enumerate(allm) if x[0] == pick[0][0])
+    lo, hi = k, k
+    while lo > 0 and _list_gap(r, allm[lo - 1][1], allm[lo][0]):
+        lo -= 1
+    while hi + 1 < len(allm) and _list_gap(r, allm[hi][1], allm[hi + 1][0]):
+        hi += 1
+    out = []
+    for a, b, (what, v) in allm[lo : hi + 1]:
+        if what == "o":
+            out.append((a, b, v, " ".join(t.text for t in r.toks[a:b])))
+    return out
+
+
+def _list_gap(r: Reading, a: int, b: int) -> bool:
+    words = [t.low for t in r.toks[a:b]]
+    return 0 < len(words) <= 2 and all(w in (",", "and", "or", "both", "&") for w in words)
+
+
+def _split_measures(c: Claim, r: Reading, i: int) -> list[Claim]:
+    """Measures listed with the offenses ('... and human trafficking', 'traffic collisions')
+    become their own not-checkable claims."""
+    out = []
+    clause = r.clause_of[i]
+    for a, b, m in r.measures:
+        if r.clause_of[a] != clause or c.measure:
+            continue
+        near = any(_list_gap(r, ob, a) or _list_gap(r, b, oa) for oa, ob, _ in r.offenses)
+        if near:
+            x = replace(c, measure=m, offense=None, offenses=[], rule="direction-listed-measure",
+                        offense_text=" ".join(t.text for t in r.toks[a:b]), carried=dict(c.carried))  # fmt: skip
+            out.append(x)
+    return out
+
+
+def superlative_claims(r: Reading, ctx: Context) -> list[Claim]:
+    """'lowest in 60 years', 'a 15-year high', 'record', 'deadliest year in a quarter
+    century', 'the most murders of any city' (a rank across places)."""
+    out = []
+    spans = [(k, m) for k, m in enumerate(r.times) if m.kind == "span"]
+    for i, t in enumerate(r.toks):
+        ext = SUPERLATIVE_WORDS.get(t.low) or SUPERLATIVE_WORDS.get(t.low.split("-")[-1])
+        if ext and "-" in t.low and t.low.split("-")[0] not in ORDINALS and not t.low.startswith(
+            ("record", "all-")
+        ):
+            ext = None
+        span_m = next((m for _, m in spans if i < m.start <= i + 9 and
+                       r.clause_of[m.start] == r.clause_of[i]), None)  # fmt: skip
+        if ext is None:
+            if t.low in ("high", "low", "highs", "lows") and i > 0:
+                span_m = next((m for _, m in spans if m.end == i), None)
+                if span_m is None:
+                    continue
+                ext = "max" if t.low.startswith("high") else "min"
+            else:
+                continue
+        c = _superlative(r, i, ext, span_m, ctx)
+        if c is not None:
+            out.append(c)
+    return out
+
+
+def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: Context):  # noqa: ANN202
+    t = r.toks[i]
+    after = " ".join(x.low for x in r.toks[i + 1 : i + 12])
+    rank_words = ("in the u.s.", "in the country", "in the nation", "of any", "among",
+                  "nationwide", "in america")  # fmt: skip
+    is_record = t.low.startswith("record") or t.low == "all-time"
+    word = t.low.split("-")[-1] if t.low.split("-")[0] in ORDINALS else t.low
+    if word in ("most", "least", "largest", "biggest", "greatest", "smallest", "worst"):
+        if span_m is None and not any(w in after for w in rank_words):
+            if not (t.low in ("largest", "greatest", "biggest") and _direction_in(after)):
+                return None
+    if t.low == "record" and i + 1 < len(r.toks) and r.toks[i + 1].low in ("numbers",):
+        return None
+    u = r.unit
+    c = Claim("superlative", u.text, u.start, u.end, _fragment(r, i - 3, i + 8), "superlative")
+    c.extremum = ext
+    if span_m is not None:
+        c.span, c.since = span_m.span, span_m.since
+    elif is_record or "ever" in after.split()[:6] or "history" in after:
+        c.span = 999
+    if t.low in ("lowest", "fewest", "highest", "most", "deadliest", "record", "largest",
+                 "greatest", "biggest", "worst") and any(w in after for w in rank_words):  # fmt: skip
+        c.kind, c.rule, c.rank = "rank", "rank-places", _ordinal_before(r, i)
+    elif t.low in ("largest", "greatest", "biggest") and _direction_in(after):
+        c.kind, c.rule, c.rank = "rank", "rank-change", _ordinal_before(r, i)
+        c.direction = -1 if any(w in after.split()[:3] for w in DOWN) else 1
+    topic, where, text = _topic(r, i, i, i + 1, ctx)
+    if topic is not None:
+        what, val = topic
+        if what == "offense":
+            c.offense, c.offense_text, c.offense_note = val.key, text, val.note
+        else:
+            c.measure, c.offense_text = val, text
+        c.carried["offense"] = where or ""
+    if t.low == "deadliest" and (topic is None or c.carried.get("offense") == "carried"):
+        c.offense, c.offense_text, c.measure = "murder", "deadliest", None
+    places, where, ptext = _place_for(r, i, ctx)
+    c.places, c.place_text, c.carried["place"] = places, ptext, where
+    c.place = places[0] if places else None
+    c.period, c.carried["period"] = _period_at(r, i, ctx, "count")
+    if "rate" in after.split()[:3] or "per capita" in after or (i > 0 and "rate" in r.toks[i - 1].low):
+        c.notes.append("a rate superlative")
+        c.rule += "-rate"
+    if any(x.low in ("on", "poised", "set", "projected") and "track" in after for x in r.toks[:i]):
+        c.notes.append("a projection")
+    return c
+
+
+def _direction_in(text: str) -> bool:
+    return any(w in text.split()[:3] for w in ("decrease", "decline", "drop", "increase",
+                                               "reduction", "margin", "rise"))  # fmt: skip
+
+
+ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3}
+
+
+def _ordinal_before(r: Reading, i: int) -> int:
+    ords = ORDINALS
+    for k in (i - 1, i - 2):
+        if k >= 0:
+            w = r.toks[k].low.split("-")[0]
+            if w in ords:
+                return ords[w]
+    t = r.toks[i].low
+    return ords.get(t.split("-")[0], 1)
+
+
+def compare_claims(r: Reading, ctx: Context) -> list[Claim]:
+    """'more murders than New York', 'greater than nationwide', 'comparable drops'."""
+    out = []
+    for i, t in enumerate(r.toks):
+        nxt = " ".join(x.low for x in r.toks[i + 1 : i + 8])
+        if t.low in ("more", "fewer", "greater", "sharper", "steeper", "bigger", "larger",
+                     "smaller") and " than" in " " + nxt:  # fmt: skip
+            kind = "count" if t.low in ("more", "fewer") else "change"
+        elif t.low in ("comparable", "similar") and any(
+            w in nxt.split()[:2] for w in ("drops", "declines", "decreases", "increases")
+        ):
+            kind = "vague"
+        else:
+            continue
+        if any(a for a in _num_anchors(r) if abs(a - i) <= 3):
+            continue  # "9% fewer robberies" is a percent claim
+        u = r.unit
+        c = Claim("compare", u.text, u.start, u.end, _fragment(r, i - 4, i + 9), f"compare-{kind}")
+        c.direction = -1 if t.low in ("fewer", "smaller") else 1
+        topic, where, text = _topic(r, i, i, i + 1, ctx)
+        if topic is not None and topic[0] == "offense":
+            c.offense, c.offense_text, c.offense_note = topic[1].key, text, topic[1].note
+            c.carried["offense"] = where or ""
+        elif topic is not None:
+            c.measure, c.offense_text = topic[1], text
+        places, where, ptext = _place_for(r, i, ctx)
+        c.place, c.place_text, c.carried["place"] = (places[0] if places else None), ptext, where
+        than = [m for m in r.places if m.start > i]
+        c.places = [_as_place(m, ctx) for m in than]
+        if kind == "change" and "nationwide" in nxt or "nationally" in nxt:
+            c.places = [_as_place(Mention(0, 0, "nationwide", [Place("national", "national")]),
+                                  ctx)]  # fmt: skip
+        c.period, c.carried["period"] = _period_at(r, i, ctx, "direction")
+        c.base, c.carried["base"] = _base_at(r, i, c.period, ctx)
+        if kind == "vague":
+            c.notes.append("a comparison with no threshold")
+        out.append(c)
+    return out
+
+
+# -- tables -----------------------------------------------------------------------------------
+
+
+def _cell_number(cell: str) -> tuple[float | None, bool]:
+    """(value, is a percent) of a cell that is just a number ('1,077', '-47%', '+1.1%')."""
+    s = cell.strip().replace("−", "-").replace("–", "-")
+    s = s.rstrip("*").strip()
+    pct = s.endswith("%")
+    body = s.rstrip("%").strip()
+    try:
+        return float(body.replace(",", "").replace("+", "")), pct
+    except ValueError:
+        return None, False
+
+
+def row_claims(u: Unit, g: Gazetteer, ctx: Context) -> list[Claim]:
+    """A table row: every cell on its own (each year's count, the % column, rates)."""
+    cells = u.cells or []
+    header = u.table.header if u.table else None
+    numeric = [(k, *_cell_number(c)) for k, c in enumerate(cells) if k > 0]
+    counts = [(k, v) for k, v, p in numeric if v is not None and not p]
+    pcts = [(k, v) for k, v, p in numeric if v is not None and p]
+    years = _header_years(header) if header else {}
+    label = cells[0] if cells else ""
+    label_year = _year_label(label)
+    if counts and (years or len(counts) >= 2 or label_year or _month_label(label)):
+        return _grid_row(u, g, ctx, counts, pcts, years, header)
+    text = "; ".join(c for c in cells if c.strip())
+    if header:
+        text = "; ".join(f"{h} {c}" if h and not _cell_number(c)[0] is None else c
+                         for h, c in zip(header, cells, strict=False))  # fmt: skip
+    fake = replace(u, text=text)
+    r = read(fake, g, ctx)
+    found = sentence_claims(r, ctx)
+    for c in found:
+        c.text, c.start, c.end, c.rule = u.text, u.start, u.end, "row-" + c.rule
+    return found
+
+
+def _header_years(header: list[str]) -> dict[int, int]:
+    out = {}
+    for k, h in enumerate(header):
+        y = _year_label(h)
+        if y:
+            out[k] = y
+    return out
+
+
+def _year_label(text: str) -> int | None:
+    import re
+
+    m = re.search(r"\b(19[5-9]\d|20[0-3]\d)\b", text)
+    return int(m.group(1)) if m else None
+
+
+def _month_label(text: str) -> int | None:
+    w = text.strip().lower().rstrip(".")
+    return MONTH_NAMES.get(w) if w in MONTH_NAMES else None
+
+
+def _grid_row(u, g, ctx, counts, pcts, years, header) -> list[Claim]:  # noqa: ANN001
+    """Counts in year columns (from the header, or the article's two years), a % column."""
+    cells = u.cells or []
+    label = cells[0]
+    lt = tokens(label)
+    mentions = find_places(g, lt)
+    place = _as_place(mentions[0], ctx) if mentions else ctx.place or ctx.fallback_place
+    head_off = offense_index().scan(tokens(" ".join(header or [])))
+    row_off = offense_index().scan(lt)
+    offense = (row_off or head_off or [(0, 0, ctx.offense)])[0][2]
+    month, label_year = _month_label(label), _year_label(label)
+    shape = ctx.period
+    col_years = dict(years)
+    if not col_years and label_year is None and len(counts) >= 2 and ctx.period:
+        base_year = (ctx.base or ctx.period.in_year(ctx.period.year - 1)).year
+        order = [base_year, ctx.period.year]
+        if pcts and len(counts) == 2:
+            (_, a), (_, b) = counts[:2]
+            p = pcts[0][1]
+            if a and b and abs(100 * (a - b) / b - p) < abs(100 * (b - a) / a - p):
+                order = order[::-1]
+        col_years = {k: order[n] for n, (k, _) in enumerate(counts[:2])}
+    out: list[Claim] = []
+    row_period: dict[int, Period] = {}
+    for k, v in counts:
+        year = col_years.get(k) or label_year
+        if year is None:
+            continue
+        period = _row_period(label, year, month, shape, ctx)
+        row_period[k] = period
+        c = Claim("count", u.text, u.start, u.end, cells[k], "table-cell")
+        c.value, c.numbers, c.period = v, [v], period
+        _row_topic(c, offense, place, mentions, label)
+        c.carried.update(period="column" if years else "context")
+        if _rate_header(header, k):
+            c.kind = "rate"
+        out.append(c)
+    if pcts and len(row_period) >= 2:
+        ks = sorted(row_period, key=lambda k: row_period[k].year)
+        c = Claim("pct", u.text, u.start, u.end, cells[pcts[0][0]], "table-pct")
+        c.pct, c.numbers = pcts[0][1], [abs(pcts[0][1])]
+        c.direction = -1 if c.pct < 0 else 1
+        c.period, c.base = row_period[ks[-1]], row_period[ks[0]]
+        c.value = next(v for k, v in counts if k == ks[-1])
+        c.base_value = next(v for k, v in counts if k == ks[0])
+        _row_topic(c, offense, place, mentions, label)
+        out.append(c)
+    return out
+
+
+def _row_period(label: str, year: int, month: int | None, shape, ctx: Context) -> Period:  # noqa: ANN001
+    if month:
+        return Period("month", year, month=month, text=label)
+    low = label.strip().lower()
+    if low in ("ytd", "year to date", "year-to-date", "total", "totals"):
+        if ctx.pub and ctx.pub > dt.date(year, 12, 31):
+            return Period("year", year, text=label)
+        if shape is not None and shape.kind == "ytd":
+            return shape.in_year(year)
+    if shape is not None and shape.kind == "ytd" and not _year_label(label):
+        return shape.in_year(year)
+    return Period("year", year, text=label)
+
+
+def _row_topic(c: Claim, offense, place, mentions, label) -> None:  # noqa: ANN001
+    if offense is not None:
+        c.offense, c.offense_text, c.offense_note = offense.key, offense.phrase, offense.note
+    c.place = place
+    c.places = [place] if place else []
+    c.place_text = mentions[0].text if mentions else (place.label if place else None)
+    c.carried.update(place="row" if mentions else "carried", offense="table")
+
+
+def _rate_header(header: list[str] | None, k: int) -> bool:
+    return bool(header and k < len(header) and ("per 100" in header[k].lower() or
+                                                  "rate" in header[k].lower()))  # fmt: skip
+
+
+# -- one sentence, then the whole document ---------------------------------------------------
+
+
+def sentence_claims(r: Reading, ctx: Context) -> list[Claim]:
+    nums = number_claims(r, ctx)
+    sups = superlative_claims(r, ctx)
+    claims = nums + direction_claims(r, ctx, nums) + compare_claims(r, ctx)
+    kept_sups = []
+    for s in sups:
+        host = _attach_target(r, s, nums)
+        if host is not None:
+            host.attached.append(s)
+        elif not any(abs(k.start - s.start) == 0 and k.fragment == s.fragment for k in kept_sups):
+            kept_sups.append(s)
+    claims += _dedupe_superlatives(kept_sups)
+    for c in claims:
+        _fill_defaults(c, ctx)
+        _outside_sample(r, c, ctx)
     return claims
+
+
+def _attach_target(r: Reading, s: Claim, nums: list[Claim]) -> Claim | None:
+    """A superlative that qualifies a count ('record-1,077', 'record-setting 90 homicides',
+    '1993, our highest year, we had almost 1,100') is checked with that count."""
+    if s.kind != "superlative":
+        return None
+    pos = next((i for i, t in enumerate(r.toks) if s.fragment and t.start >= 0 and
+                r.unit.text[t.start:].startswith(t.text) and t.low in s.fragment.lower()), None)  # fmt: skip
+    del pos
+    for c in nums:
+        if c.kind != "count" or not c.fragment:
+            continue
+        a = r.unit.text.find(c.fragment)
+        b = r.unit.text.find(s.fragment)
+        if a < 0 or b < 0:
+            continue
+        gap = r.unit.text[b : a] if b < a else ""
+        if b < a and len(gap) <= 60 and not any(ch.isdigit() for ch in gap[len(s.fragment) :]):
+            return c
+    return None
+
+
+def _dedupe_superlatives(sups: list[Claim]) -> list[Claim]:
+    out: list[Claim] = []
+    for s in sups:
+        if out and out[-1].fragment and s.fragment and (
+            s.fragment in out[-1].fragment or out[-1].fragment[:12] in s.fragment
+        ):
+            continue
+        out.append(s)
+    return out
+
+
+def _fill_defaults(c: Claim, ctx: Context) -> None:
+    """No period anywhere in the article: a change or direction in a headline is read from
+    the publication date (the last full year in January–February, else this year so far)."""
+    if c.period is None and ctx.pub and c.kind in ("pct", "direction", "superlative", "rank"):
+        p = ctx.pub
+        if p.month <= 2:
+            c.period = Period("year", p.year - 1, text="from the publication date")
+        else:
+            c.period = ytd(p.year, p - dt.timedelta(days=7), True, approx=True,
+                           text="from the publication date")  # fmt: skip
+        c.carried["period"] = "publication date"
+        if c.kind in ("pct", "direction") and c.base is None:
+            c.base = c.period.in_year(c.period.year - 1)
+            c.carried["base"] = "publication date"
+
+
+def _outside_sample(r: Reading, c: Claim, ctx: Context) -> None:
+    """'among 66 cities', 'across 20 cities', 'those major cities': a sample not in the data."""
+    for k, t in enumerate(r.toks):
+        nxt = " ".join(x.low for x in r.toks[k + 1 : k + 4])
+        if t.num is not None and ("cities" in nxt.split()[:2] or nxt.startswith("u.s. cities")):
+            if c.kind == "count" and c.value == t.num:
+                c.measure = "city count"
+                continue
+            if r.toks[k - 1].low in ("among", "across", "in") if k else False:
+                c.place = Place("outside", " ".join(x.text for x in r.toks[k - 1 : k + 3]))
+                c.places = [c.place]
+                ctx.outside = c.place
+        if t.low == "those" and nxt.startswith(("major cities", "cities")) and ctx.outside:
+            c.place, c.places = ctx.outside, [ctx.outside]
+
+
+def update_context(r: Reading, claims: list[Claim], ctx: Context) -> None:
+    """What this sentence establishes for the next ones: place, state, offense, period."""
+    for m in r.places:
+        p = _as_place(m, ctx)
+        if p.kind == "agency":
+            ctx.place = p
+            if p.state:
+                ctx.states.add(p.state)
+        elif p.kind == "state":
+            ctx.state = p
+            ctx.states.add(p.label)
+        elif p.kind == "sample" and ctx.place is None:
+            ctx.fallback_place = p
+    offs = [o for _, _, o in r.offenses]
+    if offs:
+        ctx.offense = offs[-1]
+    if r.current is not None:
+        ctx.period = r.current
+        base = next((c.base for c in claims if c.base is not None and c.carried.get("base") ==
+                     "sentence"), None)  # fmt: skip
+        ctx.base = base
+    elif ctx.period is None:
+        got = next((c.period for c in claims if c.period is not None), None)
+        if got is not None:
+            ctx.period = got
+
+
+def extract(doc: Document, g: Gazetteer) -> list[Claim]:
+    """Every claim of a document, in reading order."""
+    ctx = Context(pub=doc.date)
+    for line in doc.datelines:
+        for m in find_places(g, tokens(line.title())):
+            p = _as_place(m, ctx)
+            if p.kind == "agency":
+                ctx.place = p
+    out: list[Claim] = []
+    for u in doc.units:
+        if u.kind == "row":
+            out += row_claims(u, g, ctx)
+            continue
+        r = read(u, g, ctx)
+        claims = sentence_claims(r, ctx)
+        update_context(r, claims, ctx)
+        out += claims
+    return out

@@ -1,26 +1,42 @@
-"""Recompute each claim from the store and give a verdict with a one-line reason."""
+"""Recompute each claim from every source that covers it and give a verdict with a reason.
+
+Every figure of every source for the claim's window is gathered (`facts.FactBase`): the
+monthly series, each year-to-date vintage, the annual tables, the incident records. The one
+closest to the claim decides, the others are listed beside it. Tolerances follow the claim's
+own precision (a bare count ±2%, murder and homicide ±3%, a percent change ±2 points, widened
+by "about", "nearly", "more than", a range) and the known drift between sources:
+
+* *consistent*: within the tolerance of at least one source's figure;
+* *definitional mismatch*: outside it, but by a gap the definitions explain (homicide vs
+  murder up to 12%; a police year-end count vs a later extract up to 8%; a small monthly
+  count off by a few, which month allocation explains), with the gap stated;
+* *inconsistent*: only when the definition and the period match and the gap exceeds all of
+  that, or the direction is wrong, or the stated % does not follow from the stated counts;
+* *not checkable*: the place, offense, measure or period is not in the store, with what
+  would be needed.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
-from crimetrends.analysis.periods import month_end
-from crimetrends.analysis.report import TrendQuery, trend_report
-from crimetrends.analysis.trends import TrendRow
-from crimetrends.claims.extract import PLACE_ALIASES, Claim
-from crimetrends.errors import CrimetrendsError
-from crimetrends.sources.registry import all_sources
-from crimetrends.store.catalog import agencies, loads
+from crimetrends.analysis.periods import Window
+from crimetrends.claims.claim import Claim
+from crimetrends.claims.facts import FactBase, Figure
+from crimetrends.claims.lexicon import measure_reasons
+from crimetrends.claims.when import Period
 
 CONSISTENT, INCONSISTENT = "consistent", "inconsistent"
 MISMATCH, NOT_CHECKABLE = "definitional mismatch", "not checkable"
-COUNT_TOLERANCE = 0.02  # relative, with at least 2 crimes of slack
-PCT_TOLERANCE = 1.5  # percentage points
-RATE_TOLERANCE = 0.03
-DEFINITION_SLACK = 0.10  # a near miss with a definitional difference is a mismatch
-VINTAGE_SLACK = 0.05  # incident extracts vs year-end official counts
+SEVERITY = {CONSISTENT: 0, NOT_CHECKABLE: 1, MISMATCH: 2, INCONSISTENT: 3}
+COUNT_TOL = {"murder": 0.03}  # others 0.02
+DEFAULT_COUNT_TOL = 0.02
+HOMICIDE_DRIFT = 0.12  # police homicide counts vs RTCI/UCR murder
+POLICE_DRIFT = 0.08  # a police year-end count vs a later extract of the same offense
+PCT_TOL = 2.0  # percentage points
+PARTIAL_PCT_TOL = 5.0  # a window that ends on a day inside a month, bracketed
 
 
 @dataclass
@@ -38,254 +54,579 @@ class Verdict:
     source: str | None = None
     vintage: str | None = None
     alternatives: list[str] = field(default_factory=list)
+    parts: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
         return asdict(self)
 
 
-def place_index(con: Any) -> dict[str, str]:
-    """Names a story may use → store agency ('Chicago' → 'Chicago, Illinois')."""
-    index: dict[str, str] = {}
-    for agency in agencies(con):
-        city = agency.split(",")[0].strip()
-        index.setdefault(city, agency)
-    for alias, city in PLACE_ALIASES.items():
-        if city in index:
-            index.setdefault(alias.title() if len(alias) > 3 else alias.upper(), index[city])
-    return index
+def _tol(offense: str | None) -> float:
+    return COUNT_TOL.get(offense or "", DEFAULT_COUNT_TOL)
 
 
-def _preference(row: TrendRow, through: int | None) -> int:
-    spec = all_sources().get(row.source)
-    if through:  # part-year claims: monthly series first
-        order = {"counts": 0, "incidents": 1}
-    else:  # annual claims: the published annual tables, then incident records
-        order = {"counts": 0 if spec and spec.grain == "year" else 2, "incidents": 1}
-    return order.get(spec.kind if spec else "", 3)
+def verify(c: Claim, fb: FactBase) -> Verdict:
+    """The verdict of one claim (and of the parts checked with it)."""
+    v = _verify_one(c, fb)
+    for part in c.attached:
+        pv = _verify_one(part, fb)
+        v.parts.append({"claim": part.fragment, "verdict": pv.verdict, "reason": pv.reason})
+        if SEVERITY[pv.verdict] > SEVERITY[v.verdict] and pv.verdict != NOT_CHECKABLE:
+            v.verdict = pv.verdict
+            v.reason = f"{v.reason}; but {part.fragment!r}: {pv.reason}"
+    return v
 
 
-def _is_incidents(source: str) -> bool:
-    spec = all_sources().get(source)
-    return bool(spec and spec.kind == "incidents")
+def _verify_one(c: Claim, fb: FactBase) -> Verdict:
+    blocked = _not_checkable(c)
+    if blocked:
+        return Verdict(c.to_dict(), None, NOT_CHECKABLE, blocked)
+    assert c.place is not None
+    if c.kind in ("direction", "pct", "ratio") and len(c.places) > 1:
+        return _each_place(c, fb)
+    if c.kind in ("direction",) and len(c.offenses) > 1:
+        return _each_offense(c, fb)
+    fn = {
+        "count": check_count,
+        "pct": check_pct,
+        "direction": check_direction,
+        "ratio": check_pct,
+        "rate": check_rate,
+        "superlative": check_superlative,
+        "rank": check_rank,
+        "compare": check_compare,
+    }.get(c.kind)
+    if fn is None:
+        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE, f"{c.kind} claims are not checked")
+    return fn(c, fb)
 
 
-def _vintage(source: str) -> str:
-    stamps = sorted(m["loaded_at"] for m in loads() if m["source"] == source)
-    return f"{source}, loaded {stamps[-1]}" if stamps else source
+def _agency(c: Claim) -> str | None:
+    return c.place.label if c.place else None
 
 
-def _close(claimed: float, ours: float, rel: float, slack: float = 2.0) -> bool:
-    return abs(claimed - ours) <= max(slack, rel * abs(ours))
+def _not_checkable(c: Claim) -> str | None:
+    """Why a claim cannot be checked at all (None when it can be tried)."""
+    if c.measure:
+        if c.measure == "city count":
+            return "A count of cities meeting a condition is not checked."
+        return measure_reasons().get(c.measure, "That measure is not in the crime data.")
+    if c.offense is None:
+        return "No offense is named in or before the claim."
+    if c.place is None:
+        return "No place is named in or before the claim."
+    p = c.place
+    if p.kind == "ambiguous":
+        return f"The place {p.label!r} is ambiguous: {' or '.join(p.candidates)}."
+    if p.kind == "state":
+        return (f"Statewide figures for {p.label} are not in the store (RTCI's state rows are "
+                "samples of a few agencies, not the state).")  # fmt: skip
+    if p.kind == "subcity":
+        return "Figures for a neighbourhood or district are not in the store."
+    if p.kind in ("vague", "outside"):
+        return f"The set of places ({p.label}) is not defined in the data."
+    if p.kind == "state-whole":
+        return "Statewide figures are not in the store."
+    if c.period is None:
+        return "No period is stated in or before the claim."
+    if c.kind == "count" and c.rule == "milestone-ordinal" and c.period.kind == "year":
+        return "An ordinal milestone without its date is not checkable."
+    return None
 
 
-def _rows(claim: Claim, agency: str) -> list[TrendRow]:
-    year = claim.year
-    prev = claim.previous_year or (year - 1 if year else None)
-    through = None
-    if claim.through_month and year:
-        through = month_end(dt.date(year, claim.through_month, 1))
-    period = "ytd" if through else "year"
-    try:
-        q = TrendQuery((agency,), claim.offense or "", period, prev, year, through)
-        report = trend_report(q)
-    except CrimetrendsError:
-        return []
-    rows = [r for r in report.rows if r.count is not None]
-    return sorted(rows, key=lambda r: _preference(r, claim.through_month))
+# -- counts ------------------------------------------------------------------------------------
 
 
-def verify(claim: Claim, places: dict[str, str]) -> Verdict:
-    c = claim.to_dict()
-    agency = places.get(claim.place_text or "") or next(
-        (
-            a
-            for k, a in places.items()
-            if claim.place_text and k.lower() == claim.place_text.lower()
-        ),
-        None,
-    )
-    if agency is None:
-        where = (
-            f"no data for the place {claim.place_text!r}"
-            if claim.place_text
-            else "no place in the store is named in or before the claim"
-        )
-        return Verdict(c, None, NOT_CHECKABLE, where)
-    if claim.offense is None:
-        return Verdict(
-            c, agency, NOT_CHECKABLE, f"no series for {claim.offense_text!r}: {claim.offense_note}"
-        )
-    if claim.year is None:
-        return Verdict(c, agency, NOT_CHECKABLE, "no period found in the claim")
-    if claim.measure == "rank":
-        return _verify_rank(claim, agency, c)
-    rows = _rows(claim, agency)
-    if not rows:
-        return Verdict(
-            c,
-            agency,
-            NOT_CHECKABLE,
-            f"no complete {claim.offense} series for {agency} in {claim.year}",
-        )
-    best = rows[0]
-    v = Verdict(
-        c,
-        agency,
-        NOT_CHECKABLE,
-        "",
-        best.count,
-        best.previous_count,
-        best.pct_change,
-        best.ci_low,
-        best.ci_high,
-        best.label,
-        best.source,
-        _vintage(best.source),
-        [f"{r.source}: {r.count:,} ({r.period})" for r in rows[1:]],
-    )
-    note = claim.offense_note
-    # internal consistency: does the stated % follow from the stated counts?
-    if claim.value and claim.previous_value and claim.pct_change is not None:
-        implied = 100 * (claim.value - claim.previous_value) / claim.previous_value
-        if abs(implied - claim.pct_change) > 1.0:
-            v.verdict = INCONSISTENT
-            v.reason = (
-                f"internally inconsistent: {claim.previous_value:,.0f} → "
-                f"{claim.value:,.0f} is {implied:+.1f}%, not {claim.pct_change:+.1f}%"
-            )
-            return v
-    checks: list[tuple[str, float, float | None, float]] = []
-    if claim.measure == "rate":
-        checks.append(("rate per 100,000", claim.value or 0, best.rate_per_100k, RATE_TOLERANCE))
+def _count_gap(stated: float, qualifier: str | None, ref: float, high: float | None = None):  # noqa: ANN202
+    """Relative gap between a stated count and a reference, after the qualifier's band."""
+    if ref == 0:
+        return 0.0 if stated == 0 else float("inf")
+    lo, hi = stated, stated
+    if qualifier == "about":
+        unit = _rounding_unit(stated)
+        lo, hi = min(stated * 0.95, stated - unit / 2), max(stated * 1.05, stated + unit / 2)
+    elif qualifier == "nearly":
+        lo, hi = stated * 0.9, stated
+    elif qualifier == "over":
+        lo, hi = stated, float("inf")
+    elif qualifier == "just_over":
+        lo, hi = stated, stated * 1.1
+    elif qualifier == "under":
+        lo, hi = 0.0, stated
+    elif qualifier == "range" and high is not None:
+        lo, hi = min(stated, high), max(stated, high)
+    if lo <= ref <= hi:
+        return 0.0
+    nearest = lo if ref < lo else hi
+    return (nearest - ref) / ref
+
+
+def _rounding_unit(x: float) -> float:
+    if x <= 0 or x != int(x):
+        return 0.0
+    n = int(x)
+    unit = 1
+    while n % (unit * 10) == 0 and unit < 10**6:
+        unit *= 10
+    return float(unit) if unit > 1 else 0.0
+
+
+def _figure_gap(stated: float, c: Claim, f: Figure) -> float:
+    return _count_gap(stated, c.qualifier, f.count, c.high)
+
+
+def _bracket_gap(stated: float, c: Claim, figs: list[Figure]) -> float:
+    """A count to a day inside a month: between the whole-month figures around it is a match."""
+    lower = [f for f in figs if f.bound == "lower"]
+    upper = [f for f in figs if f.bound == "upper"]
+    if not upper:
+        return min((abs(_figure_gap(stated, c, f)) for f in figs), default=float("inf"))
+    hi = max(f.count for f in upper)
+    lo = min(f.count for f in lower) if lower else 0.0
+    if lo * (1 - _tol(c.offense)) <= stated <= hi * (1 + _tol(c.offense)):
+        return 0.0
+    ref = hi if stated > hi else lo
+    return (stated - ref) / ref if ref else float("inf")
+
+
+def check_count(c: Claim, fb: FactBase) -> Verdict:
+    assert c.place and c.period and c.value is not None and c.offense
+    figs = fb.figures(c.place.names, c.offense, c.period.window)
+    if not figs:
+        return _no_figure(c, fb)
+    bracket = any(f.bound != "exact" for f in figs)
+    if bracket and not any(f.source == "chicago" for f in figs):
+        gap = _bracket_gap(c.value, c, figs)
+        best = min(figs, key=lambda f: abs(f.count - c.value))  # type: ignore[operator]
     else:
-        if claim.value is not None:
-            checks.append(("count", claim.value, best.count, COUNT_TOLERANCE))
-        if claim.previous_value is not None:
-            checks.append(
-                (
-                    f"{claim.previous_year} count",
-                    claim.previous_value,
-                    best.previous_count,
-                    COUNT_TOLERANCE,
-                )
-            )
-    for what, claimed, ours, tol in checks:
-        if ours is None:
-            v.verdict, v.reason = NOT_CHECKABLE, f"our {what} is incomplete for that period"
-            return v
-        if not _close(claimed, ours, tol):
-            ratio = claimed / ours if ours else float("inf")
-            if 8 <= ratio <= 12 or 1 / 12 <= ratio <= 1 / 8:
-                v.verdict, v.reason = (
-                    INCONSISTENT,
-                    (f"{what} {claimed:,.0f} is about ten times off ours ({ours:,.0f})"),
-                )
-            elif note and _close(claimed, ours, DEFINITION_SLACK):
-                v.verdict, v.reason = (
-                    MISMATCH,
-                    (f"{what} {claimed:,.0f} vs our {ours:,.0f} ({best.source}): {note}"),
-                )
-            elif _is_incidents(best.source) and _close(claimed, ours, VINTAGE_SLACK):
-                v.verdict, v.reason = (
-                    MISMATCH,
-                    (
-                        f"{what} {claimed:,.0f} vs {ours:,.0f} in the incident records "
-                        f"({_vintage(best.source)}): year-end police figures and later incident "
-                        "extracts differ by reclassification and date basis"
-                    ),
-                )
-            else:
-                v.verdict, v.reason = (
-                    INCONSISTENT,
-                    (f"{what} {claimed:,.0f} vs our {ours:,.0f} ({best.source}, {best.period})"),
-                )
-            return v
-    if claim.pct_change is not None:
-        ours = best.pct_change
-        if ours is None:
-            v.verdict, v.reason = (
-                NOT_CHECKABLE,
-                "our change is not comparable: " + "; ".join(best.flags),
-            )
-            return v
-        if abs(claim.pct_change - ours) > PCT_TOLERANCE:
-            wrong_way = (claim.pct_change > 0) != (ours > 0)
-            if note and abs(claim.pct_change - ours) <= 5 and not wrong_way:
-                v.verdict = MISMATCH
-                v.reason = f"{claim.pct_change:+.1f}% vs our {ours:+.1f}%: {note}"
-            else:
-                v.verdict = INCONSISTENT
-                v.reason = (
-                    f"{claim.pct_change:+.1f}% vs our {ours:+.1f}% "
-                    f"({best.period} vs {best.previous_period}, {best.source})"
-                    + ("; the direction is wrong" if wrong_way else "")
-                )
-            return v
-    v.verdict = CONSISTENT
-    parts = [f"our {best.source} figure {best.count:,} ({best.period})"]
-    if best.pct_change is not None:
-        parts.append(
-            f"change {best.pct_change:+.1f}% (95% CI {best.ci_low:+.0f}% to "
-            f"{best.ci_high:+.0f}%): {best.label}"
-        )
-    if note:
-        parts.append(f"note: {note}")
-    v.reason = "; ".join(parts)
+        exact = [f for f in figs if f.bound == "exact"] or figs
+        best = min(exact, key=lambda f: abs(_figure_gap(c.value, c, f)))  # type: ignore[arg-type]
+        gap = _figure_gap(c.value, c, best)
+    v = _count_verdict(c, c.value, best, gap)
+    v.alternatives = [f.label for f in figs if f is not best]
+    if bracket and v.verdict == CONSISTENT:
+        v.reason = (f"{c.value:,.0f} lies within the whole-month figures around "
+                    f"{c.period.label} ({', '.join(f'{f.count:,.0f}' for f in figs)})")  # fmt: skip
     return v
 
 
-def _verify_rank(claim: Claim, agency: str, c: dict[str, Any]) -> Verdict:
-    """Rank the agency among every agency with a complete count in the same source."""
-    mine = _rows(claim, agency)
-    if not mine or claim.year is None:
-        return Verdict(
-            c,
-            agency,
-            NOT_CHECKABLE,
-            f"no complete {claim.offense} count for {agency} in {claim.year}",
-        )
-    best = mine[0]
-    through = None
-    if claim.through_month:
-        through = month_end(dt.date(claim.year, claim.through_month, 1))
-    report = trend_report(
-        TrendQuery(
-            (),
-            claim.offense or "",
-            "ytd" if through else "year",
-            claim.year - 1,
-            claim.year,
-            through,
-            best.source,
-            all_agencies=True,
-        )
-    )
-    counts = {
-        r.agency: r.count
-        for r in report.rows
-        if r.count is not None and r.agency != "United States"
-    }  # national total
-    from_bottom = any("from the bottom" in n for n in claim.notes)
-    ordered = sorted(counts, key=lambda a: counts[a], reverse=not from_bottom)
-    ours = ordered.index(agency) + 1
-    v = Verdict(
-        c,
-        agency,
-        CONSISTENT if ours == int(claim.value or 0) else INCONSISTENT,
-        "",
-        float(ours),
-        None,
-        None,
-        None,
-        None,
-        None,
-        best.source,
-        _vintage(best.source),
-    )
-    side = "fewest" if from_bottom else "most"
-    v.reason = (
-        f"{agency} ranks {ours} of {len(ordered)} agencies with complete "
-        f"{claim.offense} counts in {best.source} for {best.period} ({side} first; "
-        f"top: {ordered[0]} {counts[ordered[0]]:,})"
-    )
+def _count_verdict(c: Claim, stated: float, best: Figure, gap: float) -> Verdict:
+    tol = _tol(c.offense)
+    v = Verdict(c.to_dict(), _agency(c), CONSISTENT, "", best.count, label=None,
+                source=best.source, vintage=best.vintage)  # fmt: skip
+    pct = f"{gap:+.1%}"
+    ref = f"{best.label}"
+    if abs(gap) <= tol:
+        v.reason = f"{stated:,.0f} vs {ref}: {pct}, within ±{tol:.0%}"
+        return v
+    ratio = stated / best.count if best.count else float("inf")
+    small = best.count <= 40 and abs(stated - best.count) <= 4 and abs(gap) <= 0.25
+    if 7 <= ratio <= 13 or 1 / 13 <= ratio <= 1 / 7:
+        v.verdict = INCONSISTENT
+        v.reason = f"{stated:,.0f} is about ten times off {ref}"
+    elif c.offense == "murder" and abs(gap) <= HOMICIDE_DRIFT:
+        v.verdict = MISMATCH
+        v.reason = (f"{stated:,.0f} vs {ref} ({pct}): police homicide counts and RTCI/UCR "
+                    "murder counts differ by definition and later reclassification")  # fmt: skip
+    elif small:
+        v.verdict = MISMATCH
+        v.reason = (f"{stated:,.0f} vs {ref}: off by {abs(stated - best.count):.0f} on a small "
+                    "monthly count, which month allocation and late reports explain")  # fmt: skip
+    elif abs(gap) <= (0.15 if c.offense_note else POLICE_DRIFT):
+        v.verdict = MISMATCH
+        why = c.offense_note or "a police count and a later extract of the same offense differ"
+        v.reason = f"{stated:,.0f} vs {ref} ({pct}): {why}"
+    else:
+        v.verdict = INCONSISTENT
+        v.reason = f"{stated:,.0f} vs {ref}: {pct}, beyond the tolerance and the known drift"
     return v
+
+
+def _no_figure(c: Claim, fb: FactBase) -> Verdict:
+    assert c.place and c.period
+    return Verdict(
+        c.to_dict(),
+        _agency(c),
+        NOT_CHECKABLE,
+        f"No complete {c.offense} figure for {c.place.label} in {c.period.label} in the store "
+        "(a source covering that place, offense and window would be needed).",
+    )
+
+
+# -- percent changes and directions --------------------------------------------------------------
+
+
+def pairs(fb: FactBase, c: Claim, cur: Period, base: Period) -> list[tuple[Figure, Figure, bool]]:
+    """(current, base, same evidence) figure pairs: both periods from one source and vintage
+    when one holds both; else the best of each from different sources (flagged)."""
+    assert c.place and c.offense
+    a = fb.figures(c.place.names, c.offense, cur.window)
+    b = fb.figures(c.place.names, c.offense, base.window)
+    out = []
+    for fa in a:
+        for fb_ in b:
+            if fa.key == fb_.key and fa.bound == fb_.bound:
+                out.append((fa, fb_, True))
+    if not out and a and b:
+        for fa in a:
+            for fb_ in b:
+                if fa.bound == fb_.bound:
+                    out.append((fa, fb_, False))
+    return out
+
+
+def _pct_gap(stated: float, qualifier: str | None, ours: float, high: float | None) -> float:
+    """Points between a stated change and ours, after the qualifier's band (signed values)."""
+    s, o = abs(stated), abs(ours) if (ours < 0) == (stated < 0) else -abs(ours)
+    if qualifier == "nearly":
+        lo, hi = s - 3.0, s + 0.5
+    elif qualifier in ("over", "just_over"):
+        lo, hi = s, float("inf")
+    elif qualifier == "about":
+        lo, hi = s - 3.0, s + 3.0
+    elif qualifier == "under":
+        lo, hi = 0.0, s
+    elif qualifier == "range" and high is not None:
+        lo, hi = min(s, high), max(s, high)
+    else:
+        lo, hi = s, s
+    if lo <= o <= hi:
+        return 0.0
+    return (lo - o) if o < lo else (o - hi)
+
+
+def check_pct(c: Claim, fb: FactBase) -> Verdict:
+    assert c.place and c.period
+    if c.pct is None:
+        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
+                       "The change has no direction word, so its sign is unknown.")  # fmt: skip
+    if c.base is None:
+        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE, "No base period for the change.")
+    got = pairs(fb, c, c.period, c.base)
+    if not got:
+        return _no_pair(c)
+    scored = []
+    for fa, fb_, same in got:
+        if not fb_.count:
+            continue
+        ours = 100 * (fa.count / fb_.count - 1)
+        scored.append((_pct_gap(c.pct, c.qualifier, ours, c.high), not same, ours, fa, fb_))
+    if not scored:
+        return _no_pair(c)
+    gap, mixed, ours, fa, fb_ = min(scored, key=lambda s: (abs(s[0]), s[1]))
+    v = Verdict(c.to_dict(), _agency(c), CONSISTENT, "", fa.count, fb_.count, round(ours, 1),
+                source=fa.source, vintage=fa.vintage)  # fmt: skip
+    v.alternatives = [f"{x[3].label} vs {x[4].count:,.0f}: {x[2]:+.1f}%" for x in scored[1:6]]
+    return _pct_verdict(c, v, gap, ours, fa, fb_, mixed)
+
+
+def _pct_verdict(c: Claim, v: Verdict, gap: float, ours: float, fa, fb_, mixed) -> Verdict:  # noqa: ANN001
+    partial = fa.bound != "exact" or (c.period and c.period.approx)
+    what = (f"{c.pct:+.1f}% stated vs {ours:+.1f}% ({fa.label} vs {fb_.window.label} "
+            f"{fb_.count:,.0f}{', different sources' if mixed else ''})")  # fmt: skip
+    internal = _internal(c)
+    if internal:
+        v.verdict, v.reason = INCONSISTENT, internal
+        return v
+    wrong_way = (c.pct < 0) != (ours < 0) and abs(ours) >= 0.5
+    if abs(gap) <= PCT_TOL and not wrong_way:
+        v.reason = what + f": within ±{PCT_TOL:.0f} points"
+        return v
+    if partial and abs(gap) <= PARTIAL_PCT_TOL and not wrong_way:
+        v.reason = what + ": within the allowance for a window ending inside a month (borderline)"
+        return v
+    small = fb_.count < 40 or fa.count < 40
+    if small and not wrong_way and abs(gap) <= 10:
+        v.verdict = MISMATCH
+        v.reason = what + ": small counts, where one or two crimes move the change by points"
+        return v
+    if c.offense_note and abs(gap) <= 5 and not wrong_way:
+        v.verdict, v.reason = MISMATCH, what + f": {c.offense_note}"
+        return v
+    v.verdict = INCONSISTENT
+    v.reason = what + ("; the direction is wrong" if wrong_way else "")
+    return v
+
+
+def _internal(c: Claim) -> str | None:
+    """A % that does not follow from the article's own counts."""
+    if c.value and c.base_value and c.pct is not None:
+        implied = 100 * (c.value - c.base_value) / c.base_value
+        if abs(implied - c.pct) > 1.0:
+            return (f"internally inconsistent: {c.base_value:,.0f} → {c.value:,.0f} is "
+                    f"{implied:+.1f}%, not {c.pct:+.1f}%")  # fmt: skip
+    return None
+
+
+def _no_pair(c: Claim) -> Verdict:
+    assert c.period and c.base and c.place
+    return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
+                   f"No {c.offense} figures for both {c.period.label} and {c.base.label} for "
+                   f"{c.place.label} in the store.")  # fmt: skip
+
+
+def check_direction(c: Claim, fb: FactBase) -> Verdict:
+    assert c.place and c.period
+    if c.base is None or c.direction is None:
+        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE, "No base period for the change.")
+    got = pairs(fb, c, c.period, c.base)
+    got = [g for g in got if g[1].count]
+    if not got:
+        return _no_pair(c)
+    fa, fb_, same = max(got, key=lambda g: (g[2], g[0].vintage or ""))
+    ours = 100 * (fa.count / fb_.count - 1)
+    ok = (ours < 0) == (c.direction < 0) and ours != 0
+    v = Verdict(c.to_dict(), _agency(c), CONSISTENT if ok else INCONSISTENT, "", fa.count,
+                fb_.count, round(ours, 1), source=fa.source, vintage=fa.vintage)  # fmt: skip
+    word = "down" if c.direction < 0 else "up"
+    v.reason = (f"stated {word}; {fa.label} vs {fb_.window.label} {fb_.count:,.0f}: "
+                f"{ours:+.1f}%")  # fmt: skip
+    if not ok and (fa.bound != "exact" or abs(ours) < 1.0):
+        v.verdict = NOT_CHECKABLE
+        v.reason += " (too close to call for this window)"
+    return v
+
+
+def _each_place(c: Claim, fb: FactBase) -> Verdict:
+    """A claim about several places holds only when it holds for each."""
+    from dataclasses import replace
+
+    vs = [_verify_one(replace(c, place=p, places=[p]), fb) for p in c.places]
+    return _combine(c, vs, [p.label for p in c.places])
+
+
+def _each_offense(c: Claim, fb: FactBase) -> Verdict:
+    from dataclasses import replace
+
+    vs = [_verify_one(replace(c, offense=o, offenses=[o]), fb) for o in c.offenses]
+    return _combine(c, vs, c.offenses)
+
+
+def _combine(c: Claim, vs: list[Verdict], names: list[str]) -> Verdict:
+    worst = max(vs, key=lambda v: SEVERITY[v.verdict])
+    checked = [v for v in vs if v.verdict != NOT_CHECKABLE]
+    verdict = worst.verdict
+    if worst.verdict == NOT_CHECKABLE and checked and len(checked) * 2 >= len(vs):
+        verdict = max(checked, key=lambda v: SEVERITY[v.verdict]).verdict
+    reason = "; ".join(f"{n}: {v.verdict} ({v.reason})" for n, v in zip(names, vs, strict=True))
+    out = Verdict(c.to_dict(), ", ".join(names), verdict, reason)
+    out.parts = [{"claim": n, "verdict": v.verdict, "reason": v.reason}
+                 for n, v in zip(names, vs, strict=True)]  # fmt: skip
+    return out
+
+
+# -- rates, superlatives, ranks, comparisons --------------------------------------------------------
+
+
+def check_rate(c: Claim, fb: FactBase) -> Verdict:
+    assert c.place and c.period and c.offense and c.value is not None
+    figs = [f for f in fb.figures(c.place.names, c.offense, c.period.window) if f.bound == "exact"]
+    if not figs:
+        return _no_figure(c, fb)
+    out = []
+    for f in figs:
+        pop = f.population
+        year = f.vintage or ""
+        if pop is None:
+            got = fb.population(c.place.names, c.period.year)
+            if got is None:
+                continue
+            pop, year = got
+        out.append((f, pop, year, f.count / pop * 100_000))
+    if not out:
+        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
+                       f"No population for {c.place.label} in the store.")  # fmt: skip
+    f, pop, year, rate = min(out, key=lambda x: abs(_count_gap(c.value, c.qualifier, x[3])))  # type: ignore[arg-type]
+    gap = _count_gap(c.value, c.qualifier, rate)
+    tol = max(_tol(c.offense), 0.05 / max(c.value, 0.1))
+    v = Verdict(c.to_dict(), _agency(c), CONSISTENT, "", round(rate, 2), source=f.source,
+                vintage=f.vintage)  # fmt: skip
+    what = (f"{c.value:g} per 100,000 vs {rate:.2f} ({f.count:,.0f} / {pop:,} residents, "
+            f"population {year})")  # fmt: skip
+    if abs(gap) <= tol:
+        v.reason = what
+    elif abs(gap) <= HOMICIDE_DRIFT and c.offense == "murder":
+        v.verdict, v.reason = MISMATCH, what + ": homicide vs murder counts, population source"
+    else:
+        v.verdict, v.reason = INCONSISTENT, what
+    return v
+
+
+def annual_value(fb: FactBase, names: tuple[str, ...], offense: str, p: Period) -> Figure | None:
+    """The best figure for one year's window: RTCI first, then UCR, then police records."""
+    figs = [f for f in fb.figures(names, offense, p.window) if f.bound == "exact"]
+    if not figs:
+        return None
+    order = {"rtci_ytd": 0, "rtci": 1, "ucr_annual": 2, "chicago": 3, "lapd_annual": 4}
+    figs.sort(key=lambda f: (order.get(f.source, 9), -(int((f.vintage or "0").replace("-", "")))))
+    return figs[0]
+
+
+def check_superlative(c: Claim, fb: FactBase) -> Verdict:
+    assert c.place and c.period and c.offense
+    if "a projection" in c.notes and c.span and c.span >= 999:
+        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
+                       "A projection over a record longer than the data.")  # fmt: skip
+    if "a rate superlative" in c.notes and c.place.kind == "sample":
+        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE, "A rate of a sample.")
+    if c.span is None and c.since is None:
+        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
+                       "A superlative with no span of years to check it over.")  # fmt: skip
+    year = c.period.year
+    if c.since is not None:
+        first = c.since + 1
+    elif c.span and c.span < 999:
+        first = year - c.span + (1 if "-year" in c.fragment or "year low" in c.fragment
+                                 or "year high" in c.fragment else 0)  # fmt: skip
+    else:
+        first = 1900
+    mine = annual_value(fb, c.place.names, c.offense, c.period)
+    if mine is None:
+        return _no_figure(c, fb)
+    values, missing = {}, []
+    for y in range(max(first, 1960), year):
+        f = annual_value(fb, c.place.names, c.offense, c.period.in_year(y))
+        if f is None:
+            missing.append(y)
+        else:
+            values[y] = f.count
+    return _superlative_verdict(c, mine, values, missing, first, year)
+
+
+def _superlative_verdict(c, mine, values, missing, first, year) -> Verdict:  # noqa: ANN001
+    tol = _tol(c.offense)
+    sign = 1 if c.extremum == "max" else -1
+    beats = {y: v for y, v in values.items() if sign * (v - mine.count) > tol * mine.count}
+    ties = {y: v for y, v in values.items() if abs(v - mine.count) <= tol * mine.count}
+    v = Verdict(c.to_dict(), _agency(c), CONSISTENT, "", mine.count, source=mine.source,
+                vintage=mine.vintage)  # fmt: skip
+    word = "highest" if sign > 0 else "lowest"
+    covered = f"{min(values)}–{max(values)}" if values else "no other year"
+    pre = [y for y in missing if y < 1975] or ([] if first >= 1960 else ["before 1960"])
+    if beats:
+        y, val = next(iter(sorted(beats.items())))
+        v.verdict = INCONSISTENT
+        v.reason = (f"{c.period.label} ({mine.count:,.0f}) is not the {word}: {y} had "
+                    f"{val:,.0f}")  # fmt: skip
+    elif ties:
+        y, val = next(iter(ties.items()))
+        v.verdict = NOT_CHECKABLE
+        v.reason = f"a near-tie with {y} ({val:,.0f} vs {mine.count:,.0f}), within the tolerance"
+    elif pre or (missing and (c.span or 0) < 999):
+        v.verdict = NOT_CHECKABLE
+        gaps = ", ".join(str(y) for y in missing[:3]) + ("…" if len(missing) > 3 else "")
+        v.reason = (f"{word} of the years the store covers ({covered}), but {gaps or 'earlier'}"
+                    " years are not in the data")  # fmt: skip
+    elif len(values) < 5:
+        v.verdict = NOT_CHECKABLE
+        v.reason = f"only {len(values)} earlier years in the data ({covered})"
+    else:
+        v.reason = f"{c.period.label} ({mine.count:,.0f}) is the {word} of {covered}"
+        if missing:
+            v.reason += f" ({len(missing)} years missing)"
+    return v
+
+
+def check_rank(c: Claim, fb: FactBase) -> Verdict:
+    if c.rule.startswith("rank-change") and len(c.places) <= 1:
+        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
+                       "A rank among offenses or months is not checked.")  # fmt: skip
+    if c.rule.startswith("rank-change"):
+        return _rank_change_among(c, fb)
+    return _rank_places(c, fb)
+
+
+def _rank_change_among(c: Claim, fb: FactBase) -> Verdict:
+    from dataclasses import replace
+
+    assert c.period and c.base
+    changes = {}
+    for p in c.places:
+        got = pairs(fb, replace(c, place=p), c.period, c.base)
+        got = [g for g in got if g[1].count and g[2]]
+        if got:
+            fa, fb_, _ = got[-1]
+            changes[p.label] = 100 * (fa.count / fb_.count - 1)
+    if len(changes) < 2 or c.place is None or c.place.label not in changes:
+        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE, "Too few places to rank.")
+    order = sorted(changes, key=lambda k: changes[k] * (c.direction or -1), reverse=True)
+    ok = order[0] == c.place.label
+    listing = ", ".join(f"{k} {changes[k]:+.1f}%" for k in order)
+    return Verdict(c.to_dict(), _agency(c), CONSISTENT if ok else INCONSISTENT,
+                   f"among the places named: {listing}")  # fmt: skip
+
+
+def _rank_places(c: Claim, fb: FactBase) -> Verdict:
+    """Rank among every agency with a figure for the same window (by rate when the claim says
+    rate or per 100,000, else by count), agencies of 100,000+ residents."""
+    assert c.place and c.period and c.offense
+    if c.place.kind != "agency":
+        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE, "Only agencies are ranked.")
+    by_rate = "rate" in c.rule or "per 100" in c.text or "rate" in (c.offense_text or "")
+    table = {}
+    for a in fb.agencies_with(c.offense):
+        if a in fb.samples:
+            continue
+        f = annual_value(fb, (a,), c.offense, c.period)
+        if f is None:
+            continue
+        pop = f.population or (fb.population((a,), c.period.year) or (None, ""))[0]
+        if not pop or pop < 100_000:
+            continue
+        table[a] = f.count / pop * 1e5 if by_rate else f.count
+    mine = next((table[n] for n in c.place.names if n in table), None)
+    if mine is None or len(table) < 10:
+        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
+                       f"No ranking of {c.offense} for {c.period.label} covers {c.place.label}.")  # fmt: skip
+    sign = 1 if c.extremum == "max" else -1
+    rank = 1 + sum(1 for v in table.values() if sign * (v - mine) > 0)
+    want = c.rank or 1
+    ok = rank <= (10 if "top" in c.text.lower() and want == 1 else want)
+    top = sorted(table, key=lambda a: -sign * table[a])[:3]
+    what = "rate per 100,000" if by_rate else "count"
+    return Verdict(c.to_dict(), _agency(c), CONSISTENT if ok else INCONSISTENT,
+                   f"ranks {rank} of {len(table)} agencies of 100,000+ by {what} in "
+                   f"{c.period.label}; top: {', '.join(top)}", float(rank))  # fmt: skip
+
+
+def check_compare(c: Claim, fb: FactBase) -> Verdict:
+    from dataclasses import replace
+
+    if "a comparison with no threshold" in c.notes or not c.places or c.place is None:
+        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
+                       "A comparison with no threshold or no second place.")  # fmt: skip
+    assert c.period and c.offense
+    mine_fig = annual_value(fb, c.place.names, c.offense, c.period) if c.place.checkable else None
+    if c.rule == "compare-count" and mine_fig is not None:
+        results = []
+        for p in c.places:
+            if not p.checkable:
+                continue
+            f = annual_value(fb, p.names, c.offense, c.period)
+            if f is not None:
+                results.append((p.label, f.count))
+        if results:
+            ok = all((mine_fig.count - x) * (c.direction or 1) > 0 for _, x in results)
+            listing = ", ".join(f"{n} {x:,.0f}" for n, x in results)
+            return Verdict(c.to_dict(), _agency(c), CONSISTENT if ok else INCONSISTENT,
+                           f"{c.place.label} {mine_fig.count:,.0f} vs {listing}")  # fmt: skip
+    if c.rule == "compare-change" and c.base is not None and c.place.checkable:
+        mine = [g for g in pairs(fb, c, c.period, c.base) if g[1].count]
+        other = c.places[0]
+        theirs = [g for g in pairs(fb, replace(c, place=other), c.period, c.base) if g[1].count]
+        if mine and theirs:
+            a = 100 * (mine[-1][0].count / mine[-1][1].count - 1)
+            b = 100 * (theirs[-1][0].count / theirs[-1][1].count - 1)
+            ok = abs(a) > abs(b)
+            return Verdict(c.to_dict(), _agency(c), CONSISTENT if ok else INCONSISTENT,
+                           f"{c.place.label} {a:+.1f}% vs {other.label} {b:+.1f}%")  # fmt: skip
+    return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE, "The comparison could not be computed.")
+
+
+def window_label(w: Window) -> str:
+    return w.label
+
+
+def today() -> dt.date:
+    return dt.date.today()

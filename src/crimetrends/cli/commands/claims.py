@@ -24,7 +24,7 @@ class CheckFormat(StrEnum):
 @app.command()
 def check(
     article: Annotated[Path, typer.Argument(help="text, Markdown or HTML file")],
-    date: Annotated[str | None, typer.Option(help="article date YYYY-MM-DD")] = None,
+    date: Annotated[str | None, typer.Option(help="publication date YYYY-MM-DD")] = None,
     fmt: Annotated[
         CheckFormat, typer.Option("--format", "-f", callback=_remember_format)
     ] = CheckFormat.table,
@@ -49,32 +49,69 @@ def check(
         for col in ("#", "claim", "verdict", "our figure", "reason"):
             t.add_column(col, overflow="fold")
         for i, v in enumerate(verdicts, 1):
-            ours = "—" if v.our_value is None else f"{v.our_value:,.0f}"
-            t.add_row(str(i), v.claim["text"], v.verdict, ours, v.reason)
+            t.add_row(str(i), v.claim["fragment"] or v.claim["text"], v.verdict, chk._ours(v),
+                      v.reason)  # fmt: skip
         console.print(t)
         if explain:
             for line in chk.explain_lines(verdicts):
                 console.print(line, markup=False, highlight=False)
 
 
+def _line(name: str, s: dict) -> str:
+    return (
+        f"{name}: {s['labels']} labelled claims, claim recall {s['claim_recall']:.1%} "
+        f"({s['found']}), verdict agreement {s['verdict_agreement']:.1%} ({s['agreed']}), "
+        f"true claims called inconsistent {s['true_called_inconsistent']}, false claims "
+        f"called consistent {s['false_called_consistent']}"
+    )
+
+
 @app.command("check-eval")
 def check_eval(
-    corpus: Annotated[Path, typer.Argument(help="folder of NAME.md + NAME.json")] = Path(
-        "tests/claims_corpus"
+    corpus: Annotated[
+        Path | None, typer.Argument(help="folder of written examples NAME.md + NAME.json")
+    ] = None,
+    real: Annotated[
+        Path | None, typer.Option(help="real labelled corpus (default ../shared/data/claims_real)")
+    ] = None,
+    split: Annotated[Path, typer.Option(help="the frozen test split")] = Path(
+        "tests/claims_real/split.toml"
     ),
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Claim recall and verdict agreement on a corpus with hand-made expected verdicts."""
-    from crimetrends.claims.check import evaluate
+    """Claim recall and verdict agreement: real corpus (dev and frozen test split apart) and
+    the written examples. Every development miss is listed; test misses only as counts."""
+    from crimetrends.claims.evaluate import evaluate_real, evaluate_written, shared_claims_dir
 
-    result = evaluate(corpus)
-    if emit(fmt, result["per_article"], result):
+    written = evaluate_written(corpus or Path("tests/claims_corpus"))
+    folder = real or shared_claims_dir(Path.cwd())
+    result: dict = {"written": written}
+    if folder.is_dir() and split.is_file():
+        result["real"] = evaluate_real(folder, split)
+    else:
+        result["real"] = {"skipped": f"{folder} or {split} not found"}
+    if emit(fmt, written["per_article"], result):
         return
+    r = result["real"]
+    if "skipped" in r:
+        console.print(f"real corpus: skipped ({r['skipped']})", highlight=False)
+    else:
+        for name in ("dev", "test"):
+            console.print(_line(f"real {name} ({r['pages'][name]} pages)", r[name]),
+                          highlight=False)  # fmt: skip
+        console.print("development misses:", highlight=False)
+        for m in r["dev"]["misses"]:
+            got = f" got {m['got']!r}: {m['reason']}" if m["miss"] == "verdict" else ""
+            console.print(f"  • {m['page']} {m['id']} ({m['miss']}; expected {m['expected']})"
+                          f"{got} — {m['quote'][:100]}", highlight=False, markup=False)  # fmt: skip
+        console.print("test split misses, by category only (never tuned on):", highlight=False)
+        for k, n in sorted(r["test"]["miss_categories"].items()):
+            console.print(f"  • {k}: {n}", highlight=False, markup=False)
     console.print(
-        f"{result['articles']} articles, {result['expected_claims']} expected claims: "
-        f"claim recall {result['claim_recall']:.0%}, verdict agreement "
-        f"{result['verdict_agreement']:.0%}",
+        f"written examples: {written['articles']} articles, {written['expected_claims']} "
+        f"claims: recall {written['claim_recall']:.0%}, agreement "
+        f"{written['verdict_agreement']:.0%}",
         highlight=False,
     )
-    for err in result["errors"]:
+    for err in written["errors"]:
         console.print(f"  • {err}", highlight=False, markup=False)

@@ -1,0 +1,256 @@
+"""Place resolution through a gazetteer of every agency in the store plus aliases.
+
+Names are matched on tokens, longest first ("District of Columbia" before "Columbia",
+"New York City" before "York"). A name several agencies share is resolved by a state written
+beside it ("Columbus, Ohio"), then by the article's established place, then by a state the
+article named; otherwise it stays *ambiguous* and is reported so, never guessed. States,
+sub-city areas, outside samples ("66 cities") and vague groups ("many major cities") are
+places too: they are recognised so that a claim about them is not checked against a city.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from crimetrends.claims.lexicon import PhraseIndex, Token
+
+STATES = {
+    "Alabama": "AL", "Alaska": "AK", "Arizona": "AZ", "Arkansas": "AR", "California": "CA",
+    "Colorado": "CO", "Connecticut": "CT", "Delaware": "DE", "Florida": "FL", "Georgia": "GA",
+    "Hawaii": "HI", "Idaho": "ID", "Illinois": "IL", "Indiana": "IN", "Iowa": "IA",
+    "Kansas": "KS", "Kentucky": "KY", "Louisiana": "LA", "Maine": "ME", "Maryland": "MD",
+    "Massachusetts": "MA", "Michigan": "MI", "Minnesota": "MN", "Mississippi": "MS",
+    "Missouri": "MO", "Montana": "MT", "Nebraska": "NE", "Nevada": "NV",
+    "New Hampshire": "NH", "New Jersey": "NJ", "New Mexico": "NM", "New York": "NY",
+    "North Carolina": "NC", "North Dakota": "ND", "Ohio": "OH", "Oklahoma": "OK",
+    "Oregon": "OR", "Pennsylvania": "PA", "Rhode Island": "RI", "South Carolina": "SC",
+    "South Dakota": "SD", "Tennessee": "TN", "Texas": "TX", "Utah": "UT", "Vermont": "VT",
+    "Virginia": "VA", "Washington": "WA", "West Virginia": "WV", "Wisconsin": "WI",
+    "Wyoming": "WY", "District of Columbia": "DC",
+}  # fmt: skip
+STATE_ABBREV = {
+    "Ill.": "Illinois", "Mo.": "Missouri", "Ky.": "Kentucky", "Ore.": "Oregon",
+    "Tenn.": "Tennessee", "Calif.": "California", "Fla.": "Florida", "Ga.": "Georgia",
+    "Md.": "Maryland", "Pa.": "Pennsylvania", "Tex.": "Texas", "Ariz.": "Arizona",
+    "Mass.": "Massachusetts", "Mich.": "Michigan", "Minn.": "Minnesota", "Colo.": "Colorado",
+    "La.": "Louisiana", "Ind.": "Indiana", "Wis.": "Wisconsin", "Okla.": "Oklahoma",
+    "Nev.": "Nevada", "N.Y.": "New York", "N.J.": "New Jersey", "N.C.": "North Carolina",
+    "S.C.": "South Carolina", "N.M.": "New Mexico", "Va.": "Virginia", "Ala.": "Alabama",
+}  # fmt: skip
+NATIONAL = "Full Sample, Nationwide"
+LARGE = ("Agencies of 1M+, Nationwide", "Cities of 1M+, Nationwide")
+
+# Aliases → the city part of a store agency name (resolved against the store) or a kind.
+ALIASES = {
+    "dc": "Washington, District of Columbia", "d.c.": "Washington, District of Columbia",
+    "washington": "Washington, District of Columbia",
+    "washington dc": "Washington, District of Columbia",
+    "washington d.c.": "Washington, District of Columbia",
+    "district of columbia": "Washington, District of Columbia",
+    "the district": "Washington, District of Columbia",
+    "nyc": "New York City, New York", "new york": "New York City, New York",
+    "new york city": "New York City, New York", "big apple": "New York City, New York",
+    "l.a.": "Los Angeles, California", "philly": "Philadelphia, Pennsylvania",
+    "bayou city": "Houston, Texas", "windy city": "Chicago, Illinois",
+    "kcmo": "Kansas City, Missouri", "motor city": "Detroit, Michigan",
+    "big easy": "New Orleans, Louisiana", "kentucky's largest city": "Louisville, Kentucky",
+    "lapd": "Los Angeles, California", "nypd": "New York City, New York",
+    "cpd": "Chicago, Illinois", "ppb": "Portland, Oregon", "kcpd": "Kansas City, Missouri",
+    "sapd": "San Antonio, Texas", "impd": "Indianapolis, Indiana",
+    "slmpd": "St Louis, Missouri", "lmpd": "Louisville, Kentucky",
+    "sfpd": "San Francisco, California", "mpd": "Washington, District of Columbia|Memphis, "
+    "Tennessee|Milwaukee, Wisconsin|Minneapolis, Minnesota",
+    "hpd": "Houston, Texas|Honolulu, Hawaii", "dpd": "Dallas, Texas|Detroit, Michigan|Denver, "
+    "Colorado", "bpd": "Baltimore, Maryland|Boston, Massachusetts",
+    "metropolitan police department": "Washington, District of Columbia",
+}  # fmt: skip
+CASE_SENSITIVE = {"dc": "DC", "la": "LA", "us": "US", "mpd": "MPD", "cpd": "CPD", "hpd": "HPD"}
+ALIASES["la"] = "Los Angeles, California"
+KIND_WORDS = {
+    "nationwide": "national", "nationally": "national", "national": "national",
+    "the nation": "national", "the nation's": "national", "the country": "national",
+    "across the country": "national", "u.s.": "national", "us": "national",
+    "united states": "national", "the united states": "national", "america": "national",
+    "america's": "national", "american": "national", "large cities": "large",
+    "big cities": "large", "largest cities": "large", "big-city": "large",
+    "large-city": "large", "big city": "large", "major cities": "vague",
+    "major metros": "vague", "peer cities": "vague", "many cities": "vague",
+    "other cities": "vague", "many major cities": "vague", "cities nationwide": "national",
+    "neighborhood": "subcity", "neighborhoods": "subcity", "neighbourhood": "subcity",
+    "precinct": "subcity", "precincts": "subcity", "downtown": "subcity", "ward": "subcity",
+    "the state": "state", "the state's": "state", "statewide": "state",
+    "as a whole": "state-whole",
+}  # fmt: skip
+# "U.S." followed by one of these names an institution, not the place.
+INSTITUTION_WORDS = {
+    "attorney", "attorney's", "attorneys", "justice", "department", "marshals", "marshal",
+    "census", "congress", "senate", "house", "rep", "sen", "government", "officials",
+    "president", "conference", "district", "court", "army", "navy", "bureau", "and",
+}  # fmt: skip
+COMMON_WORD_CITIES = {
+    "mobile", "orange", "independence", "commerce", "surprise", "normal", "reading",
+    "union", "justice", "hope", "liberty", "march", "university", "temple", "mission",
+    "industry", "victoria", "auburn", "columbia", "lincoln", "national city", "clinton",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a claim is about: store agency names (one agency may be stored under two
+    spellings), or a kind the store cannot answer for."""
+
+    kind: str  # agency | sample | state | subcity | vague | outside | ambiguous
+    label: str
+    names: tuple[str, ...] = ()
+    candidates: tuple[str, ...] = ()
+    state: str | None = None
+
+    @property
+    def checkable(self) -> bool:
+        return self.kind in ("agency", "sample") and bool(self.names)
+
+
+@dataclass
+class Mention:
+    start: int  # token index
+    end: int
+    text: str
+    places: list[Place]
+    kind: str = "name"  # name | alias | kind | anaphor
+
+
+@dataclass
+class Gazetteer:
+    agencies: tuple[str, ...]
+    by_key: dict[str, list[str]] = field(default_factory=dict)
+    index: PhraseIndex | None = None
+
+    def place_for(self, names: list[str]) -> Place:
+        state = names[0].split(",")[-1].strip() if "," in names[0] else None
+        label = names[0].replace("St Louis", "St. Louis")
+        return Place("agency", label, tuple(names), state=state)
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[.’']", "", name.lower()).replace("saint ", "st ").strip()
+
+
+@lru_cache(maxsize=4)
+def gazetteer(agencies: tuple[str, ...]) -> Gazetteer:
+    """Every agency by its city part, full name and 'city state'; then the aliases."""
+    g = Gazetteer(agencies)
+    groups: dict[str, list[str]] = {}
+    for a in agencies:
+        groups.setdefault(_norm(a), []).append(a)
+    phrases: dict[str, list[tuple[str, ...]]] = {}
+
+    def add(phrase: str, names: tuple[str, ...]) -> None:
+        got = phrases.setdefault(phrase.lower(), [])
+        if names not in got:
+            got.append(names)
+
+    for names in groups.values():
+        full = names[0]
+        city, _, state = full.partition(",")
+        add(full, tuple(names))
+        add(f"{city} {state.strip()}", tuple(names))
+        if not city.startswith(("Full Sample", "Agencies of", "Cities of")):
+            add(city.strip(), tuple(names))
+            if city.startswith("St "):
+                add("St. " + city[3:], tuple(names))
+                add("Saint " + city[3:], tuple(names))
+    for alias, target in ALIASES.items():
+        hits = []
+        for t in target.split("|"):
+            grp = groups.get(_norm(t))
+            if grp:
+                hits.append(tuple(grp))
+        if hits:
+            phrases[alias] = hits  # an alias replaces what the bare name would mean
+    value: dict[str, object] = {k: ("names", v) for k, v in phrases.items()}
+    for phrase, kind in KIND_WORDS.items():
+        value[phrase] = ("kind", kind)
+    for st in STATES:
+        if st.lower() not in value:
+            value[st.lower()] = ("state", st)
+    g.index = PhraseIndex(value)
+    return g
+
+
+def find_places(g: Gazetteer, toks: list[Token]) -> list[Mention]:
+    """Place mentions in a sentence's tokens, left to right (possessives read as names)."""
+    assert g.index is not None
+    lows = [re.sub(r"['’]s$", "", t.low) if t.low.endswith(("'s", "’s")) else t.low for t in toks]
+    shadow = [Token(t.text, lw, t.start, t.end, t.num) for t, lw in zip(toks, lows, strict=True)]
+    out: list[Mention] = []
+    i = 0
+    while i < len(toks):
+        hit = g.index.at(shadow, i)
+        if hit is None:
+            i += 1
+            continue
+        n, (what, payload) = hit  # type: ignore[misc]
+        text = " ".join(t.text for t in toks[i : i + n])
+        mention = _mention(g, toks, i, n, what, payload, text)
+        if mention is not None:
+            out.append(mention)
+        i += n
+    return out
+
+
+def _mention(g, toks, i, n, what, payload, text) -> Mention | None:  # noqa: ANN001
+    """One index hit as a mention, or None when the words are not a place here."""
+    key = " ".join(t.low for t in toks[i : i + n])
+    if key in CASE_SENSITIVE and text != CASE_SENSITIVE[key]:
+        return None
+    if what == "kind":
+        if payload == "national" and key in ("u.s.", "us") and i + n < len(toks):
+            if toks[i + n].low in INSTITUTION_WORDS:
+                return None
+        return Mention(i, i + n, text, [Place(payload, text)], "kind")
+    if what == "state":
+        return Mention(i, i + n, text, [Place("state", payload, state=payload)], "state")
+    if not toks[i].text[:1].isupper() and not toks[i].text[:1].isdigit():
+        return None  # lower-case words are not names here ("reading", "mobile")
+    if n == 1 and key in COMMON_WORD_CITIES:
+        return None
+    places = [g.place_for(list(names)) for names in payload]
+    # a state written beside the name ("Columbus, Ohio", "Portland, Ore.") narrows it
+    j = i + n + (1 if i + n < len(toks) and toks[i + n].text == "," else 0)
+    if j < len(toks):
+        st = _state_at(toks, j)
+        if st:
+            narrowed = [p for p in places if p.state == st[0]]
+            if narrowed:
+                places = narrowed
+                n = j - i + st[1]
+    return Mention(i, i + n, text, places, "alias" if key in ALIASES else "name")
+
+
+def _state_at(toks: list[Token], j: int) -> tuple[str, int] | None:
+    for st in STATES:
+        words = st.split()
+        if [t.text for t in toks[j : j + len(words)]] == words:
+            return st, len(words)
+    two = "".join(t.text for t in toks[j : j + 2])
+    for ab, st in STATE_ABBREV.items():
+        if toks[j].text + "." == ab or two == ab:
+            return st, 2 if two == ab else 1
+    return None
+
+
+def resolve(m: Mention, established: Place | None, states: set[str]) -> Place:
+    """One place for a mention: the only candidate, the established one, or a named state."""
+    if len(m.places) == 1:
+        return m.places[0]
+    if established is not None:
+        for p in m.places:
+            if set(p.names) & set(established.names):
+                return p
+    in_state = [p for p in m.places if p.state in states]
+    if len(in_state) == 1:
+        return in_state[0]
+    names = tuple(p.label for p in m.places)
+    return Place("ambiguous", m.text, candidates=names)

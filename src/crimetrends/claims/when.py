@@ -1,0 +1,354 @@
+"""Time expressions and the periods they name: years, year to date, months, history spans.
+
+Each expression is found on tokens with its position, so every number in a sentence can take
+the expression nearest to it ("410 murders in 2021, down from 455 in 2020": each count its
+own year). Relative words ("last year", "this year", "as of Tuesday", "last week") are read
+from the publication date; an explicit year in the same clause beats them. A year-to-date
+window ends at the stated day, month, or the publication date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from crimetrends.analysis.periods import Window, month_end, same_day_in
+from crimetrends.claims.lexicon import Token
+
+MONTH_NAMES = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+MONTH_NAMES.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+MONTH_NAMES["sept"] = 9
+WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+BASE_WORDS = {"from", "over", "versus", "vs", "than", "above", "below", "against"}
+BASE_PAIRS = {("compared", "to"), ("compared", "with"), ("relative", "to"), ("up", "from"),
+              ("down", "from"), ("comparison", "to"), ("compared", "from")}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Period:
+    """A window of one year: the whole year, January to `end`, or one month."""
+
+    kind: str  # year | ytd | month
+    year: int
+    end: dt.date | None = None  # ytd: last day included
+    month: int | None = None
+    exact_day: bool = False  # the end is a stated day inside a month
+    approx: bool = False  # the end is known to within a week or two
+    text: str = ""
+
+    @property
+    def window(self) -> Window:
+        if self.kind == "year":
+            return Window(dt.date(self.year, 1, 1), dt.date(self.year, 12, 31))
+        if self.kind == "month":
+            assert self.month
+            first = dt.date(self.year, self.month, 1)
+            return Window(first, month_end(first))
+        assert self.end
+        return Window(dt.date(self.year, 1, 1), self.end)
+
+    def in_year(self, year: int) -> Period:
+        """The same window in another year ('the same period in 2024')."""
+        end = same_day_in(year, self.end) if self.end else None
+        return replace(self, year=year, end=end)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "ytd" and self.end:
+            w = self.window
+            if w.end == dt.date(self.year, 12, 31) and not self.approx:
+                return str(self.year)
+            return ("about " if self.approx else "") + w.label
+        return self.window.label
+
+
+def ytd(year: int, end: dt.date, exact: bool, approx: bool = False, text: str = "") -> Period:
+    if end == dt.date(year, 12, 31) and not approx:
+        return Period("year", year, text=text)
+    return Period("ytd", year, end, exact_day=exact and end != month_end(end), approx=approx,
+                  text=text)  # fmt: skip
+
+
+@dataclass
+class TimeMention:
+    start: int
+    end: int
+    kind: str  # year | relative | ytd | same | month | span | halfyear | date
+    role: str = "current"  # current | base
+    year: int | None = None
+    period: Period | None = None
+    offset: int | None = None  # "N years ago"
+    span: int | None = None  # history span in years
+    since: int | None = None
+    text: str = ""
+
+
+def _year_token(t: Token) -> int | None:
+    if t.num is not None and t.num.is_integer() and 1950 <= t.num <= 2035 and "," not in t.text:
+        if len(t.text) == 4:
+            return int(t.num)
+    return None
+
+
+def _role(toks: list[Token], i: int) -> str:
+    """'from 2023', 'compared to 2021', 'over 2019' make a year the base of a change."""
+    j = i - 1
+    while j >= 0 and toks[j].low in ("the", "in", "of", "during", "same", "period", "levels"):
+        j -= 1
+    if j >= 0 and toks[j].low in BASE_WORDS:
+        return "base"
+    if j >= 1 and (toks[j - 1].low, toks[j].low) in BASE_PAIRS:
+        return "base"
+    return "current"
+
+
+def find_times(toks: list[Token], pub: dt.date | None) -> list[TimeMention]:
+    """Time expressions of a sentence, left to right, each with its position."""
+    out: list[TimeMention] = []
+    i, n = 0, len(toks)
+    while i < n:
+        got = _at(toks, i, pub)
+        if got is None:
+            i += 1
+            continue
+        out.append(got)
+        i = max(got.end, i + 1)
+    return out
+
+
+def _low(toks: list[Token], i: int, k: int = 1) -> str:
+    return " ".join(t.low for t in toks[i : i + k])
+
+
+def _at(toks: list[Token], i: int, pub: dt.date | None) -> TimeMention | None:  # noqa: C901
+    """The time expression starting at token i, if any (tried most specific first)."""
+    t = toks[i]
+    nxt = _low(toks, i + 1) if i + 1 < len(toks) else ""
+    two = _low(toks, i, 2)
+    three = _low(toks, i, 3)
+    for finder in (_through, _as_of, _same_period, _half, _span, _relative):
+        got = finder(toks, i, pub, t, nxt, two, three)
+        if got is not None:
+            return got
+    y = _year_token(t)
+    if y is not None and nxt != "%" and nxt != "percent":
+        if nxt in ("-", "–") and i + 2 < len(toks) and _year_token(toks[i + 2]):
+            return None  # "2010-2019": a span, left to the span rule
+        return TimeMention(i, i + 1, "year", _role(toks, i), year=y, text=t.text)
+    if t.low in MONTH_NAMES and t.text[:1].isupper() and (len(t.low) > 3 or nxt != "."):
+        if t.low == "may" and not (i + 1 < len(toks) and _year_token(toks[i + 1])):
+            return None  # "may" is mostly a verb
+        m = MONTH_NAMES[t.low]
+        j = i + 1 + (1 if nxt == "." else 0)
+        y = _year_token(toks[j]) if j < len(toks) else None
+        end = j + 1 if y else i + 1
+        return TimeMention(i, end, "month", _role(toks, i), year=y,
+                           period=Period("month", y or 0, month=m), text=_low(toks, i, end - i))  # fmt: skip
+    return None
+
+
+def _date_after(toks: list[Token], j: int, pub: dt.date | None) -> tuple[dt.date, int, bool] | None:
+    """'August 14, 2025' / 'Aug. 14' / 'October' at token j: (date, next index, exact day)."""
+    if j >= len(toks) or toks[j].low not in MONTH_NAMES:
+        return None
+    month = MONTH_NAMES[toks[j].low]
+    k = j + 1
+    if k < len(toks) and toks[k].text == ".":
+        k += 1
+    day = None
+    if k < len(toks) and toks[k].num is not None and toks[k].num <= 31 and len(toks[k].text) <= 2:
+        day = int(toks[k].num)
+        k += 1
+    if k < len(toks) and toks[k].text == ",":
+        k += 1 if k + 1 < len(toks) and _year_token(toks[k + 1]) else 0
+    year = _year_token(toks[k]) if k < len(toks) else None
+    if year:
+        k += 1
+    elif pub is not None:
+        year = pub.year if month <= pub.month else pub.year - 1
+    else:
+        return None
+    last = calendar.monthrange(year, month)[1]
+    when = dt.date(year, month, min(day or last, last))
+    return when, k, day is not None
+
+
+def _through(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
+    """'through October', 'through August 14, 2025', 'from January through August 2025'."""
+    if t.low in ("through", "thru", "til", "until") or two in ("to date",):
+        j = i + 1
+        if _low(toks, j, 3) == "the end of":
+            j += 3
+        got = _date_after(toks, j, pub)
+        if got:
+            when, k, exact = got
+            p = ytd(when.year, when, exact, text=_low(toks, i, k - i))
+            return TimeMention(i, k, "ytd", "current", year=when.year, period=p, text=p.text)
+    if t.low == "from" and nxt in MONTH_NAMES and MONTH_NAMES[nxt] == 1:
+        k = i + 2
+        if k < len(toks) and toks[k].low in ("through", "to", "thru", "-", "–"):
+            got = _date_after(toks, k + 1, pub)
+            if got:
+                when, k2, exact = got
+                p = ytd(when.year, when, exact, text=_low(toks, i, k2 - i))
+                return TimeMention(i, k2, "ytd", "current", year=when.year, period=p, text=p.text)
+    return None
+
+
+def _as_of(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
+    """'as of Tuesday', 'as of last week', 'as of October 11', 'so far this year', 'on Dec. 10'."""
+    if two == "as of" or (t.low == "on" and nxt in MONTH_NAMES):
+        j = i + 2 if two == "as of" else i + 1
+        got = _date_after(toks, j, pub)
+        if got:
+            when, k, exact = got
+            p = ytd(when.year, when, exact, text=_low(toks, i, k - i))
+            return TimeMention(i, k, "ytd", "current", year=when.year, period=p, text=p.text)
+        if pub is None or j >= len(toks):
+            return None
+        w = toks[j].low
+        if w in WEEKDAYS:
+            back = (pub.weekday() - WEEKDAYS[w]) % 7
+            when = pub - dt.timedelta(days=back)
+            p = ytd(when.year, when, True, approx=False, text=_low(toks, i, j + 1 - i))
+            return TimeMention(i, j + 1, "ytd", "current", year=when.year, period=p, text=p.text)
+        if _low(toks, j, 2) in ("last week", "this week", "last month"):
+            when = pub - dt.timedelta(days=7)
+            p = ytd(when.year, when, True, approx=True, text=_low(toks, i, j + 2 - i))
+            return TimeMention(i, j + 2, "ytd", "current", year=when.year, period=p, text=p.text)
+    if two in ("last week", "this week") and pub is not None and i > 0:
+        when = pub - dt.timedelta(days=7)
+        p = ytd(when.year, when, True, approx=True, text=two)
+        return TimeMention(i, i + 2, "ytd", "current", year=when.year, period=p, text=two)
+    if two == "so far" or two == "to date" or t.low in ("ytd", "year-to-date"):
+        k = i + 2 if two in ("so far", "to date") else i + 1
+        y = None
+        if _low(toks, k, 2) == "this year":
+            k += 2
+        elif _low(toks, k, 1) in ("in", "for") and k + 1 < len(toks) and _year_token(toks[k + 1]):
+            y = _year_token(toks[k + 1])
+            k += 2
+        elif _low(toks, k, 2) == "in 2025":
+            k += 2
+        return TimeMention(i, k, "ytd_open", "current", year=y, text=_low(toks, i, k - i))
+    return None
+
+
+def _same_period(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
+    """'the same period in 2024', 'same time last year', 'same timeframe', 'a year earlier'."""
+    if t.low == "same" and nxt in ("period", "periods", "time", "timeframe", "point", "months",
+                                    "stretch", "span", "date"):  # fmt: skip
+        k = i + 2
+        if _low(toks, k, 1) == "periods":
+            k += 1
+        if _low(toks, k, 2) in ("last year", "a year"):
+            k += 2 + (1 if _low(toks, k + 2) in ("earlier", "ago", "before") else 0)
+            return TimeMention(i, k, "same", "base", offset=1, text=_low(toks, i, k - i))
+        if _low(toks, k, 1) in ("in", "of") and k + 1 < len(toks) and _year_token(toks[k + 1]):
+            y = _year_token(toks[k + 1])
+            return TimeMention(i, k + 2, "same", "base", year=y, text=_low(toks, i, k + 2 - i))
+        return TimeMention(i, k, "same", "base", offset=1, text=_low(toks, i, k - i))
+    if three in ("a year earlier", "a year ago", "a year before") or two in ("year-over-year",
+                                                                              "yoy"):  # fmt: skip
+        k = i + (3 if three.startswith("a year") else 1)
+        return TimeMention(i, k, "same", "base", offset=1, text=_low(toks, i, k - i))
+    if t.low in ("year-over-year", "yoy", "year-on-year"):
+        return TimeMention(i, i + 1, "same", "base", offset=1, text=t.low)
+    return None
+
+
+def _half(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
+    """'first half (of 2024)', 'first six months of this year', 'first quarter'."""
+    months = {"first half": 6, "first six months": 6, "first quarter": 3,
+              "first three months": 3, "first nine months": 9, "first 6 months": 6}  # fmt: skip
+    for phrase, m in months.items():
+        k = len(phrase.split())
+        if _low(toks, i, k) == phrase:
+            j = i + k
+            year = None
+            if _low(toks, j, 1) in ("of", "in") and j + 1 < len(toks):
+                j += 1
+            if j < len(toks) and _year_token(toks[j]):
+                year, j = _year_token(toks[j]), j + 1
+            elif _low(toks, j, 2) == "this year":
+                year, j = (pub.year if pub else None), j + 2
+            elif _low(toks, j, 2) == "last year":
+                year, j = (pub.year - 1 if pub else None), j + 2
+            return TimeMention(i, j, "halfyear", _role(toks, i), year=year, offset=m,
+                               text=_low(toks, i, j - i))  # fmt: skip
+    return None
+
+
+SPAN_UNITS = {"year": 1, "years": 1, "decade": 10, "decades": 10, "century": 100}
+
+
+def _span(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
+    """History spans for superlatives: 'in 60 years', 'six decades', '15-year high',
+    'since 2019', 'since the 1950s', 'a quarter century', 'on record', 'ever'."""
+    if t.low == "since" and i + 1 < len(toks):
+        j = i + 1 + (1 if nxt == "the" else 0)
+        if j < len(toks) and toks[j].num is not None:
+            txt = toks[j].text
+            y = int(toks[j].num) if toks[j].num and 1900 <= toks[j].num <= 2035 else None
+            if y is None and txt.isdigit() and len(txt) == 4:
+                y = int(txt)
+            if j + 1 < len(toks) and toks[j + 1].low in ("s", "'s"):
+                j += 1  # 'the 1950s'
+            elif txt.endswith("s"):
+                pass
+            if y:
+                return TimeMention(i, j + 1, "span", "span", since=y, text=_low(toks, i, j + 1 - i))
+        if j < len(toks) and toks[j].low.startswith("mid-") and toks[j].low[4:8].isdigit():
+            y = int(toks[j].low[4:8]) + 5
+            return TimeMention(i, j + 1, "span", "span", since=y, text=_low(toks, i, j + 1 - i))
+    if t.num is not None and i + 1 < len(toks):
+        unit = toks[i + 1].low
+        if unit in SPAN_UNITS and t.num <= 200:
+            return TimeMention(i, i + 2, "span", "span", span=int(t.num * SPAN_UNITS[unit]),
+                               text=_low(toks, i, 2))  # fmt: skip
+        if unit in ("-", "–") and i + 2 < len(toks) and toks[i + 2].low in SPAN_UNITS:
+            return TimeMention(i, i + 3, "span", "span",
+                               span=int(t.num * SPAN_UNITS[toks[i + 2].low]), text=_low(toks, i, 3))  # fmt: skip
+    if "-year" in t.low and t.low.split("-year")[0] in _WORD_NUMS:
+        return TimeMention(i, i + 1, "span", "span", span=_WORD_NUMS[t.low.split("-year")[0]],
+                           text=t.low)  # fmt: skip
+    if two in ("a decade", "a generation") or three == "a quarter century":
+        k = 2 if two in ("a decade", "a generation") else 3
+        span = {"a decade": 10, "a generation": 25}.get(two, 25)
+        return TimeMention(i, i + k, "span", "span", span=span, text=_low(toks, i, k))
+    if two in ("on record", "in history", "all-time", "ever recorded") or t.low in ("ever",
+                                                                                     "all-time"):  # fmt: skip
+        return TimeMention(i, i + (1 if t.low in ("ever", "all-time") else 2), "span", "span",
+                           span=999, text=t.low)  # fmt: skip
+    if two in ("modern history", "recent history"):
+        return TimeMention(i, i + 2, "span", "span", span=999 if two[0] == "m" else 20, text=two)
+    return None
+
+
+_WORD_NUMS = {w: int(v) for w, v in {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "25": 25, "15": 15,
+    "10": 10, "5": 5, "6": 6, "20": 20, "30": 30, "50": 50}.items()}  # fmt: skip
+
+
+def _relative(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
+    """'last year', 'this year', 'the previous year', 'N years ago', 'pre-pandemic'."""
+    if two in ("last year", "this year", "past year"):
+        if pub is None:
+            return TimeMention(i, i + 2, "relative", _role(toks, i), text=two)
+        y = pub.year - 1 if two != "this year" else pub.year
+        kind = "year" if two != "this year" else "thisyear"
+        return TimeMention(i, i + 2, kind, _role(toks, i), year=y, text=two)
+    if two in ("previous year", "prior year", "year before", "year prior"):
+        return TimeMention(i, i + 2, "same", "base", offset=1, text=two)
+    if t.num is not None and nxt in ("years", "year") and _low(toks, i + 2) == "ago":
+        return TimeMention(i, i + 3, "ago", "base", offset=int(t.num), text=_low(toks, i, 3))
+    if t.low in ("pre-pandemic", "prepandemic") or two == "before the":
+        if t.low.startswith("pre"):
+            return TimeMention(i, i + 1, "year", "base", year=2019, text=t.low)
+    return None
+
+
+def month_name(m: int) -> str:
+    return calendar.month_name[m]
