@@ -220,7 +220,16 @@ def test_hotspots_cli_writes_a_chart_and_a_public_result(store, tmp_path):
     assert payload["summary"]["offense"] == "robbery" and payload["summary"]["year"] == 2016
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     saved = json.loads((store / "results" / "hotspots-chicago-robbery-2016.json").read_text())
-    counts = [c["count"] for c in saved["cells"] if c["count"] is not None]
-    assert counts and min(counts) >= 5  # small counts suppressed in what the site/API serve
-    assert any(c["suppressed"] for c in saved["cells"])
+    counts = [c["count"] for c in saved["cells"]]
+    assert counts and min(counts) >= 5  # small counts not listed in what the site/API serve
+    assert saved["summary"]["cell_m"] == 500 and saved["summary"]["cells_withheld"] > 0
+    assert not {"density_per_km2", "z", "q"} & set(saved["cells"][0])
+    # finer than the public grid: shown to the analyst, not published
+    fine = runner.invoke(
+        app,
+        ["hotspots", "--offense", "burglary", "--year", "2016", "--cell", "250",
+         "--permutations", "99", "--format", "json"],
+    )  # fmt: skip
+    assert fine.exit_code == 0 and json.loads(fine.stdout)["summary"]["cell_m"] == 250
+    assert not (store / "results" / "hotspots-chicago-burglary-2016.json").exists()
     assert "reported crime" in " ".join(saved["caveats"]).lower()

@@ -92,10 +92,15 @@ def test_daily_rollup_equals_the_records_on_real_rows(empty_home):
     assert daily_matches_records()
 
 
-def test_parts_are_parquet_named_by_file_hash(empty_home):
+def test_parts_are_parquet_named_by_file_hash_and_listed_by_a_version(empty_home):
     path = FIXTURES / "chicago_crimes_2024_sample.csv.gz"
     m = load_file(path, "chicago")
-    part = layout(get_settings()).part("incidents", "chicago", m["load_id"])
-    assert part.name == hashlib.sha256(path.read_bytes()).hexdigest()[:16] + ".parquet"
+    lay = layout(get_settings())
+    part = lay.part("incidents", "chicago", m["load_id"])
+    load_id, tx, suffix = part.name.split(".")
+    assert load_id == hashlib.sha256(path.read_bytes()).hexdigest()[:16] and suffix == "parquet"
     (n,) = duckdb.sql(f"SELECT count(*) FROM read_parquet('{part}')").fetchone()
     assert n == 10_000
+    held = lay.version().parts["incidents"][f"chicago/{m['load_id']}"]
+    assert held == {"file": str(part.relative_to(lay.root)), "rows": 10_000}
+    assert lay.version_number() == 1 and (lay.root / "CURRENT").read_text().strip() == "1"

@@ -12,6 +12,7 @@
 | CRIMETRENDS_SPARK_MASTER   | Spark master for the spark engine              | local[2]           |
 | SPARK_REMOTE               | Spark Connect server (sc://host:port)          | none               |
 | SOCRATA_APP_TOKEN, FBI_CDE_API_KEY (named by a portal entry) | portal credentials | none |
+| CRIMETRENDS_KILL_AT, CRIMETRENDS_FAULTS_LOG | crash tests: kill at the n-th write step | -  |
 """
 
 from __future__ import annotations
@@ -95,3 +96,10 @@ def secret(name: str) -> str | None:
 def loopback_spark() -> None:
     """Local Spark binds to 127.0.0.1 unless SPARK_LOCAL_IP says otherwise (no public port)."""
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+
+
+def fault_injection() -> tuple[int | None, str | None]:
+    """(kill at the n-th fault point, log file of fault points): the crash tests' switches
+    (CRIMETRENDS_KILL_AT, CRIMETRENDS_FAULTS_LOG); both unset in normal use."""
+    kill = _get("CRIMETRENDS_KILL_AT")
+    return (int(kill) if kill else None), (_get("CRIMETRENDS_FAULTS_LOG") or None)

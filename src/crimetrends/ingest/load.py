@@ -1,8 +1,10 @@
 """Load one file for one registered source: read, validate, harmonize, store, account.
 
-Every load checks rows_in == rows_kept + rows_quarantined on the files it wrote, and is
-idempotent: the same file with the same crosswalk and registry entry changes nothing, and
-rows whose key reappears in a newer file replace the older ones (counted as superseded).
+Every load is one store transaction (see `store/layout.py`): it holds the store's lock,
+writes new part files, supersedes the older loads' rows whose key it carries, and commits
+all of it — parts, rollups, quarantine and provenance — in one atomic step, or nothing.
+It checks rows_in == rows_kept + rows_quarantined on the files it wrote, and is
+idempotent: the same file with the same crosswalk and registry entry changes nothing.
 """
 
 from __future__ import annotations
@@ -24,72 +26,114 @@ from crimetrends.reference import register_reference
 from crimetrends.settings import Settings, get_settings
 from crimetrends.sources.registry import SourceSpec, get_source
 from crimetrends.store.connect import layout, raw_duckdb
-from crimetrends.store.layout import Layout, publish_part
+from crimetrends.store.layout import Transaction, fault_point
 from crimetrends.taxonomy.harmonize import load_crosswalk
 
 Step = Callable[[str], None]
 
 
-def _copy(con: duckdb.DuckDBPyConnection, select: str, final: Path) -> int:
-    tmp = final.with_name(final.name + ".tmp")
-    tmp.parent.mkdir(parents=True, exist_ok=True)
-    con.execute(f"COPY ({select}) TO {sql_str(str(tmp))} (FORMAT parquet, COMPRESSION zstd)")
-    publish_part(tmp, final)
-    (n,) = con.execute(f"SELECT count(*) FROM read_parquet({sql_str(str(final))})").fetchone()
+def _count(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    (n,) = con.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchone()
     return int(n)
+
+
+def copy_to(con: duckdb.DuckDBPyConnection, select: str, path: Path) -> int:
+    """Write `select` to a new Parquet file; the rows in the file."""
+    con.execute(f"COPY ({select}) TO {sql_str(str(path))} (FORMAT parquet, COMPRESSION zstd)")
+    return _count(con, path)
 
 
 @dataclass(frozen=True)
 class PartWriter:
-    """Writes a load's parts: `writer(select_sql, table)` stores rows, returns their number."""
+    """Writes a load's parts into its transaction: `writer(select_sql, table)` stores rows
+    as a new file listed for this load, and returns their number."""
 
     con: duckdb.DuckDBPyConnection
-    lay: Layout
+    tx: Transaction
     source: str
     load_id: str
 
     def part(self, table: str) -> Path:
-        return self.lay.part(table, self.source, self.load_id)
+        path = self.tx.part(table, self.source, self.load_id)
+        assert path is not None, f"no {table} part written yet"
+        return path
 
     def __call__(self, select: str, table: str) -> int:
-        return _copy(self.con, select, self.part(table))
+        path = self.tx.new_file(table, self.source, self.load_id)
+        rows = copy_to(self.con, select, path)
+        self.tx.set_part(table, self.source, self.load_id, path, rows)
+        fault_point(f"wrote the {table} part")
+        return rows
 
 
 def _supersede(
     con: duckdb.DuckDBPyConnection,
-    lay: Layout,
+    tx: Transaction,
     table: str,
     spec: SourceSpec,
     load_id: str,
     keys: tuple[str, ...],
 ) -> int:
-    """Remove from older parts of this source the rows whose key the new part carries."""
-    new = lay.part(table, spec.name, load_id)
+    """Older loads of this source lose the rows whose key the new part carries.
+
+    Each affected older part is written anew (and its daily rollup), in this transaction:
+    until it commits, readers see the old parts whole; after, the new ones.
+    """
+    new = tx.part(table, spec.name, load_id)
     on = " AND ".join(f"o.{k} IS NOT DISTINCT FROM n.{k}" for k in keys)
     removed = 0
-    for old in lay.parts(table, spec.name):
-        if old == new:
+    for old_id, old in sorted(tx.parts(table, spec.name).items()):
+        if old_id == load_id:
             continue
         exists = f"EXISTS (SELECT 1 FROM read_parquet({sql_str(str(new))}) n WHERE {on})"
         (overlap,) = con.execute(
             f"SELECT count(*) FROM read_parquet({sql_str(str(old))}) o WHERE {exists}"
         ).fetchone()
-        if overlap:
-            _copy(con, f"SELECT * FROM read_parquet({sql_str(str(old))}) o WHERE NOT {exists}", old)
-            removed += int(overlap)
-            if table == "incidents":
-                from crimetrends.ingest.incidents import daily_select
+        if not overlap:
+            continue
+        write = PartWriter(con, tx, spec.name, old_id)
+        write(f"SELECT * FROM read_parquet({sql_str(str(old))}) o WHERE NOT {exists}", table)
+        if table == "incidents":
+            from crimetrends.ingest.incidents import daily_select
 
-                _copy(con, daily_select(str(old)), lay.part("daily", spec.name, old.stem))
+            write(daily_select(str(write.part(table))), "daily")
+        manifest = dict(tx.next.manifests.get(f"{spec.name}/{old_id}", {}))
+        if manifest:
+            manifest["rows_superseded_later"] = int(manifest.get("rows_superseded_later", 0)) + int(
+                overlap
+            )
+            tx.set_manifest(spec.name, old_id, manifest)
+        removed += int(overlap)
     return removed
 
 
 def _quarantine_reasons(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, int]:
     rows = con.execute(
         "SELECT regexp_replace(reason, ':.*', '') AS kind, count(*) "
-        f"FROM read_parquet({sql_str(str(path))}) GROUP BY 1 ORDER BY 2 DESC"
+        "FROM read_parquet(?) GROUP BY 1 ORDER BY 2 DESC",
+        [str(path)],
     ).fetchall()
     return {k: int(n) for k, n in rows}
+
+
+def _unchanged(previous: dict[str, Any] | None, job: LoadJob) -> bool:
+    """The same file, crosswalk, registry entry and options are stored already."""
+    if not previous:
+        return False
+    tx, spec = job.tx, job.spec
+    stored = tx.part(job.table, spec.name, job.load_id)
+    daily = tx.part("daily", spec.name, job.load_id) if job.table == "incidents" else stored
+    return (
+        previous.get("sha256") == job.sha
+        and previous.get("crosswalk_version") == job.crosswalk_version
+        and previous.get("registry_sha256") == spec.spec_sha256
+        and bool(previous.get("sample")) == job.sample
+        and previous.get("published") == (job.published or previous.get("published"))
+        and stored is not None
+        and stored.exists()
+        and daily is not None
+        and daily.exists()
+    )
 
 
 def load_file(
@@ -114,51 +158,51 @@ def load_file(
     settings = settings or get_settings()
     step = step or (lambda _msg: None)
     spec = get_source(source)
-    lay = layout(settings)
     path = Path(path).resolve()
     if not path.is_file():
         raise InputFileError(f"{path}: file not found")
     file_format(path)  # unsupported types fail before any work
     step("hashing")
     sha = sha256_file(path)
-    load_id = sha[:16]
-    table = get_kind(spec.kind).table
     crosswalk_version = load_crosswalk(spec.crosswalk).version if spec.crosswalk else None
-    previous = lay.read_manifest(spec.name, load_id)
-    if (
-        previous
-        and previous.get("sha256") == sha
-        and previous.get("crosswalk_version") == crosswalk_version
-        and previous.get("registry_sha256") == spec.spec_sha256
-        and bool(previous.get("sample")) == sample
-        and previous.get("published") == (published or previous.get("published"))
-        and lay.part(table, spec.name, load_id).exists()
-        and (table != "incidents" or lay.part("daily", spec.name, load_id).exists())
-    ):
-        return {**previous, "status": "unchanged"}
-
-    job = LoadJob(
-        path, spec, lay, sha, table, crosswalk_version, sample, settings.engine, published
-    )
-    try:
-        return _load(job, step)
-    finally:
-        shutil.rmtree(job.work, ignore_errors=True)
+    lay = layout(settings)
+    step("waiting for the store")
+    with lay.transaction() as tx:
+        job = LoadJob(
+            path,
+            spec,
+            tx,
+            sha,
+            get_kind(spec.kind).table,
+            crosswalk_version,
+            sample,
+            settings.engine,
+            published,
+            settings.memory_limit,
+        )
+        previous = tx.next.manifests.get(f"{spec.name}/{job.load_id}")
+        if _unchanged(previous, job):
+            return {**previous, "status": "unchanged"}
+        try:
+            return _load(job, step)
+        finally:
+            shutil.rmtree(job.work, ignore_errors=True)
 
 
 @dataclass(frozen=True)
 class LoadJob:
-    """One file being loaded as one source, and where its temporary files go."""
+    """One file being loaded as one source, in one transaction."""
 
     path: Path
     spec: SourceSpec
-    lay: Layout
+    tx: Transaction
     sha: str
     table: str
     crosswalk_version: str | None
     sample: bool
     engine: str = "duckdb"
     published: str | None = None
+    memory_limit: str = "1GB"
 
     @property
     def load_id(self) -> str:
@@ -166,7 +210,7 @@ class LoadJob:
 
     @property
     def work(self) -> Path:
-        return self.lay.root / "tmp" / self.load_id
+        return self.tx.lay.root / "tmp" / f"{self.load_id}.{self.tx.tx}"
 
 
 def _rejects_select(con: duckdb.DuckDBPyConnection, raw: Any, spec: SourceSpec, load_id: str):
@@ -196,17 +240,18 @@ def _rejects_select(con: duckdb.DuckDBPyConnection, raw: Any, spec: SourceSpec, 
 
 
 def _load(job: LoadJob, step: Step) -> dict[str, Any]:
-    path, spec, lay, load_id = job.path, job.spec, job.lay, job.load_id
+    spec, load_id = job.spec, job.load_id
     kind: SourceKind = get_kind(spec.kind)
-    con = raw_duckdb(spill_dir=job.work / "spill")
+    con = raw_duckdb(spill_dir=job.work / "spill", memory_limit=job.memory_limit)
     register_reference(con)
     step("reading")
-    raw = read_input(con, path)
+    raw = read_input(con, job.path)
     step("validating")
-    parsed = kind.parse(con, raw, spec, path, LoadContext(load_id, job.work, job.engine))
+    ctx = LoadContext(load_id, job.work, job.engine)
+    parsed = kind.parse(con, raw, spec, job.path, ctx)
 
     step("writing")
-    write = PartWriter(con, lay, spec.name, load_id)
+    write = PartWriter(con, job.tx, spec.name, load_id)
     stored = write(parsed.kept, kind.table)
     qsql = f"{parsed.quarantine} UNION ALL {_rejects_select(con, raw, spec, load_id)}"
     quarantined = write(f"SELECT * FROM ({qsql}) ORDER BY row_number", "quarantine")
@@ -214,40 +259,54 @@ def _load(job: LoadJob, step: Step) -> dict[str, Any]:
         kept_rows = stored
     else:
         (kept_rows,) = con.execute(parsed.kept_rows).fetchone()
-    extra = {**parsed.extra, **kind.derived_parts(con, spec, LoadContext(load_id, job.work), write)}
+    extra = {**parsed.extra, **kind.derived_parts(con, spec, ctx, write)}
     rows_in = raw.rows_read + len(raw.rejects)
     if kept_rows + quarantined != rows_in:
         raise LoadIntegrityError(
-            f"{path.name}: rows_in {rows_in} != kept {kept_rows} + quarantined {quarantined}",
+            f"{job.path.name}: rows_in {rows_in} != kept {kept_rows} + quarantined {quarantined}",
             details={"load_id": load_id},
         )
     step("superseding")
-    superseded = _supersede(con, lay, kind.table, spec, load_id, kind.key_columns)
-    manifest: dict[str, Any] = {
-        "load_id": load_id,
-        "source": spec.name,
+    superseded = _supersede(con, job.tx, kind.table, spec, load_id, kind.key_columns)
+    manifest = _manifest(job, kind, raw, extra, stored, kept_rows, quarantined, superseded)
+    manifest["quarantine_reasons"] = _quarantine_reasons(con, write.part("quarantine"))
+    job.tx.set_manifest(spec.name, load_id, manifest)
+    return manifest
+
+
+def _manifest(
+    job: LoadJob,
+    kind: SourceKind,
+    raw: Any,
+    extra: dict[str, Any],
+    stored: int,
+    kept_rows: int,
+    quarantined: int,
+    superseded: int,
+) -> dict[str, Any]:
+    """The provenance of one load: what was read, where, how, and the accounting."""
+    return {
+        "load_id": job.load_id,
+        "source": job.spec.name,
         "table": kind.table,
-        "file": path.name,
-        "path": str(path),
+        "file": job.path.name,
+        "path": str(job.path),
         "sha256": job.sha,
-        "bytes": path.stat().st_size,
+        "bytes": job.path.stat().st_size,
         "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "crosswalk_version": job.crosswalk_version,
-        "registry_sha256": spec.spec_sha256,
+        "registry_sha256": job.spec.spec_sha256,
         "crimetrends_version": __version__,
         # where typing and harmonizing ran (incident files; other kinds are small: DuckDB)
         "engine": job.engine if kind.table == "incidents" else "duckdb",
         "sample": job.sample,
         "published": job.published or extra.pop("published", None),
-        "rows_in": rows_in,
+        "rows_in": raw.rows_read + len(raw.rejects),
         "rows_kept": int(kept_rows),
         "rows_stored": stored,
         "rows_quarantined": quarantined,
         "rows_superseded_in_older_loads": superseded,
         "csv_rows_rejected_by_reader": len(raw.rejects),
-        "quarantine_reasons": _quarantine_reasons(con, write.part("quarantine")),
         **extra,
         "status": "loaded",
     }
-    lay.write_manifest(spec.name, load_id, manifest)
-    return manifest

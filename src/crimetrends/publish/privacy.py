@@ -1,21 +1,38 @@
-"""Privacy safeguards applied to every public output.
+"""The one privacy policy every public output reads (site, API, saved model results).
 
 * Locations are generalised to a square grid (default 500 m) and published only as the
   cell centre; no raw point leaves the store.
-* Victim-sensitive offenses (sexual offenses, trafficking) and domestic incidents are never
-  mapped; they are counted only at city level.
-* Small-area counts below `min_count` are suppressed (published as null, flagged).
+* Victim-sensitive offenses (sexual offenses, trafficking) are never mapped, nor are
+  incidents flagged domestic, nor offense *codes* that mean domestic or family violence
+  whatever the flag says (e.g. Chicago's aggravated domestic battery, LAPD's intimate-
+  partner assault): they are counted only at city level.
+* A cell or district with fewer than `min_count` incidents is not published at all (not
+  listed, not even as "suppressed": a listed centre would say "1–4 incidents here").
+* Nothing computed from cell counts is published per cell except the count itself and a
+  coarse class (hot/cold spot): no smoothed density, z-score or q-value. Each of those is a
+  fixed linear function of the neighbouring cells' counts, and with the published counts it
+  can be solved back for the withheld ones (tests/test_privacy.py does exactly that to the
+  private outputs, and fails to on the public ones).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from crimetrends.sources.registry import SourceSpec
 
 SENSITIVE_OFFENSES = frozenset({"rape", "other_sex_offense", "human_trafficking"})
 METERS_PER_DEGREE = 111_320.0
+# crosswalk descriptions of codes that mean domestic or family violence by definition
+DOMESTIC_CODE = re.compile(r"DOMESTIC|INTIMATE PARTNER|SPOUSAL|BY FAMILY MEMBER|FAM MEMBER", re.I)
+# per-cell fields that are computed from neighbouring counts: never public
+DERIVED_CELL_FIELDS = ("density_per_km2", "z", "q", "p_perm", "gi")
 
 
 @dataclass(frozen=True)
@@ -39,9 +56,57 @@ class PrivacyPolicy:
         return {
             "grid_cell_m": self.cell_m,
             "min_count": self.min_count,
+            "small_counts": f"cells and districts with fewer than {self.min_count} incidents "
+            "are not published",
             "never_mapped": sorted(SENSITIVE_OFFENSES)
-            + (["any incident flagged domestic"] if self.exclude_domestic else []),
+            + (["any incident flagged domestic"] if self.exclude_domestic else [])
+            + ["offense codes that mean domestic or family violence"],
+            "derived_statistics": "no per-cell density, z-score or q-value is published; "
+            "hotspot cells carry their count and class only",
         }
+
+    def domestic_codes(self, spec: SourceSpec) -> list[str]:
+        """SQL LIKE patterns of the source codes that mean domestic violence (crosswalk)."""
+        if not spec.crosswalk:
+            return []
+        from crimetrends.taxonomy.harmonize import load_crosswalk
+
+        return [
+            r.code.replace("*", "%")
+            for r in load_crosswalk(spec.crosswalk).rows
+            if DOMESTIC_CODE.search(r.description)
+        ]
+
+    def mappable(self, table: Any, spec: SourceSpec | None) -> Any:
+        """An Ibis incidents table without what may never be mapped (offenses aside)."""
+        t = table
+        if self.exclude_domestic:
+            t = t.filter(t.domestic.isnull() | ~t.domestic)
+            for pattern in self.domestic_codes(spec) if spec else ():
+                t = t.filter(~t.source_code.like(pattern))
+        return t
+
+    def publishable(
+        self, frame: pd.DataFrame, column: str = "count", by: list[str] | None = None
+    ) -> pd.DataFrame:
+        """Only the rows whose count reaches min_count (the others are not listed).
+
+        With `by` (the columns that make one table, e.g. agency × year × group × area type):
+        where exactly one row of a table would be withheld, the smallest listed one is
+        withheld too, so a published total minus the listed rows never gives one row's count.
+        """
+        ok = frame[column].notna() & (frame[column] >= self.min_count)
+        if by:
+            for _, idx in frame.groupby(by, sort=False).groups.items():
+                small = ~ok.loc[idx]
+                if int(small.sum()) == 1 and int((~small).sum()) > 0:
+                    ok.loc[frame.loc[idx][ok.loc[idx]][column].idxmin()] = False
+        return frame[ok].copy()
+
+    def public_cells(self, cells: pd.DataFrame) -> pd.DataFrame:
+        """Cells fit to publish: counts at or above min_count, no derived per-cell fields."""
+        kept = self.publishable(cells)
+        return kept.drop(columns=[c for c in DERIVED_CELL_FIELDS if c in kept.columns])
 
 
 @dataclass(frozen=True)
@@ -71,12 +136,3 @@ class Grid:
         iy = round((lat - self.lat0) / self.dlat - 0.5)
         ix = round((lon - self.lon0) / self.dlon - 0.5)
         return self.centre(ix, iy) == (round(lat, 6), round(lon, 6))
-
-
-def suppress(frame: pd.DataFrame, min_count: int, column: str = "count") -> pd.DataFrame:
-    """Null out small counts and say so."""
-    small = frame[column].notna() & (frame[column] < min_count)
-    out = frame.copy()
-    out["suppressed"] = small
-    out[column] = out[column].astype("Float64").mask(small)
-    return out

@@ -18,12 +18,14 @@ from crimetrends.store.connect import connect
 
 
 def signature(settings: Settings, policy: PrivacyPolicy) -> str:
-    """Changes whenever a load, the code version or the privacy policy changes."""
-    ids = sorted(
-        f"{m['source']}:{m['load_id']}:{m.get('crosswalk_version')}:{m.get('loaded_at')}"
-        for m in loads(settings)
-    )
-    raw = json.dumps([ids, __version__, policy.describe()], sort_keys=True)
+    """Changes whenever the store commits, the code version or the privacy policy changes."""
+    from crimetrends.store.connect import layout
+
+    lay = layout(settings)
+    number = lay.version_number()
+    committed = lay.version(number).committed_at if number else ""
+    ids = sorted(f"{m['source']}:{m['load_id']}:{m.get('loaded_at')}" for m in loads(settings))
+    raw = json.dumps([number, committed, ids, __version__, policy.describe()], sort_keys=True)
     return hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -19,7 +19,7 @@ from crimetrends.analysis.report import TrendQuery
 from crimetrends.analysis.trends import provisional_months, trend_rows
 from crimetrends.analysis.uncertainty import METHOD, poisson_intervals
 from crimetrends.errors import MissingPopulationError, NoDataError
-from crimetrends.publish.privacy import SENSITIVE_OFFENSES, Grid, PrivacyPolicy, suppress
+from crimetrends.publish.privacy import SENSITIVE_OFFENSES, Grid, PrivacyPolicy
 from crimetrends.sources.registry import all_sources
 from crimetrends.store.catalog import provenance, sample_sources
 from crimetrends.store.status import source_status
@@ -130,14 +130,14 @@ def _incident_sources(con: Any, samples: frozenset[str]) -> list[str]:
 
 
 def build_areas(con: Any, samples: frozenset[str], policy: PrivacyPolicy) -> pd.DataFrame:
-    """District and grid counts for the latest two years, sensitive offenses excluded."""
+    """District and grid counts for the latest two years: sensitive offenses and domestic
+    incidents (by flag or by code) excluded, areas under the policy's min_count not listed."""
     frames = []
     years = _latest_years(con)
+    specs = all_sources()
     for source in _incident_sources(con, samples):
         t = con.table("incidents")
-        t = t.filter(t.source == source)
-        if policy.exclude_domestic:
-            t = t.filter(t.domestic.isnull() | ~t.domestic)
+        t = policy.mappable(t.filter(t.source == source), specs.get(source))
         year = t.occurred_at.year()
         t = t.filter(year >= years[source] - 1)
         for group, members in MAPPED_GROUPS.items():
@@ -180,7 +180,9 @@ def build_areas(con: Any, samples: frozenset[str], policy: PrivacyPolicy) -> pd.
     if not frames:
         return pd.DataFrame(columns=AREA_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
-    out = suppress(out, policy.min_count)
+    out = policy.publishable(out, by=["agency", "year", "group", "area_type"])
+    out["count"] = out["count"].astype("Int64")
+    out["suppressed"] = False  # kept for readers of the old column: nothing withheld is listed
     out["year"] = out["year"].astype("int64")
     out["slug"] = out["agency"].map(slug)
     return out[AREA_COLUMNS].sort_values(["agency", "year", "group", "area_type", "area_id"])

@@ -86,16 +86,31 @@ def hotspot_map(
     return HotspotMap(cells.sort_values("z", ascending=False, ignore_index=True), summary)
 
 
-def save_public(result: HotspotMap) -> Any:
-    """Save the hotspot result where the site and API read it (small counts suppressed)."""
-    from crimetrends.publish.privacy import suppress
+def save_public(result: HotspotMap, policy: Any = None) -> Any:
+    """Save the public part of a hotspot result where the site and API read it.
+
+    Only cells at the policy's grid size or coarser are published, each with its count and
+    class (no density, z or q: those are linear in the neighbours' counts and could be
+    solved back for the withheld ones), and only cells with at least min_count incidents.
+    Returns the saved path, or None when the cells are finer than the public grid.
+    """
+    from crimetrends.publish.privacy import PrivacyPolicy
     from crimetrends.render.caveats import MODEL_CAVEATS
     from crimetrends.render.records import frame_records
     from crimetrends.store import results
 
+    policy = policy or PrivacyPolicy.from_settings()
     s = result.summary
-    public = suppress(result.cells.drop(columns=["x_km", "y_km"]), 5)
+    if s["cell_m"] < policy.cell_m:
+        return None
+    cells = policy.public_cells(result.cells.drop(columns=["x_km", "y_km"]))
+    summary = {
+        **s,
+        "public_cells": len(cells),
+        "cells_withheld": int(len(result.cells) - len(cells)),
+        "privacy": policy.describe(),
+    }
     name = f"hotspots-{s['source']}-{s['offense'].split(' ')[0]}-{s['year']}"
     return results.save(
-        name, {"summary": s, "cells": frame_records(public), "caveats": list(MODEL_CAVEATS)}
+        name, {"summary": summary, "cells": frame_records(cells), "caveats": list(MODEL_CAVEATS)}
     )

@@ -19,7 +19,14 @@ from crimetrends.cli.options import (
     SeedOpt,
     SourceOpt,
 )
-from crimetrends.cli.output import command_line, console, emit, print_caveats, progress
+from crimetrends.cli.output import (
+    command_line,
+    console,
+    emit,
+    err_console,
+    print_caveats,
+    progress,
+)
 from crimetrends.errors import ConfigError
 
 evaluate_app = group("evaluate", "Backtest forecasts against naive baselines on held-out periods.")
@@ -65,7 +72,12 @@ def hotspots(
     city: CityOpt = "Chicago",
     offense: OffenseOpt = "violent",
     year: Annotated[int | None, typer.Option(help="default: latest year")] = None,
-    cell: CellOpt = 250.0,
+    cell: Annotated[
+        float | None, typer.Option(help="grid cell size in metres (default: the public grid)")
+    ] = None,
+    min_count: Annotated[
+        int | None, typer.Option(help="the published result lists cells with at least this")
+    ] = None,
     permutations: Annotated[int, typer.Option(help="Gi* permutations")] = 999,
     alpha: Annotated[float, typer.Option(help="false discovery rate")] = 0.05,
     source: Annotated[str | None, typer.Option(help="incident source")] = None,
@@ -75,6 +87,7 @@ def hotspots(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Where crime concentrates: Gi* hot/cold spots (FDR-controlled), density, concentration."""
+    from crimetrends.publish.privacy import PrivacyPolicy
     from crimetrends.render.caveats import MODEL_CAVEATS
     from crimetrends.render.charts import hotspot_map as hotspot_chart
     from crimetrends.render.charts import save_chart
@@ -84,13 +97,21 @@ def hotspots(
     from crimetrends.store.catalog import incident_source
     from crimetrends.store.connect import connect
 
+    policy = PrivacyPolicy.from_settings(min_count=min_count)
+    cell = cell or policy.cell_m
     con = connect()
     src, _ = incident_source(con, city or "Chicago", source)
     with progress() as bar:
         bar.add_task(f"Gi* with {permutations} permutations", total=None)
         result = hotspot_map(con, src, offense, year, cell, permutations, seed, alpha)
     s = result.summary
-    save_public(result)
+    if save_public(result, policy) is None:
+        err_console.print(
+            f"[yellow]not published:[/] {cell:.0f} m cells are finer than the public grid "
+            f"({policy.cell_m:.0f} m); the site and API show only results at that size or "
+            "coarser",
+            highlight=False,
+        )
     if plot:
         save_chart(hotspot_chart(result.cells, s), plot)
     rows = frame_records(result.cells)

@@ -308,3 +308,30 @@ def _vintage_diff(
         f"added, {int(frame['removed'].sum()):,} removed",
         highlight=False,
     )
+
+
+@app.command()
+def verify(
+    repair: Annotated[bool, typer.Option(help="mend what an interrupted load left")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Check the store against its manifests (parts, rollups, ids, accounting); repair."""
+    from crimetrends.errors import LoadIntegrityError
+    from crimetrends.store.verify import verify as run
+
+    report = run(repair=repair)
+    if not emit(fmt, [report.to_dict()], report.to_dict()):
+        for line in report.repaired:
+            console.print(f"  repaired: {line}", highlight=False)
+        for line in report.problems:
+            console.print(f"  problem: {line}", highlight=False)
+        state = "ok" if report.ok else f"{len(report.problems)} problems"
+        console.print(
+            f"store version {report.version}: {report.parts} parts checked, {state}",
+            highlight=False,
+        )
+    if not report.ok:
+        raise LoadIntegrityError(
+            f"the store has {len(report.problems)} problems",
+            hint="`crimetrends verify --repair` mends what an interrupted load left",
+        )
