@@ -20,6 +20,7 @@ def check_text(
     article_date: dt.date | None = None,
     max_claims: int = MAX_CLAIMS,
     budget_s: float | None = None,
+    url: str | None = None,
 ) -> list[Verdict]:
     """Every claim of a text with its verdict. `max_claims` caps the claims checked (the rest
     are dropped, in reading order); past `budget_s` seconds a TimeBudgetError is raised."""
@@ -33,7 +34,7 @@ def check_text(
     if len(raw) > MAX_CHARS:
         raise ConfigError(f"article too long ({len(raw):,} characters; limit {MAX_CHARS:,})")
     fb = fact_base()
-    doc = parse(raw, article_date)
+    doc = parse(raw, article_date, url)
     claims = extract(doc, gazetteer(known_places(fb)))[:max_claims]
     out = []
     for c in claims:

@@ -53,6 +53,7 @@ class Claim:
     notes: list[str] = field(default_factory=list)
     carried: dict[str, str] = field(default_factory=dict)  # what came from context
     attached: list[Claim] = field(default_factory=list)  # parts checked with this claim
+    pos: int = -1  # token position in its sentence
 
     @property
     def year(self) -> int | None:

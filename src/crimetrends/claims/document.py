@@ -70,6 +70,7 @@ class Document:
     date: dt.date | None = None
     date_source: str | None = None
     datelines: list[str] = field(default_factory=list)
+    url: str | None = None
 
 
 def parse_date_text(text: str) -> dt.date | None:
@@ -277,6 +278,8 @@ class _HTMLText(HTMLParser):
             key = (a.get("property") or a.get("name") or a.get("itemprop") or "").lower()
             if key and a.get("content"):
                 self.meta[key] = a["content"]
+        elif tag == "link" and a.get("rel") == "canonical" and a.get("href"):
+            self.meta.setdefault("canonical", a["href"])
         elif tag == "time" and a.get("datetime"):
             self.meta.setdefault("time", a["datetime"])
         elif tag == "title":
@@ -349,8 +352,9 @@ def _meta_date(meta: dict[str, Any]) -> dt.date | None:
 # -- the document ----------------------------------------------------------------------------
 
 
-def parse(raw: str, date: dt.date | None = None) -> Document:
-    """A document from text, Markdown or HTML; `date` (from --date) beats every other date."""
+def parse(raw: str, date: dt.date | None = None, url: str | None = None) -> Document:
+    """A document from text, Markdown or HTML; `date` (from --date) beats every other date;
+    the page's address (given, or og:url / canonical in HTML) is kept as weak place evidence."""
     meta: dict[str, Any] = {}
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     if looks_like_html(text):
@@ -358,7 +362,7 @@ def parse(raw: str, date: dt.date | None = None) -> Document:
     units: list[Unit] = []
     for para, block in enumerate(_blocks(text)):
         _block_units(block, para, units)
-    doc = Document(text, [])
+    doc = Document(text, [], url=url or meta.get("og:url") or meta.get("canonical"))
     doc.date, doc.date_source = (date, "given") if date else (None, None)
     if doc.date is None and _meta_date(meta):
         doc.date, doc.date_source = _meta_date(meta), "HTML metadata"

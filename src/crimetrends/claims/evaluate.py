@@ -52,6 +52,13 @@ SUPERLATIVE = re.compile(
 )
 
 
+SPANS = re.compile(
+    r"\b\d+\s*[- ]?\s*(?:yrs?|years?|decades?)\b|\bsince (?:the )?\d{4}s?|\b\d+ consecutive"
+    r"|\b(?:19|20)\d\d\b|\b\d(?:st|nd|rd|th)\b",
+    re.I,
+)
+
+
 def shared_claims_dir(root: Path | None = None) -> Path:
     """../shared/data/claims_real beside the checkout."""
     root = root or Path(__file__).resolve().parents[3]
@@ -97,9 +104,14 @@ def label_numbers(values: str, pct: str) -> tuple[str, list[float]]:
     for text in (pct, values):
         if not text or text.strip() in ("—", "-"):
             continue
-        body = SUPERLATIVE.sub("", text) if text is values else text
-        if text is values and text.lower().startswith("direction"):
-            continue
+        body = text
+        if text is values:
+            if text.lower().startswith("direction"):
+                continue
+            body = SPANS.sub(" ", body)  # "15-year high", "lowest in 60 yrs", "4 consecutive"
+            body = SUPERLATIVE.sub("", body)
+        if "double-digit" in text.lower():
+            nums.append(10.0)
         nums += [float(n.replace(",", "")) for n in NUMBER.findall(body)]
         nums += [float(v) for w, v in WORD_NUMBERS.items() if re.search(rf"\b{w}\b", body, re.I)]
     if nums:
@@ -268,7 +280,7 @@ def score_page(name: str, page: dict[str, Any], score: Score) -> None:
 
     text, labels = page_article(page, name)
     date = dt.date.fromisoformat(page["date"]) if page.get("date") else None
-    verdicts = check_text(text, date)
+    verdicts = check_text(text, date, url=page.get("url"))
     hits = match(verdicts, labels)
     for lab in labels:
         score.labels += 1

@@ -37,6 +37,7 @@ from crimetrends.claims.places import resolve as resolve_place
 from crimetrends.claims.when import MONTH_NAMES, Period, TimeMention, find_times, ytd
 
 CLAUSE_STOPS = {";", ":", "—", "–", "(", ")", "•"}
+CLAUSE_WORDS = {"although", "though", "but", "while", "whereas", "however", "yet"}
 RATE_WORDS = ("per 100,000", "per 100k", "for every 100,000", "per capita", "per 100 000")
 
 
@@ -53,6 +54,9 @@ class Context:
     states: set[str] = field(default_factory=set)
     state: Place | None = None
     outside: Place | None = None  # an outside sample just named ("66 cities")
+    url_place: Place | None = None  # the place the page's address names
+    main: Period | None = None  # the article's own period (headline or first one stated)
+    past: Period | None = None  # an earlier period the last sentence looked back to
 
 
 @dataclass
@@ -89,6 +93,7 @@ def read(unit: Unit, g: Gazetteer, ctx: Context, text: str | None = None) -> Rea
     ]
     measures = list(measure_index().scan(toks))
     offenses, measures = _subtypes(toks, offenses, measures)  # type: ignore[arg-type]
+    offenses = _drop_definitions(toks, offenses)  # type: ignore[arg-type]
     taken: set[int] = set()
     for m in times:
         taken.update(range(m.start, m.end))
@@ -97,7 +102,7 @@ def read(unit: Unit, g: Gazetteer, ctx: Context, text: str | None = None) -> Rea
     r = Reading(unit, toks, places, times, offenses, measures, taken)  # type: ignore[arg-type]
     clause, out = 0, []
     for t in toks:
-        if t.text in CLAUSE_STOPS:
+        if t.text in CLAUSE_STOPS or t.low in CLAUSE_WORDS:
             clause += 1
         out.append(clause)
     r.clause_of = out
@@ -123,18 +128,55 @@ def _subtypes(toks, offenses, measures):  # noqa: ANN001, ANN202
     return keep, sorted(ms)
 
 
+def _drop_definitions(toks, offenses):  # noqa: ANN001, ANN202
+    """'Violent crime, including homicide, sexual abuse, assault, and robbery, decreased':
+    the list after 'including' / 'such as' / '(' defines the head noun, it is not the topic."""
+    out = []
+    cut_until = -1
+    for a, b, o in offenses:
+        if a < cut_until:
+            continue
+        out.append((a, b, o))
+        k = b
+        while k < len(toks) and toks[k].text in (",", "—", "–"):
+            k += 1
+        if k < len(toks) and (toks[k].low in ("including", "like") or toks[k].text == "(" or
+                              " ".join(t.low for t in toks[k : k + 2]) == "such as"):  # fmt: skip
+            j = k + 1
+            while j < len(toks) and j < k + 16 and toks[j].text not in (")", ";") and not (
+                toks[j].low in DIRECTION_VERBS or toks[j].low in ("have", "has", "are", "is",
+                                                                 "were", "was")):  # fmt: skip
+                j += 1
+            cut_until = j
+    return out
+
+
 def _resolve_periods(r: Reading, ctx: Context) -> None:
     """Each time mention as a period; the sentence's current period (first current one)."""
     years = [m.year for m in r.times if m.kind == "year" and m.role == "current" and m.year]
+    base_years = [m.year for m in r.times if m.role == "base" and m.year]
     for k, m in enumerate(r.times):
-        p = _period_of(m, ctx, years)
+        after = {t.low for t in r.toks[m.end : m.end + 9]}
+        if after & RELEASE_WORDS and m.kind in ("month", "year") and m.start < 3:
+            continue  # "In January 2025, the department released data ...": a release date
+        p = _period_of(m, ctx, years, base_years)
         if p is not None:
             r.periods[k] = p
-            if r.current is None and m.role == "current":
-                r.current = p
+            if m.role == "current" and (r.current is None or _later(p, r.current)):
+                r.current = p  # the latest period the sentence is about ("from X in 2021 to Y in 2022")
 
 
-def _period_of(m: TimeMention, ctx: Context, years: list[int]) -> Period | None:
+RELEASE_WORDS = {"released", "published", "announced", "unveiled", "issued"}
+
+
+def _later(a: Period, b: Period) -> bool:
+    """The later year wins; in one year, a part of it (to a day, a month) beats the year."""
+    if a.year != b.year:
+        return a.year > b.year
+    return a.kind != "year" and b.kind == "year"
+
+
+def _period_of(m: TimeMention, ctx: Context, years: list[int], base_years: list[int]) -> Period | None:
     if m.kind == "year" and m.year:
         return Period("year", m.year, text=m.text)
     if m.kind == "ytd" and m.period:
@@ -152,6 +194,8 @@ def _period_of(m: TimeMention, ctx: Context, years: list[int]) -> Period | None:
         return None
     if m.kind == "month" and m.period:
         year = m.period.year or (years[0] if years else None)
+        if not year and base_years and m.role == "current":
+            year = max(base_years) + 1  # "in July ... than in July 2023"
         if not year and ctx.period:
             year = ctx.period.year
         if not year and ctx.pub:
@@ -224,7 +268,7 @@ def _direction_near(r: Reading, i: int, after: int) -> tuple[int | None, int | N
         if r.toks[k].num is not None or r.toks[k].text in CLAUSE_STOPS:
             break
     for k in range(i - 1, max(i - 9, -1), -1):
-        if r.clause_of[k] != r.clause_of[i]:
+        if r.toks[k].text in (";", "(", ")") or r.toks[k].low in CLAUSE_WORDS:
             break
         if r.toks[k].num is not None and k not in r.taken:
             break
@@ -250,8 +294,13 @@ def _mention_near(items: list, r: Reading, i: int, lo: int, hi: int, right: bool
     """The item (start, end, value) nearest to token i: right-attached first (within 5
     tokens, no number or stop between), then left in the clause, then left, then right."""
     if right:
+        start = hi
+        if start < len(r.toks) and r.toks[start].text == "(":
+            while start < len(r.toks) and r.toks[start].text != ")" and start < hi + 6:
+                start += 1
+            start += 1
         for a, b, v in items:
-            if hi <= a <= hi + 5 and not _blocked(r, hi, a):
+            if start <= a <= start + 5 and not _blocked(r, start, a):
                 return a, b, v
     left = [x for x in items if x[1] <= i]
     clause = r.clause_of[min(i, len(r.toks) - 1)]
@@ -264,20 +313,51 @@ def _mention_near(items: list, r: Reading, i: int, lo: int, hi: int, right: bool
     return min(rest, key=lambda x: x[0]) if rest else None
 
 
+GENERIC = {
+    "cases", "case", "incidents", "incident", "people", "persons", "victims", "deaths",
+    "total", "reported", "recorded", "more", "fewer", "were", "was", "of", "the", "in", "for",
+    "by", "through", "as", "to", "from", "compared", "and", "or", "with", "on", "last",
+    "this", "so", "since", "during", "per", "a", "an", "homicide", "murder", "at", "than",
+    "over", "this", "that", "which", "who", "is", "are", "have", "has", "had", "this",
+    "year", "years", "percent", "new", "such", "confirmed", "additional", "other",
+    "reports", "offenses", "crimes", "killed", "dead", "died", "slain", "committed", "s",
+    "counted", "logged", "recorded", "nationwide", "across", "last", "times", "th", "st",
+    "nd", "rd", "ish", "plus", "or", "about", "all", "up", "down", "there", "their", "its",
+}  # fmt: skip
+
+
+def _generic_run(r: Reading, a: int, b: int) -> bool:
+    return all(r.toks[k].low in GENERIC or r.toks[k].low in measure_words() for k in range(a, b))
+
+
+def measure_words() -> set[str]:
+    return {w for key in measure_index().table for w in key}
+
+
 def _blocked(r: Reading, a: int, b: int) -> bool:
     for k in range(a, b):
         t = r.toks[k]
+        if t.low in ("connection", "related", "linked", "tied", "involving"):
+            return True
         if t.text in CLAUSE_STOPS or t.text in (",", ".") or (t.num is not None and k not in r.taken):
             return True
     return False
 
 
-def _topic(r: Reading, i: int, lo: int, hi: int, ctx: Context, right: bool = True):  # noqa: ANN001, ANN202
+def _topic(r: Reading, i: int, lo: int, hi: int, ctx: Context, right: bool = True,
+           count: bool = False):  # noqa: ANN001, ANN202
     """The offense or other measure a number at i is about, and where it came from."""
     items = [(a, b, ("offense", o)) for a, b, o in r.offenses]
     items += [(a, b, ("measure", m)) for a, b, m in r.measures]
     items.sort(key=lambda x: x[0])
     hit = _mention_near(items, r, i, lo, hi, right)
+    if count and hi < len(r.toks) and (hit is None or hit[0] > hi):
+        word = r.toks[hi]
+        plural = word.low.endswith("s") and len(word.low) > 3
+        if word.low.isalpha() and word.low not in GENERIC and hi not in r.taken and (
+            plural or word.low in measure_words()
+        ):
+            return ("measure", "unknown"), "sentence", word.text  # "24 detectives"
     if hit:
         return hit[2], "sentence", " ".join(t.text for t in r.toks[hit[0] : hit[1]])
     if ctx.offense is not None:
@@ -305,6 +385,8 @@ def _place_for(r: Reading, i: int, ctx: Context) -> tuple[list[Place], str, str 
             return [ctx.place], "carried", ctx.place.label
         if ctx.fallback_place is not None:
             return [ctx.fallback_place], "carried", ctx.fallback_place.label
+        if ctx.url_place is not None:
+            return [ctx.url_place], "page address", ctx.url_place.label
         return [], "none", None
     chain = [pick]
     k = ms.index(pick)
@@ -347,19 +429,30 @@ def _as_place(m: Mention, ctx: Context) -> Place:
 
 
 def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | None, str]:
-    """The period a number at i is about: a time expression right after it (before the next
-    number), else before it in its clause, else the sentence's, else the article's."""
+    """The period a claim at token i is about. A count takes the time expression right after
+    it (before the next number: "410 murders in 2021, down from 455 in 2020"), else the one
+    before it in its clause; a change takes one right after it, else the sentence's latest;
+    then the article's."""
     n = len(r.toks)
+    change = kind in ("pct", "direction", "ratio")
     for k, m in enumerate(r.times):
-        if i < m.start <= i + 7 and not _number_between(r, i + 1, m.start) and k in r.periods:
-            if m.role == "base" and kind in ("pct", "direction", "ratio"):
-                continue
+        if not (i < m.start <= i + 7) or _number_between(r, i + 1, m.start):
+            continue
+        if r.clause_of[m.start] != r.clause_of[min(i, n - 1)] and m.start > i + 2:
+            continue
+        if m.kind == "same" and not change:
+            cur = r.current or ctx.period
+            if cur is not None:
+                return cur.in_year(m.year or cur.year - (m.offset or 1)), "sentence"
+        if k in r.periods and not (m.role == "base" and change):
             return _as_current(r.periods[k], r, ctx), "sentence"
+    if change and r.current is not None:
+        return r.current, "sentence"
     for k in range(len(r.times) - 1, -1, -1):
         m = r.times[k]
         if m.end <= i and k in r.periods and r.clause_of[m.start] == r.clause_of[min(i, n - 1)]:
-            if m.role == "base" and kind in ("pct", "direction", "ratio"):
-                continue
+            if m.role == "base" and (change or _count_role(r, i) == "current"):
+                continue  # "fell 31% in 2024 from 2023 to 190": 190 is not 2023's
             return _as_current(r.periods[k], r, ctx), "sentence"
     if r.current is not None:
         return r.current, "sentence"
@@ -387,14 +480,19 @@ def _base_at(r: Reading, i: int, cur: Period | None, ctx: Context) -> tuple[Peri
     'a year earlier', 'N years ago'; else the context's base; else a year before."""
     if cur is None:
         return None, "none"
-    after = [(k, m) for k, m in enumerate(r.times) if m.start > i and m.role == "base"]
-    before = [(k, m) for k, m in enumerate(r.times) if m.end <= i and m.role == "base"]
+    cl = r.clause_of[min(i, len(r.toks) - 1)]
+    after = [(k, m) for k, m in enumerate(r.times) if m.start > i and m.role == "base"
+             and r.clause_of[m.start] == cl]  # fmt: skip
+    before = [(k, m) for k, m in enumerate(r.times) if m.end <= i and m.role == "base"
+              and r.clause_of[m.start] == cl]  # fmt: skip
     for k, m in after[:1] + before[-1:]:
         got = _base_of(m, r.periods.get(k), cur)
         if got is not None:
             return got, "sentence"
     if ctx.base is not None and ctx.period == cur:
         return ctx.base, "carried"
+    if ctx.past is not None and ctx.past.year < cur.year - 1 and r.current is None:
+        return ctx.past, "previous sentence"  # "... 1993, our highest year. The reduction there"
     return cur.in_year(cur.year - 1), "default"
 
 
@@ -455,7 +553,8 @@ def _rate_after(r: Reading, i: int) -> bool:
 def _base_claim(r: Reading, i: int, kind: str, ctx: Context, lo: int, hi: int) -> Claim:
     u = r.unit
     c = Claim(kind, u.text, u.start, u.end, _fragment(r, lo, hi + 4), f"{kind}-number")
-    topic, where, text = _topic(r, i, lo, hi, ctx)
+    c.pos = i
+    topic, where, text = _topic(r, i, lo, hi, ctx, count=kind == "count")
     if topic is not None:
         what, val = topic
         if what == "offense":
@@ -594,7 +693,9 @@ STRONG_DIRECTION = {
     "rose", "increased", "jumped", "spiked", "soared", "surged", "climbed", "grew",
     "skyrocketed", "decline", "declines", "drop", "drops", "decrease", "decreases",
     "reduction", "reductions", "increase", "increases", "rise", "spike", "surge", "downturn",
-    "downward", "uptick", "trended", "trending", "reduce", "reducing", "reduced",
+    "downward", "uptick", "trended", "trending", "reduce", "reducing", "reduced", "fallen",
+    "risen", "declining", "rising", "falling", "dropping", "increasing", "decreasing",
+    "improvements", "improvement", "improved", "plummeting", "soaring", "surging", "slipped",
 }  # fmt: skip
 BE = {"was", "were", "is", "are", "be", "been", "remain", "remained", "stayed", "also"}
 
@@ -604,16 +705,21 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
     out: list[Claim] = []
     anchors = [i for i in _num_anchors(r)]
     used_clauses: set[tuple[int, int]] = set()
+    words = [i for i, t in enumerate(r.toks) if t.low in ("double-digit", "double-digits",
+                                                          "half", "doubled", "tripled")]  # fmt: skip
     for i, t in enumerate(r.toks):
         d = _direction_word(r, i)
         if d is None:
             continue
-        if any(r.clause_of[a] == r.clause_of[i] and -4 <= a - i <= 7 for a in anchors):
-            continue
-        if any(c.kind == "pct" and c.rule == "pct-double-digit" and c.fragment and t.text in
-               c.fragment for c in numbered):  # fmt: skip
+        if any(_linked(r, i, a) for a in anchors + words):
             continue
         c = _direction_claim(r, i, d, ctx)
+        if t.low in CAUSAL:
+            c.notes.append("a causal claim")
+            c.rule = "direction-causal"
+        if t.low in ("began", "started") or (i + 1 < len(r.toks) and r.toks[i + 1].low in (
+                "that", "which") and any(x.low in ("began", "started") for x in r.toks[i:i + 4])):  # fmt: skip
+            c.notes.append("the start of a trend")
         key = (r.clause_of[i], hash(c.offense_text))
         if key in used_clauses:
             continue
@@ -623,15 +729,40 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
     return out
 
 
+CAUSAL = {"fueled", "fuelled", "drove", "driven", "caused", "helped", "help", "helps"}
+LINK_WORDS = {"by", "a", "an", "more", "than", "nearly", "almost", "about", "roughly", "some",
+              "over", "at", "least", "to", "just", "around", "approximately", "less", "only",
+              "%", "percent", "per", "cent", "staggering", "whopping", "another", "of"}  # fmt: skip
+
+
+def _linked(r: Reading, i: int, a: int) -> bool:
+    """A direction word and a number are one claim ('fell 31%', 'dropped by more than 30%',
+    'a 29% decrease', 'down 14%') when only small words stand between them."""
+    if r.clause_of[a] != r.clause_of[i]:
+        return False
+    if i < a <= i + 6:
+        return all(r.toks[k].low in LINK_WORDS for k in range(i + 1, a))
+    if a < i <= a + 4:
+        return all(r.toks[k].low in LINK_WORDS or r.toks[k].text in ("-", "+") or
+                   r.toks[k].low.isalpha() and r.toks[k].low not in DIRECTION_VERBS
+                   for k in range(a + 1, i))  # fmt: skip
+    return False
+
+
 def _direction_word(r: Reading, i: int) -> int | None:
     t = r.toks[i]
+    if t.low in CAUSAL:
+        nxt2 = " ".join(x.low for x in r.toks[i + 1 : i + 3])
+        if t.low in ("helped", "help", "helps"):
+            return -1 if nxt2.startswith(("to reduce", "reduce", "cut", "lower")) else None
+        return 1
     prev = r.toks[i - 1].low if i else ""
     nxt = r.toks[i + 1].low if i + 1 < len(r.toks) else ""
     if t.low in STRONG_DIRECTION:
         if t.low in ("trended", "trending"):
             return _dir(nxt)
         if t.low in ("reduce", "reducing", "reduced") and prev in ("to", "helped"):
-            return None  # "helped to reduce": causal, not a stated change
+            return None  # "helped to reduce": read once, as a causal claim
         return _dir(t.low) or (-1 if t.low.startswith("reduc") else None)
     if t.low in ("down", "up") and (prev in BE or r.offenses and any(b == i for _, b, _ in r.offenses)):
         return _dir(t.low)
@@ -1004,10 +1135,31 @@ def sentence_claims(r: Reading, ctx: Context) -> list[Claim]:
         elif not any(abs(k.start - s.start) == 0 and k.fragment == s.fragment for k in kept_sups):
             kept_sups.append(s)
     claims += _dedupe_superlatives(kept_sups)
+    subset = next((m for _, _, m in r.measures if m in SUBSET_MEASURES), None)
     for c in claims:
         _fill_defaults(c, ctx)
         _outside_sample(r, c, ctx)
-    return claims
+        if subset and c.offense and c.kind in ("count", "pct"):
+            c.measure = subset  # "Robbery was listed as the cause for 15 homicides"
+            c.notes.append(f"the sentence counts a subset ({subset})")
+    return _split_places(claims)
+
+
+SUBSET_MEASURES = {"motive", "weapon", "demographics", "case status", "clearance"}
+
+
+def _split_places(claims: list[Claim]) -> list[Claim]:
+    """A percent stated for a list of places ("Memphis and Chicago ... twenty to twenty-eight
+    percent") is one claim per place, each checked on its own."""
+    out = []
+    for c in claims:
+        if c.kind in ("pct", "count") and len(c.places) > 1:
+            for p in c.places:
+                out.append(replace(c, place=p, places=[p], place_text=p.label,
+                                   notes=[*c.notes, "one of several places named together"]))  # fmt: skip
+        else:
+            out.append(c)
+    return out
 
 
 def _attach_target(r: Reading, s: Claim, nums: list[Claim]) -> Claim | None:
@@ -1090,8 +1242,12 @@ def update_context(r: Reading, claims: list[Claim], ctx: Context) -> None:
     offs = [o for _, _, o in r.offenses]
     if offs:
         ctx.offense = offs[-1]
-    if r.current is not None:
+    ctx.past = None
+    if r.current is not None and ctx.main is not None and r.current.year < ctx.main.year:
+        ctx.past = r.current  # a look back ("this comes after ... 2023") is not carried on
+    elif r.current is not None:
         ctx.period = r.current
+        ctx.main = ctx.main or r.current
         base = next((c.base for c in claims if c.base is not None and c.carried.get("base") ==
                      "sentence"), None)  # fmt: skip
         ctx.base = base
@@ -1103,7 +1259,9 @@ def update_context(r: Reading, claims: list[Claim], ctx: Context) -> None:
 
 def extract(doc: Document, g: Gazetteer) -> list[Claim]:
     """Every claim of a document, in reading order."""
-    ctx = Context(pub=doc.date)
+    from crimetrends.claims.places import place_from_url
+
+    ctx = Context(pub=doc.date, url_place=place_from_url(g, doc.url))
     for line in doc.datelines:
         for m in find_places(g, tokens(line.title())):
             p = _as_place(m, ctx)

@@ -137,12 +137,15 @@ DOWN = {
     "reduction", "reductions", "reduced", "down", "lower", "fewer", "plunged", "plunge",
     "plummeted", "plummet", "sank", "slid", "dipped", "dip", "tumbled", "shrank", "downward",
     "downturn", "eased", "cut", "drops", "dropoff", "less", "improvement", "improvements",
+    "fallen", "declining", "falling", "dropping", "decreasing", "plummeting", "slipped",
+    "improved", "lows",
 }  # fmt: skip
 UP = {
     "rose", "rise", "rises", "rising", "increased", "increase", "increases", "increasing",
     "up", "higher", "more", "jumped", "jump", "jumps", "spiked", "spike", "spikes", "soared",
     "soar", "surged", "surge", "surges", "climbed", "climb", "climbs", "grew", "growth",
     "doubled", "tripled", "upward", "skyrocketed", "ballooned", "above", "hike", "upswing",
+    "risen", "rising", "increasing", "soaring", "surging", "grown", "uptick", "highs",
 }  # fmt: skip
 DIRECTION_VERBS = {
     "fell", "fall", "falls", "dropped", "drop", "drops", "declined", "decline", "declines",

@@ -254,3 +254,32 @@ def resolve(m: Mention, established: Place | None, states: set[str]) -> Place:
         return in_state[0]
     names = tuple(p.label for p in m.places)
     return Place("ambiguous", m.text, candidates=names)
+
+
+def place_from_url(g: Gazetteer, url: str | None) -> Place | None:
+    """The agency a page's address names ('…/r/washingtondc', '…/chicago-homicides-fall'),
+    when exactly one does: the weakest evidence, used only when the text names no place."""
+    if not url or g.index is None:
+        return None
+    path = re.sub(r"^[a-z]+://", "", url.lower())
+    squashed: dict[str, list[tuple[str, ...]]] = {}
+    for key, (what, payload) in g.index.table.items():  # type: ignore[misc]
+        if what == "names" and len(payload) == 1:
+            flat = re.sub(r"[^a-z]", "", "".join(key))
+            if len(flat) >= 5:
+                squashed.setdefault(flat, []).append(payload[0])
+    found: dict[str, tuple[str, ...]] = {}
+    for seg in re.split(r"[/?#&=.]", path):
+        words = [w for w in re.split(r"[^a-z]+", seg) if w]
+        cands = ["".join(words)] + [
+            "".join(words[a:b]) for a in range(len(words)) for b in range(a + 1, min(a + 4, len(words) + 1))
+        ]
+        for cand in cands:
+            for names in squashed.get(cand, []):
+                found[cand] = names
+    if not found:
+        return None
+    distinct = {names for names in found.values()}
+    if len(distinct) != 1:
+        return None
+    return g.place_for(list(next(iter(distinct))))

@@ -91,15 +91,21 @@ def _year_token(t: Token) -> int | None:
     return None
 
 
+STOP_ROLE = {",", ";", "—", "–", ":", "(", ")", "and", "but", "while", "although", "which"}
+
+
 def _role(toks: list[Token], i: int) -> str:
-    """'from 2023', 'compared to 2021', 'over 2019' make a year the base of a change."""
-    j = i - 1
-    while j >= 0 and toks[j].low in ("the", "in", "of", "during", "same", "period", "levels"):
-        j -= 1
-    if j >= 0 and toks[j].low in BASE_WORDS:
-        return "base"
-    if j >= 1 and (toks[j - 1].low, toks[j].low) in BASE_PAIRS:
-        return "base"
+    """'from 2023', 'compared to 2021', 'over the city's 160 homicides in 2019', 'than in July
+    2023' make a period the base of a change (looked for up to six words back)."""
+    for j in range(i - 1, max(i - 7, -1), -1):
+        low = toks[j].low
+        if low in STOP_ROLE:
+            return "current"
+        if low in BASE_WORDS and not (low == "over" and j + 1 < len(toks) and
+                                      toks[j + 1].low in ("the", "a") and False):  # fmt: skip
+            return "base"
+        if j >= 1 and (toks[j - 1].low, low) in BASE_PAIRS:
+            return "base"
     return "current"
 
 
@@ -127,7 +133,7 @@ def _at(toks: list[Token], i: int, pub: dt.date | None) -> TimeMention | None:  
     nxt = _low(toks, i + 1) if i + 1 < len(toks) else ""
     two = _low(toks, i, 2)
     three = _low(toks, i, 3)
-    for finder in (_through, _as_of, _same_period, _half, _span, _relative):
+    for finder in (_through, _as_of, _same_period, _half, _relative, _span):
         got = finder(toks, i, pub, t, nxt, two, three)
         if got is not None:
             return got
@@ -321,6 +327,8 @@ def _span(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
                                                                                      "all-time"):  # fmt: skip
         return TimeMention(i, i + (1 if t.low in ("ever", "all-time") else 2), "span", "span",
                            span=999, text=t.low)  # fmt: skip
+    if t.low == "history" and i > 0:
+        return TimeMention(i, i + 1, "span", "span", span=999, text=t.low)
     if two in ("modern history", "recent history"):
         return TimeMention(i, i + 2, "span", "span", span=999 if two[0] == "m" else 20, text=two)
     return None
