@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 from crimetrends.ingest.fields import (
     clean,
-    combine_reasons,
     count_field,
+    row_reason,
     text_field,
     timestamp_field,
 )
 from crimetrends.ingest.kinds import LoadContext, ParsedLoad, SourceKind, require
-from crimetrends.ingest.read import RawInput, mapped_columns, require_columns, sql_str
+from crimetrends.ingest.read import RawInput, mapped_columns, sql_str
 from crimetrends.ingest.read import quarantine_select as quarantine_select_from
+from crimetrends.ingest.variants import resolve
 from crimetrends.taxonomy.harmonize import load_crosswalk
 from crimetrends.taxonomy.offenses import group_members
 
@@ -66,7 +67,7 @@ def needed_columns(spec: SourceSpec) -> tuple[str, ...]:
 
 def build_parsed(con: duckdb.DuckDBPyConnection, raw: RawInput, spec: SourceSpec, path: Path):
     """Create PARSED (one row per source row, with reason) and ROWS (one row per count)."""
-    require_columns(raw, needed_columns(spec), path, spec.name)
+    spec = resolve(con, raw, spec, path)
     na, c = spec.na_values, spec.columns
     reasons: list[str] = []
     agency, why = agency_sql(spec)
@@ -109,7 +110,7 @@ def build_parsed(con: duckdb.DuckDBPyConnection, raw: RawInput, spec: SourceSpec
     con.execute(f"DROP TABLE IF EXISTS {PARSED}")
     con.execute(
         f"CREATE TEMP TABLE {PARSED} AS "
-        f"WITH typed AS (SELECT __row, {fields}, {combine_reasons(reasons)} AS field_reason "
+        f"WITH typed AS (SELECT __row, {fields}, {row_reason(raw, reasons)} AS field_reason "
         f"FROM {raw.table} r), "
         f"numbered AS (SELECT *, row_number() OVER (PARTITION BY {keys} ORDER BY __row) AS k, "
         f"min(__row) OVER (PARTITION BY {keys}) AS first_row FROM typed) "
@@ -247,6 +248,7 @@ class Counts(SourceKind):
     def parse(self, con, raw, spec, path, ctx: LoadContext) -> ParsedLoad:
         from crimetrends.ingest.incidents import code_mapping
 
+        spec = resolve(con, raw, spec, path)
         build_parsed(con, raw, spec, path)
         con.register("code_map", code_mapping(con, spec, codes_query(spec)))
         extra: dict[str, Any] = {"checks": total_checks(con, spec)}

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Any
 from crimetrends.ingest.fields import (
     bool_field,
     clean,
-    combine_reasons,
     double_field,
+    row_reason,
     text_field,
     timestamp_field,
 )
 from crimetrends.ingest.kinds import LoadContext, ParsedLoad, SourceKind, require
 from crimetrends.ingest.read import (
+    PROBLEM,
     RawInput,
     drop_relation,
     mapped_columns,
@@ -24,6 +25,7 @@ from crimetrends.ingest.read import (
     sql_str,
 )
 from crimetrends.ingest.read import quarantine_select as quarantine_select_from
+from crimetrends.ingest.variants import record_sql, resolve
 from crimetrends.taxonomy.harmonize import SEP, load_crosswalk
 from crimetrends.taxonomy.offenses import offenses
 
@@ -169,7 +171,8 @@ def parsed_queries(raw: RawInput, spec: SourceSpec, path: Path) -> ParsedQueries
     """The load's SQL in three layers, so each parse runs once on any engine: `cleaned`
     (each mapped column trimmed, NA → NULL), `valued` (typed values, named "v:<field>"),
     `typed` (reasons, reading those values by name), then duplicates and the crosswalk."""
-    require_columns(raw, needed_columns(spec), path, spec.name)
+    require_columns(raw, needed_columns(spec), path, spec.name)  # `resolve` has mapped them
+    # a problem the reader found (a NUL byte, a repeated header line) comes first
     reasons: list[str] = []
     select: dict[str, str] = {}
     _identity_fields(spec, select, reasons)
@@ -179,17 +182,17 @@ def parsed_queries(raw: RawInput, spec: SourceSpec, path: Path) -> ParsedQueries
     values = ", ".join(f"{expr} AS {_ref(name)}" for name, expr in select.items())
     fields = ", ".join(f"{_ref(name)} AS {name}" for name in select)
     # the raw row as it was read (its row number first), for quarantined rows' `record`
-    record = (
-        "{" + ", ".join(f"{sql_str(col)}: r.{quoted(col)}" for col in ("__row", *raw.columns)) + "}"
-    )
+    record = record_sql(raw)
     names = ", ".join(f"t.{name}" for name in select)
     cleaned = ", ".join(
         f"{clean(col, spec.na_values)} AS {quoted(col)}" for col in needed_columns(spec)
     )
+    if raw.read_problems:
+        cleaned += f", r.{quoted(PROBLEM)}"
     typed = (
         f"WITH cleaned AS (SELECT __row, {record} AS raw_row, {cleaned} FROM {raw.table} r), "
         f"valued AS (SELECT r.*, {values} FROM cleaned r), "
-        f"typed AS (SELECT __row, {fields}, {combine_reasons(reasons)} AS field_reason, "
+        f"typed AS (SELECT __row, {fields}, {row_reason(raw, reasons)} AS field_reason, "
         "raw_row FROM valued r), "
         f"checked AS (SELECT t.__row, {names}, t.raw_row, "
         "nullif(concat_ws('; ', t.field_reason, CASE WHEN d.first_row IS NOT NULL "
@@ -221,6 +224,7 @@ def build_parsed(
     Parquet file there that the later passes read (bounded memory: no table of every row is
     held); without one PARSED is a view that each pass parses again (fine for small inputs).
     """
+    spec = resolve(con, raw, spec, path)
     q = parsed_queries(raw, spec, path)
     con.register("code_map", code_mapping(con, spec, q.codes))
     drop_relation(con, DUPS)
@@ -333,6 +337,7 @@ class Incidents(SourceKind):
     def parse(self, con, raw, spec, path, ctx: LoadContext) -> ParsedLoad:
         from crimetrends.store.engines import get_engine
 
+        spec = resolve(con, raw, spec, path)  # the file's columns, by the source's names
         get_engine(ctx.engine).type_incidents(con, raw, spec, path, ctx.work)
         # one stored row per kept row: the loader's check compares the file it wrote
         return ParsedLoad(

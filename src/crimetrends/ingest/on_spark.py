@@ -21,7 +21,8 @@ from sqlglot import exp
 
 from crimetrends.errors import ConfigError
 from crimetrends.ingest import incidents
-from crimetrends.ingest.read import RawInput, file_format, sql_str
+from crimetrends.ingest.read import RAW_FILE, RawInput, file_format, sql_str
+from crimetrends.ingest.variants import resolve
 from crimetrends.sources.registry import SourceSpec
 
 # strftime directive → Java DateTimeFormatter letters. Single letters parse one or two
@@ -97,14 +98,23 @@ def spark_sql(duckdb_sql: str) -> str:
 
 
 def _raw_frame(spark: Any, con: duckdb.DuckDBPyConnection, raw: RawInput, path: Path, work: Path):
-    """RAW on Spark: every column as text plus `__row`, the row number DuckDB gives it."""
+    """RAW on Spark: every column as text plus `__row`, the row number DuckDB gives it.
+
+    A Parquet file of text columns is read by Spark itself (in parallel; row numbers from
+    the file) as RAW_FILE, and RAW is the same view DuckDB made over it (the source's names,
+    restored digits), translated. A CSV (DuckDB's reader keeps broken rows for quarantine)
+    or a Parquet with typed columns (rendered as text one way, DuckDB's) is handed over as
+    Parquet of RAW.
+    """
     from pyspark.sql import functions as F
 
-    if file_format(path) == "parquet":  # read in parallel by Spark; row numbers from the file
+    if file_format(path) == "parquet" and not raw.types and not raw.read_problems:
         frame = spark.read.parquet(str(path))
-        cols = [F.col(f"`{c}`").cast("string").alias(c.strip()) for c in frame.columns]
-        return frame.select((F.col("_metadata.row_index") + 1).alias("__row"), *cols)
-    # a CSV is read by DuckDB (its reader keeps broken rows for quarantine), handed over as Parquet
+        names = dict(zip(raw.header, raw.storage, strict=True))
+        cols = [F.col(f"`{c}`").cast("string").alias(names[c]) for c in frame.columns]
+        frame = frame.select((F.col("_metadata.row_index") + 1).alias("__row"), *cols)
+        frame.createOrReplaceTempView(RAW_FILE)
+        return spark.sql(spark_sql(raw.view_sql))
     handover = work / "raw.parquet"
     con.execute(f"COPY {raw.table} TO {sql_str(str(handover))} (FORMAT parquet)")
     return spark.read.parquet(str(handover))
@@ -120,6 +130,7 @@ def build_parsed_on_spark(
     from crimetrends.store.spark import session
 
     spark = session()
+    spec = resolve(con, raw, spec, path)
     q = incidents.parsed_queries(raw, spec, path)
     work.mkdir(parents=True, exist_ok=True)
     _raw_frame(spark, con, raw, path, work).createOrReplaceTempView(raw.table)

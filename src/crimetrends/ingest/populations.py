@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crimetrends.ingest.counts import agency_sql
-from crimetrends.ingest.fields import combine_reasons, count_field, text_field
+from crimetrends.ingest.fields import count_field, row_reason, text_field
 from crimetrends.ingest.kinds import LoadContext, ParsedLoad, SourceKind, require
-from crimetrends.ingest.read import RawInput, mapped_columns, require_columns, sql_str
+from crimetrends.ingest.read import RawInput, mapped_columns, sql_str
 from crimetrends.ingest.read import quarantine_select as quarantine_select_from
+from crimetrends.ingest.variants import resolve
 
 if TYPE_CHECKING:
     import duckdb
@@ -24,7 +25,7 @@ def needed_columns(spec: SourceSpec) -> tuple[str, ...]:
 
 
 def build_parsed(con: duckdb.DuckDBPyConnection, raw: RawInput, spec: SourceSpec, path: Path):
-    require_columns(raw, needed_columns(spec), path, spec.name)
+    spec = resolve(con, raw, spec, path)
     na = spec.na_values
     agency, why = agency_sql(spec)
     reasons = [why]
@@ -43,7 +44,7 @@ def build_parsed(con: duckdb.DuckDBPyConnection, raw: RawInput, spec: SourceSpec
     con.execute(f"DROP TABLE IF EXISTS {PARSED}")
     con.execute(
         f"CREATE TEMP TABLE {PARSED} AS SELECT __row, {agency} AS agency, {ori} AS ori, {fields}, "
-        f"{combine_reasons(reasons)} AS reason "
+        f"{row_reason(raw, reasons)} AS reason "
         f"FROM {raw.table} r"
     )
     # Duplicate agency rows: keep the first, quarantine the rest.

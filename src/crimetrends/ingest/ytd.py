@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from crimetrends.ingest.fields import clean, combine_reasons, count_field, text_field
+from crimetrends.ingest.fields import clean, count_field, row_reason, text_field
 from crimetrends.ingest.kinds import LoadContext, ParsedLoad, SourceKind, require
-from crimetrends.ingest.read import mapped_columns, require_columns, sql_str
+from crimetrends.ingest.read import mapped_columns, sql_str
 from crimetrends.ingest.read import quarantine_select as quarantine_select_from
+from crimetrends.ingest.variants import resolve
 
 if TYPE_CHECKING:
     from crimetrends.sources.registry import ColumnSpec, SourceSpec
@@ -43,9 +44,13 @@ def _sample_sql(spec: SourceSpec, agency: str) -> str:
     return f"(CASE {' '.join(whens)} END)" if whens else "NULL::VARCHAR"
 
 
+def needed_columns(spec: SourceSpec) -> tuple[str, ...]:
+    return mapped_columns(spec)
+
+
 def build_parsed(con: Any, raw: Any, spec: SourceSpec, path: Any) -> None:
     """PARSED: one row per input row, typed, with `reason` (NULL = keep)."""
-    require_columns(raw, mapped_columns(spec), path, spec.name)
+    spec = resolve(con, raw, spec, path)
     na, c = spec.na_values, spec.columns
     agency = text_field(c["agency"], na)
     code = text_field(c["code"], na)
@@ -84,7 +89,7 @@ def build_parsed(con: Any, raw: Any, spec: SourceSpec, path: Any) -> None:
         f"{through} AS through, {vintage} AS vintage, {published_raw} AS published_at, "
         f"{optional['population']} AS population, "
         f"{optional['sample_agencies']} AS sample_agencies, "
-        f"{combine_reasons(reasons)} AS field_reason FROM {raw.table} r), "
+        f"{row_reason(raw, reasons)} AS field_reason FROM {raw.table} r), "
         f"numbered AS (SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY __row) AS k, "
         f"min(__row) OVER (PARTITION BY {key}) AS first_row FROM typed) "
         "SELECT __row, agency, code, current_count, previous_count, through, vintage, "
@@ -155,6 +160,7 @@ class YearToDate(SourceKind):
     def parse(self, con, raw, spec, path, ctx: LoadContext) -> ParsedLoad:
         from crimetrends.ingest.incidents import code_mapping
 
+        spec = resolve(con, raw, spec, path)
         build_parsed(con, raw, spec, path)
         con.register(
             "code_map",

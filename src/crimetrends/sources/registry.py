@@ -28,6 +28,9 @@ class ColumnSpec:
     state_column: str | None = None
     # the column is absent from some versions of the file (it is then NULL, not an error)
     optional: bool = False
+    # a spreadsheet may hold the date as an Excel serial (days since 1899-12-30, `44871.5`):
+    # read it as such (only 5-digit serials, 1927-2173; `ingest.fields.excel_serial_sql`)
+    excel_serial: bool = False
 
     @property
     def source_columns(self) -> tuple[str, ...]:
@@ -39,6 +42,27 @@ class ColumnSpec:
             self.state_column,
         )
         return tuple(c for c in cols if c)
+
+
+@dataclass(frozen=True)
+class HeaderVariant:
+    """One way a downloaded file spells the columns a source reads (issue 18).
+
+    `export` (the names in [columns], as the portal's CSV export writes them) is always a
+    variant; `api` (the field names of [portal.fields]) is one when the entry has a portal.
+    A declared variant is `based_on` another and lists only the columns it spells
+    differently; a column may have alternatives (the first the file has wins). Matching
+    ignores case and runs of spaces (`ingest.variants.normalize`).
+    """
+
+    name: str
+    title: str
+    based_on: str | None = None
+    spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+EXPORT_TITLE = "the portal's CSV export (the column names in [columns])"
+API_TITLE = "the Socrata API's field names ([portal.fields]), as an API download has them"
 
 
 @dataclass(frozen=True)
@@ -86,10 +110,25 @@ class SourceSpec:
     figures_of: str | None = None
     # how a table names aggregates of agencies (national_suffix, state_prefix)
     samples: dict[str, str] = field(default_factory=dict)
+    # columns the publisher writes as digits that a spreadsheet or pandas re-save rewrites:
+    # N > 0 = zero-padded to exactly N digits (`0524`), 0 = a whole number of any length;
+    # the rules that restore them are `ingest.fields.restore_digits_sql`
+    digits: dict[str, int] = field(default_factory=dict)
+    header_variants: tuple[HeaderVariant, ...] = ()
     spec_sha256: str = ""
 
     def column(self, name: str) -> ColumnSpec | None:
         return self.columns.get(name)
+
+    def variant(self, name: str) -> HeaderVariant:
+        return next(v for v in self.header_variants if v.name == name)
+
+    def spellings(self, variant: str, column: str) -> tuple[str, ...]:
+        """How `variant` spells the published column `column` (alternatives in order)."""
+        v = self.variant(variant)
+        if column in v.spellings:
+            return v.spellings[column]
+        return self.spellings(v.based_on, column) if v.based_on else (column,)
 
     def sample_of(self, agency: str) -> str | None:
         """'national' / 'state' when `agency` names one of the publisher's aggregates of
@@ -133,6 +172,39 @@ def _column_spec(value: Any, where: str) -> ColumnSpec:
                 kwargs[key] = tuple(kwargs[key])
         return ColumnSpec(**kwargs)
     raise RegistryError(f"{where}: expected a column name or a table, got {value!r}")
+
+
+def _header_variants(data: dict[str, Any], origin: str) -> tuple[HeaderVariant, ...]:
+    """export (always), api (with [portal.fields]) and the entry's [header_variants.*]."""
+    variants = [HeaderVariant("export", EXPORT_TITLE)]
+    fields = data.get("portal", {}).get("fields", {})
+    if fields:
+        api = {str(k): (str(v),) for k, v in fields.items()}
+        variants.append(HeaderVariant("api", API_TITLE, "export", api))
+    for name, body in data.get("header_variants", {}).items():
+        where = f"{origin} [header_variants.{name}]"
+        if not isinstance(body, dict) or set(body) - {"title", "based_on", "columns"}:
+            raise RegistryError(f"{where}: expected keys title, based_on, columns")
+        base = body.get("based_on", "api" if fields else "export")
+        if name in {v.name for v in variants} or base not in {v.name for v in variants}:
+            raise RegistryError(f"{where}: a new name, based_on an earlier variant ({base!r}?)")
+        spellings: dict[str, tuple[str, ...]] = {}
+        for col, value in body.get("columns", {}).items():
+            alts = (value,) if isinstance(value, str) else tuple(value)
+            if not alts or not all(isinstance(a, str) and a.strip() for a in alts):
+                raise RegistryError(f"{where}: {col!r} needs a spelling or a list of them")
+            spellings[str(col)] = alts
+        variants.append(HeaderVariant(name, str(body.get("title", name)), base, spellings))
+    return tuple(variants)
+
+
+def _digits(value: Any, origin: str) -> dict[str, int]:
+    out = {}
+    for col, width in value.items():
+        if not isinstance(width, int) or isinstance(width, bool) or not 0 <= width <= 18:
+            raise RegistryError(f"{origin}: [digits].{col} must be a width 0-18 (0 = any length)")
+        out[str(col)] = width
+    return out
 
 
 def _extent(value: Any, origin: str) -> tuple[float, float, float, float] | None:
@@ -195,6 +267,8 @@ OTHER_KEYS = (
     "agency_names",
     "complete_span",
     "samples",
+    "digits",
+    "header_variants",
 )
 REQUIRED_KEYS = ("name", "title", "kind", "publisher", "url", "counting_unit", "date_basis")
 
@@ -241,6 +315,8 @@ def parse_source(data: dict[str, Any], origin: str, raw: bytes = b"") -> SourceS
         agency_names={str(k): str(v) for k, v in data.get("agency_names", {}).items()},
         complete_span=_span(data.get("complete_span"), origin),
         samples=_samples(data.get("samples", {}), origin),
+        digits=_digits(data.get("digits", {}), origin),
+        header_variants=_header_variants(data, origin),
         spec_sha256=hashlib.sha256(raw).hexdigest(),
     )
 
@@ -263,10 +339,32 @@ def all_sources() -> dict[str, SourceSpec]:
     catalog = resources.files("crimetrends.sources") / "catalog"
     specs: dict[str, SourceSpec] = {}
     for entry in sorted(catalog.iterdir(), key=lambda p: p.name):
-        if entry.name.endswith(".toml"):
+        # `_*.toml` are not sources (`_unregistered.toml`: datasets we recognise, not load)
+        if entry.name.endswith(".toml") and not entry.name.startswith("_"):
             spec = load_source_file(Path(str(entry)))
             specs[spec.name] = spec
     return specs
+
+
+@dataclass(frozen=True)
+class KnownDataset:
+    """A dataset recognised by its header but not registered (`catalog/_unregistered.toml`)."""
+
+    name: str
+    title: str
+    columns: tuple[str, ...]
+
+
+@cache
+def unregistered_datasets() -> tuple[KnownDataset, ...]:
+    entry = resources.files("crimetrends.sources") / "catalog" / "_unregistered.toml"
+    try:
+        data = tomllib.loads(entry.read_text(encoding="utf-8"))
+        return tuple(
+            KnownDataset(d["name"], d["title"], tuple(d["columns"])) for d in data["dataset"]
+        )
+    except (KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
+        raise RegistryError(f"_unregistered.toml: {exc}") from None
 
 
 def get_source(name: str) -> SourceSpec:
