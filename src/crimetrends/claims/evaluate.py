@@ -12,9 +12,9 @@ extracted, from the same sentence or row (spans overlap), a claim carrying one o
 the label states (`stated_values`, `stated_pct`: counts, percentages, rates; sign ignored);
 a label that states no number (a direction, superlative, rank, comparison) is found by a claim
 of the same sentence that carries no number of its own, of the same kind when there is one.
-Each extracted claim serves one label. When a label's numbers are carried by several claims of
-its sentence (a table row "Jan | 17 | 9 | -47%" is three cell claims), its verdict is the most
-severe of theirs (inconsistent > definitional mismatch > not checkable > consistent).
+Each extracted claim serves one label, and each stated number one claim. When a label's numbers
+are carried by several claims of its sentence (a table row "Jan | 17 | 9 | -47%" is three cell
+claims), its verdict is the most severe of theirs (inconsistent > definitional mismatch > not checkable > consistent).
 A verdict *agrees* when it is the label's verdict or one of its "acceptable" ones.
 
 The frozen test split (`tests/claims_real/split.toml`) is scored like the development pages,
@@ -220,8 +220,12 @@ def match(verdicts: list[Verdict], labels: list[Label]) -> dict[str, list[int]]:
     for lab in sorted(labels, key=lambda x: x.kind != "numeric"):
         cands = [i for i, v in enumerate(verdicts) if i not in used and _overlaps(v, lab)]
         if lab.kind == "numeric":
-            hit = [i for i in cands if any(
-                abs(n - x) < 1e-6 for n in lab.numbers for x in _claim_numbers(verdicts[i]))]  # fmt: skip
+            hit = []
+            for n in dict.fromkeys(lab.numbers):  # each stated number: one claim at most
+                k = next((i for i in cands if i not in hit and any(
+                    abs(n - x) < 1e-6 for x in _claim_numbers(verdicts[i]))), None)  # fmt: skip
+                if k is not None:
+                    hit.append(k)
         else:
             plain = [i for i in cands if not verdicts[i].claim.get("numbers")]
             same = [i for i in plain if _kind_of(verdicts[i]) == lab.kind]

@@ -435,8 +435,11 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
     then the article's."""
     n = len(r.toks)
     change = kind in ("pct", "direction", "ratio")
+    reach = 9 if kind == "superlative" else 7
     for k, m in enumerate(r.times):
-        if not (i < m.start <= i + 7) or _number_between(r, i + 1, m.start):
+        if not (i < m.start <= i + reach):
+            continue
+        if kind != "superlative" and _number_between(r, i + 1, m.start):
             continue
         if r.clause_of[m.start] != r.clause_of[min(i, n - 1)] and m.start > i + 2:
             continue
@@ -451,7 +454,7 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
     for k in range(len(r.times) - 1, -1, -1):
         m = r.times[k]
         if m.end <= i and k in r.periods and r.clause_of[m.start] == r.clause_of[min(i, n - 1)]:
-            if m.role == "base" and (change or _count_role(r, i) == "current"):
+            if m.role == "base" and (change or (_count_role(r, i) == "current" and r.current)):
                 continue  # "fell 31% in 2024 from 2023 to 190": 190 is not 2023's
             return _as_current(r.periods[k], r, ctx), "sentence"
     if r.current is not None:
@@ -890,11 +893,14 @@ def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: 
         return None
     u = r.unit
     c = Claim("superlative", u.text, u.start, u.end, _fragment(r, i - 3, i + 8), "superlative")
-    c.extremum = ext
+    c.extremum, c.pos = ext, i
+    c.rank = _ordinal_before(r, i) if _ordinal_before(r, i) > 1 else None
     if span_m is not None:
         c.span, c.since = span_m.span, span_m.since
-    elif is_record or "ever" in after.split()[:6] or "history" in after:
-        c.span = 999
+    elif is_record or "ever" in after.split()[:6] or "history" in after or (
+        after.split()[:1] == ["year"]
+    ):
+        c.span = 999  # "record", "ever recorded", "in the city's history", "our highest year"
     if t.low in ("lowest", "fewest", "highest", "most", "deadliest", "record", "largest",
                  "greatest", "biggest", "worst") and any(w in after for w in rank_words):  # fmt: skip
         c.kind, c.rule, c.rank = "rank", "rank-places", _ordinal_before(r, i)
@@ -914,11 +920,13 @@ def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: 
     places, where, ptext = _place_for(r, i, ctx)
     c.places, c.place_text, c.carried["place"] = places, ptext, where
     c.place = places[0] if places else None
-    c.period, c.carried["period"] = _period_at(r, i, ctx, "count")
+    c.period, c.carried["period"] = _period_at(r, i, ctx, "superlative")
     if "rate" in after.split()[:3] or "per capita" in after or (i > 0 and "rate" in r.toks[i - 1].low):
         c.notes.append("a rate superlative")
         c.rule += "-rate"
-    if any(x.low in ("on", "poised", "set", "projected") and "track" in after for x in r.toks[:i]):
+    before = " ".join(x.low for x in r.toks[max(0, i - 8) : i])
+    if any(w in before for w in ("on track", "poised", "on pace", "projected", "set to",
+                                 "expected to", "will be", "could be", "on course")):  # fmt: skip
         c.notes.append("a projection")
     return c
 
@@ -1048,7 +1056,8 @@ def _grid_row(u, g, ctx, counts, pcts, years, header) -> list[Claim]:  # noqa: A
     label = cells[0]
     lt = tokens(label)
     mentions = find_places(g, lt)
-    place = _as_place(mentions[0], ctx) if mentions else ctx.place or ctx.fallback_place
+    place = _as_place(mentions[0], ctx) if mentions else (
+        ctx.place or ctx.fallback_place or ctx.url_place)
     head_off = offense_index().scan(tokens(" ".join(header or [])))
     row_off = offense_index().scan(lt)
     offense = (row_off or head_off or [(0, 0, ctx.offense)])[0][2]
@@ -1163,22 +1172,16 @@ def _split_places(claims: list[Claim]) -> list[Claim]:
 
 
 def _attach_target(r: Reading, s: Claim, nums: list[Claim]) -> Claim | None:
-    """A superlative that qualifies a count ('record-1,077', 'record-setting 90 homicides',
-    '1993, our highest year, we had almost 1,100') is checked with that count."""
-    if s.kind != "superlative":
+    """A superlative that qualifies the count right after it ('record-1,077', 'record-setting
+    90 homicides', 'the previous record of 79', '1993, our highest year, we had almost 1,100')
+    is checked with that count."""
+    if s.kind != "superlative" or s.pos < 0:
         return None
-    pos = next((i for i, t in enumerate(r.toks) if s.fragment and t.start >= 0 and
-                r.unit.text[t.start:].startswith(t.text) and t.low in s.fragment.lower()), None)  # fmt: skip
-    del pos
     for c in nums:
-        if c.kind != "count" or not c.fragment:
+        if c.kind != "count" or c.pos <= s.pos or c.pos - s.pos > 3:
             continue
-        a = r.unit.text.find(c.fragment)
-        b = r.unit.text.find(s.fragment)
-        if a < 0 or b < 0:
-            continue
-        gap = r.unit.text[b : a] if b < a else ""
-        if b < a and len(gap) <= 60 and not any(ch.isdigit() for ch in gap[len(s.fragment) :]):
+        between = {t.low for t in r.toks[s.pos + 1 : c.pos]}
+        if between <= {"-", "of", "setting", "breaking", "high", "low"}:
             return c
     return None
 
@@ -1218,10 +1221,11 @@ def _outside_sample(r: Reading, c: Claim, ctx: Context) -> None:
             if c.kind == "count" and c.value == t.num:
                 c.measure = "city count"
                 continue
-            if r.toks[k - 1].low in ("among", "across", "in") if k else False:
-                c.place = Place("outside", " ".join(x.text for x in r.toks[k - 1 : k + 3]))
-                c.places = [c.place]
-                ctx.outside = c.place
+            if k and r.toks[k - 1].low in ("among", "across", "in"):
+                outside = Place("outside", " ".join(x.text for x in r.toks[k - 1 : k + 3]))
+                ctx.outside = outside
+                if c.carried.get("place") != "sentence" or (c.place and c.place.kind != "agency"):
+                    c.place, c.places = outside, [outside]
         if t.low == "those" and nxt.startswith(("major cities", "cities")) and ctx.outside:
             c.place, c.places = ctx.outside, [ctx.outside]
 

@@ -455,76 +455,114 @@ def check_rate(c: Claim, fb: FactBase) -> Verdict:
 
 def annual_value(fb: FactBase, names: tuple[str, ...], offense: str, p: Period) -> Figure | None:
     """The best figure for one year's window: RTCI first, then UCR, then police records."""
+    figs = year_figures(fb, names, offense, p)
+    return figs[0] if figs else None
+
+
+def year_figures(fb: FactBase, names: tuple[str, ...], offense: str, p: Period) -> list[Figure]:
     figs = [f for f in fb.figures(names, offense, p.window) if f.bound == "exact"]
-    if not figs:
-        return None
     order = {"rtci_ytd": 0, "rtci": 1, "ucr_annual": 2, "chicago": 3, "lapd_annual": 4}
     figs.sort(key=lambda f: (order.get(f.source, 9), -(int((f.vintage or "0").replace("-", "")))))
-    return figs[0]
+    return figs
+
+
+def _value(c: Claim, fb: FactBase, f: Figure, year: int) -> float | None:
+    """A year's count, or its rate per 100,000 when the claim is about a rate."""
+    if "a rate superlative" not in c.notes:
+        return f.count
+    assert c.place
+    pop = f.population or (fb.population(c.place.names, year) or (None, ""))[0]
+    return f.count / pop * 1e5 if pop else None
 
 
 def check_superlative(c: Claim, fb: FactBase) -> Verdict:
+    """Lowest/highest (or k-th) over the span of years before the claim's year, each year's
+    same window, from the best source of each year."""
     assert c.place and c.period and c.offense
-    if "a projection" in c.notes and c.span and c.span >= 999:
+    if "a projection" in c.notes:
         return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
-                       "A projection over a record longer than the data.")  # fmt: skip
-    if "a rate superlative" in c.notes and c.place.kind == "sample":
-        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE, "A rate of a sample.")
+                       "A projection: the outcome is not in the data yet.")  # fmt: skip
+    if c.extremum is None:
+        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
+                       "The claim does not say whether the level is a high or a low.")  # fmt: skip
     if c.span is None and c.since is None:
         return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
                        "A superlative with no span of years to check it over.")  # fmt: skip
     year = c.period.year
     if c.since is not None:
-        first = c.since + 1
+        first = c.since + 1  # "lowest since 2019": below every year after 2019
     elif c.span and c.span < 999:
-        first = year - c.span + (1 if "-year" in c.fragment or "year low" in c.fragment
-                                 or "year high" in c.fragment else 0)  # fmt: skip
-    else:
+        first = year - c.span + 1  # "fewest in five years", "a six-year low": this year and
+    else:  # the ones before it
         first = 1900
-    mine = annual_value(fb, c.place.names, c.offense, c.period)
-    if mine is None:
+    mine_figs = year_figures(fb, c.place.names, c.offense, c.period)
+    if not mine_figs:
         return _no_figure(c, fb)
-    values, missing = {}, []
+    values: dict[int, tuple[float, Figure]] = {}
+    missing = []
+    breaks = _definition_break(mine_figs)
     for y in range(max(first, 1960), year):
-        f = annual_value(fb, c.place.names, c.offense, c.period.in_year(y))
-        if f is None:
+        figs = year_figures(fb, c.place.names, c.offense, c.period.in_year(y))
+        breaks = breaks or _definition_break(figs)
+        val = _value(c, fb, figs[0], y) if figs else None
+        if val is None:
             missing.append(y)
         else:
-            values[y] = f.count
-    return _superlative_verdict(c, mine, values, missing, first, year)
+            values[y] = (val, figs[0])
+    mine = _value(c, fb, mine_figs[0], year)
+    if mine is None:
+        return _no_figure(c, fb)
+    if breaks:
+        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
+                       f"No series on one definition covers the span: {breaks}")  # fmt: skip
+    return _superlative_verdict(c, mine, mine_figs[0], values, missing, first)
 
 
-def _superlative_verdict(c, mine, values, missing, first, year) -> Verdict:  # noqa: ANN001
+def _definition_break(figs: list[Figure]) -> str | None:
+    """Two sources (or vintages) that disagree by more than 15% on one window."""
+    counts = [f for f in figs if f.count]
+    for a in counts:
+        for b in counts:
+            if a.key != b.key and a.count > 20 and abs(a.count / b.count - 1) > 0.15:
+                return f"{a.label} vs {b.label}"
+    return None
+
+
+def _superlative_verdict(c, mine, fig, values, missing, first) -> Verdict:  # noqa: ANN001
+    """Beaten on a year by the same source: inconsistent; by another source, within the
+    tolerance: a near-tie; years before the data or missing: not checkable."""
     tol = _tol(c.offense)
     sign = 1 if c.extremum == "max" else -1
-    beats = {y: v for y, v in values.items() if sign * (v - mine.count) > tol * mine.count}
-    ties = {y: v for y, v in values.items() if abs(v - mine.count) <= tol * mine.count}
-    v = Verdict(c.to_dict(), _agency(c), CONSISTENT, "", mine.count, source=mine.source,
-                vintage=mine.vintage)  # fmt: skip
+    allowed = (c.rank or 1) - 1  # "the second highest": one year may be above
+    beaten = {y: v for y, (v, f) in values.items() if sign * (v - mine) > 0 and (
+        f.family == fig.family or abs(v - mine) > tol * mine)}  # fmt: skip
+    ties = {y: v for y, (v, f) in values.items() if sign * (v - mine) > 0 and y not in beaten}
+    v = Verdict(c.to_dict(), _agency(c), CONSISTENT, "", round(mine, 1), source=fig.source,
+                vintage=fig.vintage)  # fmt: skip
     word = "highest" if sign > 0 else "lowest"
     covered = f"{min(values)}–{max(values)}" if values else "no other year"
-    pre = [y for y in missing if y < 1975] or ([] if first >= 1960 else ["before 1960"])
-    if beats:
-        y, val = next(iter(sorted(beats.items())))
+    before_data = [y for y in missing if y < 1975] or ([] if first >= 1960 else ["1960"])
+    what = f"{c.period.label} ({mine:,.1f})" if mine != int(mine) else f"{c.period.label} ({mine:,.0f})"
+    if len(beaten) > allowed:
+        y = sorted(beaten)[-1]
         v.verdict = INCONSISTENT
-        v.reason = (f"{c.period.label} ({mine.count:,.0f}) is not the {word}: {y} had "
-                    f"{val:,.0f}")  # fmt: skip
-    elif ties:
-        y, val = next(iter(ties.items()))
+        v.reason = f"{what} is not the {word}: {y} had {beaten[y]:,.1f}".replace(".0 ", " ")
+    elif ties and len(beaten) + len(ties) > allowed:
+        y = next(iter(ties))
         v.verdict = NOT_CHECKABLE
-        v.reason = f"a near-tie with {y} ({val:,.0f} vs {mine.count:,.0f}), within the tolerance"
-    elif pre or (missing and (c.span or 0) < 999):
+        v.reason = f"a near-tie with {y} ({ties[y]:,.0f} vs {mine:,.0f}) in another source"
+    elif (c.span or 0) >= 999 and len(values) >= 25:
+        v.reason = f"{what} is the {word} of every year the store covers ({covered})"
+    elif before_data or missing:
         v.verdict = NOT_CHECKABLE
-        gaps = ", ".join(str(y) for y in missing[:3]) + ("…" if len(missing) > 3 else "")
-        v.reason = (f"{word} of the years the store covers ({covered}), but {gaps or 'earlier'}"
-                    " years are not in the data")  # fmt: skip
-    elif len(values) < 5:
+        gaps = ", ".join(str(y) for y in (before_data or missing)[:3])
+        v.reason = (f"{word} of the years the store covers ({covered}), but {gaps}"
+                    f"{'…' if len(missing) > 3 else ''} are not in the data")  # fmt: skip
+    elif len(values) < 2:
         v.verdict = NOT_CHECKABLE
         v.reason = f"only {len(values)} earlier years in the data ({covered})"
     else:
-        v.reason = f"{c.period.label} ({mine.count:,.0f}) is the {word} of {covered}"
-        if missing:
-            v.reason += f" ({len(missing)} years missing)"
+        v.reason = f"{what} is the {word} of {covered}"
     return v
 
 

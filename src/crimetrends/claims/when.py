@@ -101,8 +101,10 @@ def _role(toks: list[Token], i: int) -> str:
         low = toks[j].low
         if low in STOP_ROLE:
             return "current"
-        if low in BASE_WORDS and not (low == "over" and j + 1 < len(toks) and
-                                      toks[j + 1].low in ("the", "a") and False):  # fmt: skip
+        if low in BASE_WORDS:
+            nxt = toks[j + 1] if j + 1 < len(toks) else None
+            if low in ("than", "over") and nxt is not None and nxt.num is not None and j + 1 != i:
+                continue  # "more than 30%", "more than two decades": a qualifier, not a base
             return "base"
         if j >= 1 and (toks[j - 1].low, low) in BASE_PAIRS:
             return "base"
