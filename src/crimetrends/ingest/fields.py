@@ -127,8 +127,8 @@ def _ambiguous(raw: str, column: str, what: str, formats: tuple[str, ...], value
     return (
         f"WHEN {value} IS NULL AND regexp_full_match({raw}, '[0-9]{{1,{width - 1}}}') THEN "
         f"'ambiguous {what} in {column}: ' || {shown(raw)} || ' has fewer than the {width} "
-        f'digits of {fmt}, so it has more than one reading (declare [digits] "{column}" = '
-        f"{width} if the publisher zero-pads it)' "
+        f"digits of {fmt}, so it has more than one reading (if the publisher zero-pads it, "
+        f"declare {column} = {width} in the catalog''s digits table)' "
     )
 
 

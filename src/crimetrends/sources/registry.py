@@ -61,8 +61,11 @@ class HeaderVariant:
     spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-EXPORT_TITLE = "the portal's CSV export (the column names in [columns])"
-API_TITLE = "the Socrata API's field names ([portal.fields]), as an API download has them"
+# (no square brackets: the CLI's error line would read them as markup)
+EXPORT_TITLE = "the portal's CSV export (the catalog's column names)"
+API_TITLE = (
+    "the Socrata API's field names (the catalog's portal.fields), as an API download has them"
+)
 
 
 @dataclass(frozen=True)
