@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -32,21 +33,43 @@ def signature(settings: Settings, policy: PrivacyPolicy) -> str:
 def public_tables(
     settings: Settings | None = None, policy: PrivacyPolicy | None = None
 ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """The public tables of the store as it is now, under `policy`, cached on disk.
+
+    The cache folder is named by the signature (store version, code, privacy policy) and
+    made whole before it is renamed into place, so an interrupted build is never read and a
+    build under another policy never serves this one's tables.
+    """
+    import shutil
+
     settings = settings or get_settings()
     policy = policy or PrivacyPolicy.from_settings()
-    folder: Path = settings.home / "public"
+    root: Path = settings.home / "public"
     sig = signature(settings, policy)
-    marker = folder / "signature.txt"
-    if marker.exists() and marker.read_text() == sig:
+    folder = root / sig[:32]
+    if (folder / "complete").exists():
         tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
         prov = json.loads((folder / "provenance.json").read_text())
         return tables, prov
     tables, prov = build_tables(connect(settings), policy)
-    write_tables(tables, prov, folder)
-    marker.write_text(sig)
+    tmp = root / f".{sig[:32]}.{os.getpid()}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    write_tables(tables, prov, tmp)
+    (tmp / "complete").write_text(sig)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(tmp, folder)
+    for old in root.iterdir():  # earlier signatures and abandoned builds
+        if old != folder and old.is_dir() and (old.name.startswith(".") or len(old.name) == 32):
+            shutil.rmtree(old, ignore_errors=True)
     return tables, prov
 
 
-def store_signature(settings: Settings | None = None) -> str:
-    """The signature of the store's loads under the default privacy policy."""
-    return signature(settings or get_settings(), PrivacyPolicy.from_settings())
+def store_version(settings: Settings | None = None) -> str:
+    """A cheap key of what the store holds now: its version number and commit time (one
+    small file read per call), with the code version and the default privacy policy."""
+    from crimetrends.store.connect import layout
+
+    lay = layout(settings or get_settings())
+    number = lay.version_number()
+    committed = lay.version(number).committed_at if number else str(len(lay.manifests()))
+    policy = PrivacyPolicy.from_settings()
+    return f"{number}:{committed}:{__version__}:{policy.min_count}:{policy.cell_m}"

@@ -116,6 +116,10 @@ def build_monthly(con: Any, samples: frozenset[str]) -> pd.DataFrame:
             f.insert(0, "source", s.source)
             f.insert(0, "agency", s.agency)
             frames.append(f)
+    if not frames:  # no monthly series in the store (e.g. only annual tables)
+        columns = ["agency", "source", "offense", "count", "complete", "note", "ci_low"]
+        columns += ["ci_high", "provisional", "quality_flags", "month", "slug"]
+        return pd.DataFrame(columns=columns)
     out = pd.concat(frames, ignore_index=True)
     out["month"] = pd.to_datetime(out.pop("period")).dt.strftime("%Y-%m")
     out["count"] = out["count"].round().astype("Int64")
@@ -220,7 +224,10 @@ def build_arrests(con: Any, samples: frozenset[str]) -> pd.DataFrame:
                     "ci_high": ci.high,
                 }
             )
-    return pd.DataFrame(rows).sort_values(["agency", "incidents"], ascending=[True, False])
+    columns = ["agency", "slug", "source", "year", "offense", "offense_label", "incidents"]
+    columns += ["arrests", "arrest_share", "ci_low", "ci_high"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["agency", "incidents"], ascending=[True, False])
 
 
 def build_cities(con: Any, trends: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:

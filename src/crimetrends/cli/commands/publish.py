@@ -20,13 +20,14 @@ def site_build(
     cell_m: Annotated[float | None, typer.Option(help="grid cell size in metres")] = None,
 ) -> None:
     """Render a self-contained static site (no CDN, works offline) with downloads."""
+    from crimetrends.publish.folders import build_atomically
     from crimetrends.publish.privacy import PrivacyPolicy
     from crimetrends.publish.site import build_site
 
     policy = PrivacyPolicy.from_settings(min_count=min_count, cell_m=cell_m)
     with progress() as bar:
         bar.add_task("building the site", total=None)
-        stats = build_site(out, policy)
+        stats = build_atomically(out, lambda tmp: build_site(tmp, policy))
     console.print(
         f"built {stats['pages']} pages and {stats['tables']} tables in {out}/ "
         f"(open {out}/index.html or serve the folder)",

@@ -78,11 +78,12 @@ class DataSource:
         self._lock = threading.Lock()
 
     def current(self) -> PublicData:
+        """The tables of the store's current version (rebuilt after a commit)."""
         if self._fixed is not None:
             return self._fixed
-        from crimetrends.publish.public import public_tables, store_signature
+        from crimetrends.publish.public import public_tables, store_version
 
-        version = store_signature()
+        version = store_version()
         data = self._current
         if data is None or data.version != version:
             with self._lock:

@@ -4,6 +4,7 @@ blocking work ever sits on the event loop); each builds its body once per data v
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -17,6 +18,32 @@ from crimetrends.publish.api.data import PublicData
 
 MAX_LIMIT = 1000
 CHECK_MAX_CHARS = 20_000
+CHECK_MAX_CLAIMS = 200  # claims checked per request (the rest are not)
+CHECK_BUDGET_S = 10.0  # a check that would take longer answers 503 time_budget
+CHECK_CONCURRENCY = 2  # checks at once; more answer 503 busy (the other endpoints stay fast)
+_checks = threading.BoundedSemaphore(CHECK_CONCURRENCY)
+_pool: list[Any] = []
+
+
+def _check_pool() -> Any:
+    """Worker processes for claim checks: the check's CPU work never holds this process's
+    interpreter, so the other endpoints answer at once while a long text is checked."""
+    if not _pool:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        _pool.append(
+            ProcessPoolExecutor(CHECK_CONCURRENCY, mp_context=multiprocessing.get_context("spawn"))
+        )
+    return _pool[0]
+
+
+def _check_in_worker(text: str, date: dt.date | None) -> list[dict[str, Any]]:
+    from crimetrends.claims.check import check_text
+
+    verdicts = check_text(text, date, max_claims=CHECK_MAX_CLAIMS, budget_s=CHECK_BUDGET_S)
+    return [v.to_dict() for v in verdicts]
+
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="rows per page")]
 Offset = Annotated[int, Query(ge=0, description="rows to skip")]
@@ -228,11 +255,26 @@ def coverage(
     response_model=dict[str, Any],
     summary="Check the claims in a text (nothing is stored)",
 )
-def check(body: CheckRequest) -> Response:
-    from crimetrends.claims.check import check_text
+def check(request: Request, body: CheckRequest) -> Response:
+    from concurrent.futures import TimeoutError as Late
 
-    verdicts = check_text(body.text, body.date)
-    raw = cache.encode({"claims": [v.to_dict() for v in verdicts]})
+    from crimetrends.errors import StoreBusyError, TimeBudgetError
+
+    if not _checks.acquire(blocking=False):
+        raise StoreBusyError(
+            f"{CHECK_CONCURRENCY} claim checks are running already", hint="try again shortly"
+        )
+    try:
+        if request.app.state.check_in_workers:
+            future = _check_pool().submit(_check_in_worker, body.text, body.date)
+            claims = future.result(timeout=CHECK_BUDGET_S + 20)  # + a worker's first start
+        else:
+            claims = _check_in_worker(body.text, body.date)
+    except Late:
+        raise TimeBudgetError(f"the claim check did not finish in {CHECK_BUDGET_S:g} s") from None
+    finally:
+        _checks.release()
+    raw = cache.encode({"claims": claims})
     return Response(raw, media_type="application/json", headers={"Cache-Control": "no-store"})
 
 
