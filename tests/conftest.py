@@ -80,7 +80,7 @@ def site(bundle_home: Path, public, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 # Marks by where a test needs more than Python: `make test-fast` leaves these out.
-BROWSER_MODULES = {"test_site_browser.py"}
+BROWSER_MODULES = {"test_site_browser.py", "test_api_docs_browser.py"}
 SPARK_MODULES = {"test_spark_load.py"}
 
 

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from crimetrends import __version__
-from crimetrends.publish.api import errors
+from crimetrends.publish.api import docs, errors
 from crimetrends.publish.api.cache import BodyCache
 from crimetrends.publish.api.data import DataSource, PublicData
 from crimetrends.publish.api.routes import router
@@ -100,6 +100,8 @@ def create_app(
 
     app = FastAPI(
         lifespan=lifespan,
+        docs_url=None,  # served offline by docs.install
+        redoc_url=None,
         title="crimetrends API",
         version=__version__,
         description="Read-only crime trend figures with definitions, sources and 95% "
@@ -124,4 +126,5 @@ def create_app(
     app.add_middleware(BodyLimit)
     errors.install(app)
     app.include_router(router)
+    docs.install(app)
     return app
