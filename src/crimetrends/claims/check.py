@@ -45,7 +45,41 @@ def check_text(
                 hint="send a shorter text",
             )
         out.append(verify(c, fb))
+    confirm_tables(claims, out, fb)
     return out
+
+
+def confirm_tables(claims: list, verdicts: list[Verdict], fb) -> None:  # noqa: ANN001
+    """A table whose columns were not labelled (read from the article's years) must fit the
+    store somewhere before any cell is called inconsistent: if no cell fits as a count, try
+    the cells as rates per 100,000; if none fits either, the reading is unconfirmed and the
+    inconsistent cells become not checkable, with why."""
+    from dataclasses import replace
+
+    from crimetrends.claims.verify import CONSISTENT, INCONSISTENT, MISMATCH, NOT_CHECKABLE
+    from crimetrends.claims.verify import verify as verify_one
+
+    tables: dict[int, list[int]] = {}
+    for i, c in enumerate(claims[: len(verdicts)]):
+        if c.table is not None and c.carried.get("period") == "context":
+            tables.setdefault(c.table, []).append(i)
+    fits = (CONSISTENT, MISMATCH)
+    for idx in tables.values():
+        if any(verdicts[i].verdict in fits for i in idx):
+            continue
+        as_rates = {i: verify_one(replace(claims[i], kind="rate"), fb) for i in idx
+                    if claims[i].kind == "count"}  # fmt: skip
+        if as_rates and sum(v.verdict in fits for v in as_rates.values()) * 2 >= len(as_rates):
+            for i, v in as_rates.items():
+                v.reason = "read as a rate per 100,000 (the table does not say): " + v.reason
+                verdicts[i] = v
+            continue
+        for i in idx:
+            if verdicts[i].verdict == INCONSISTENT:
+                verdicts[i].verdict = NOT_CHECKABLE
+                verdicts[i].reason = ("the table's columns are not labelled and no reading of "
+                                      "them (counts or rates for the article's years) fits the "
+                                      "store's figures: " + verdicts[i].reason)  # fmt: skip
 
 
 def known_places(fb) -> tuple[str, ...]:  # noqa: ANN001

@@ -54,6 +54,7 @@ class Claim:
     carried: dict[str, str] = field(default_factory=dict)  # what came from context
     attached: list[Claim] = field(default_factory=list)  # parts checked with this claim
     pos: int = -1  # token position in its sentence
+    table: int | None = None  # the table a cell claim belongs to
 
     @property
     def year(self) -> int | None:

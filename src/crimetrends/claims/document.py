@@ -381,7 +381,9 @@ def parse(raw: str, date: dt.date | None = None, url: str | None = None) -> Docu
     if headline and not any(u.kind == "heading" for u in kept[:1]):
         kept.insert(0, Unit(headline, -1, -1, "headline", -1))
     elif kept and kept[0].kind == "heading":
-        kept[0].kind = "headline"
+        first = kept.pop(0)
+        parts = split_sentences(first.text, first.start)  # a headline of two sentences
+        kept[0:0] = [Unit(t, a, b, "headline", first.paragraph) for t, a, b in parts]
     doc.units = kept
     doc.headline = kept[0].text if kept and kept[0].kind == "headline" else None
     return doc

@@ -56,6 +56,7 @@ class Context:
     outside: Place | None = None  # an outside sample just named ("66 cities")
     url_place: Place | None = None  # the place the page's address names
     main: Period | None = None  # the article's own period (headline or first one stated)
+    year_span: list[int] | None = None  # "2020-2024" / "from 2019 to 2024", last said
     past: Period | None = None  # an earlier period the last sentence looked back to
 
 
@@ -261,12 +262,12 @@ def _qualifier(r: Reading, i: int) -> str | None:
 def _direction_near(r: Reading, i: int, after: int) -> tuple[int | None, int | None]:
     """The direction word for a number: right after it ('29% decrease', '9% fewer') or
     before it in its clause ('fell 31%', 'down 14%', 'decreased by ... almost 40%')."""
-    for k in range(after, min(after + 3, len(r.toks))):
-        d = _dir(r.toks[k].low)
-        if d:
-            return d, k
-        if r.toks[k].num is not None or r.toks[k].text in CLAUSE_STOPS:
+    for k in range(after, min(after + 2, len(r.toks))):
+        if r.toks[k].text in CLAUSE_STOPS or r.toks[k].text == "," or r.toks[k].num is not None:
             break
+        d = _dir(r.toks[k].low)
+        if d and r.toks[k].low in DIRECTION_NOUNS:
+            return d, k
     for k in range(i - 1, max(i - 9, -1), -1):
         if r.toks[k].text in (";", "(", ")") or r.toks[k].low in CLAUSE_WORDS:
             break
@@ -280,6 +281,13 @@ def _direction_near(r: Reading, i: int, after: int) -> tuple[int | None, int | N
         if d:
             return d, k
     return None, None
+
+
+DIRECTION_NOUNS = {
+    "decrease", "decline", "drop", "reduction", "increase", "rise", "jump", "surge", "spike",
+    "fewer", "more", "lower", "higher", "less", "decreases", "declines", "drops", "increases",
+    "cut", "dip", "gain", "hike", "plunge", "climb", "uptick", "down", "up", "above", "below",
+}  # fmt: skip
 
 
 def _dir(low: str) -> int | None:
@@ -300,7 +308,10 @@ def _mention_near(items: list, r: Reading, i: int, lo: int, hi: int, right: bool
                 start += 1
             start += 1
         for a, b, v in items:
-            if start <= a <= start + 5 and not _blocked(r, start, a):
+            if start <= a <= start + 5 and not _blocked(r, start, a) and all(
+                r.toks[k].low in RIGHT_GAP or r.toks[k].low in DIRECTION_NOUNS
+                for k in range(start, a)
+            ):
                 return a, b, v
     left = [x for x in items if x[1] <= i]
     clause = r.clause_of[min(i, len(r.toks) - 1)]
@@ -313,6 +324,11 @@ def _mention_near(items: list, r: Reading, i: int, lo: int, hi: int, right: bool
     return min(rest, key=lambda x: x[0]) if rest else None
 
 
+RIGHT_GAP = {
+    "%", "percent", "per", "cent", "in", "of", "the", "a", "an", "more", "fewer", "reported",
+    "recorded", "total", "people", "were", "was", "new", "confirmed", "additional", "other",
+    "suffered", "such", "violent", "its", "their", "all", "overall",
+}  # fmt: skip
 GENERIC = {
     "cases", "case", "incidents", "incident", "people", "persons", "victims", "deaths",
     "total", "reported", "recorded", "more", "fewer", "were", "was", "of", "the", "in", "for",
@@ -467,7 +483,8 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
 def _as_current(p: Period, r: Reading, ctx: Context) -> Period:
     """A bare year beside a year-to-date figure means the same months of that year."""
     cur = r.current if r.current is not None and r.current.kind != "year" else None
-    cur = cur or (ctx.period if ctx.period is not None and ctx.period.kind == "ytd" else None)
+    if p.kind == "year" and cur is not None and cur.kind == "ytd" and cur.year == p.year:
+        return cur  # "Through July, violent crime was up 1.1 percent in 2024"
     if p.kind == "year" and cur is not None and cur.kind == "ytd" and cur.year != p.year:
         if cur.year - 3 <= p.year < cur.year:
             return cur.in_year(p.year)
@@ -492,11 +509,27 @@ def _base_at(r: Reading, i: int, cur: Period | None, ctx: Context) -> tuple[Peri
         got = _base_of(m, r.periods.get(k), cur)
         if got is not None:
             return got, "sentence"
+    since = [m for m in r.times if m.kind == "span" and m.since and m.start > i and
+             r.clause_of[m.start] == cl]  # fmt: skip
+    if since and since[0].since < cur.year:  # "homicides have fallen since 2021"
+        return cur.in_year(since[0].since), "sentence"
+    if _since_end(r, i):
+        prior = [m.year for m in r.times if m.year and m.end <= i]  # "... 2022 ... down since"
+        if prior and ctx.main is not None and prior[-1] < ctx.main.year:
+            return ctx.main.in_year(prior[-1]), "sentence"
     if ctx.base is not None and ctx.period == cur:
         return ctx.base, "carried"
     if ctx.past is not None and ctx.past.year < cur.year - 1 and r.current is None:
         return ctx.past, "previous sentence"  # "... 1993, our highest year. The reduction there"
     return cur.in_year(cur.year - 1), "default"
+
+
+def _since_end(r: Reading, i: int) -> bool:
+    """'have trended down since.': a bare 'since' closing the clause."""
+    for k in (i + 1, i + 2):
+        if k < len(r.toks) and r.toks[k].low == "since":
+            return k + 1 >= len(r.toks) or r.toks[k + 1].text in ".,;"
+    return False
 
 
 def _base_of(m: TimeMention, p: Period | None, cur: Period) -> Period | None:
@@ -549,8 +582,14 @@ def number_claims(r: Reading, ctx: Context) -> list[Claim]:
 
 
 def _rate_after(r: Reading, i: int) -> bool:
+    """'5.9 per 100,000 residents', or 'the homicide rate was 5.9' / 'Rate per 100k 58.9'."""
     after = " ".join(t.low for t in r.toks[i + 1 : i + 9])
-    return any(w in after for w in RATE_WORDS)
+    if any(w in after for w in RATE_WORDS):
+        return True
+    before = [t.low for t in r.toks[max(0, i - 4) : i]]
+    nxt = r.toks[i + 1].low if i + 1 < len(r.toks) else ""
+    return "rate" in before and nxt not in ("%", "percent") and not any(
+        w in before for w in ("clearance",))
 
 
 def _base_claim(r: Reading, i: int, kind: str, ctx: Context, lo: int, hi: int) -> Claim:
@@ -797,6 +836,8 @@ def _direction_claim(r: Reading, i: int, d: int, ctx: Context) -> Claim:
     c.places, c.place_text, c.carried["place"] = places, ptext, where
     c.place = places[0] if places else None
     c.period, c.carried["period"] = _period_at(r, i, ctx, "direction")
+    if _since_end(r, i) and ctx.main is not None:
+        c.period, c.carried["period"] = ctx.main, "carried"  # "... down since": until now
     if r.toks[i].low in ("higher", "lower") and c.carried["period"] in ("sentence", "carried"):
         base, how = _base_at(r, i, c.period, ctx)
     else:
@@ -901,10 +942,11 @@ def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: 
         after.split()[:1] == ["year"]
     ):
         c.span = 999  # "record", "ever recorded", "in the city's history", "our highest year"
-    if t.low in ("lowest", "fewest", "highest", "most", "deadliest", "record", "largest",
-                 "greatest", "biggest", "worst") and any(w in after for w in rank_words):  # fmt: skip
+    if word in ("lowest", "fewest", "highest", "most", "deadliest", "record", "largest",
+                "greatest", "biggest", "worst") and any(w in after for w in rank_words):  # fmt: skip
         c.kind, c.rule, c.rank = "rank", "rank-places", _ordinal_before(r, i)
-    elif t.low in ("largest", "greatest", "biggest") and _direction_in(after):
+        c.value = float(c.rank)
+    elif word in ("largest", "greatest", "biggest") and _direction_in(after):
         c.kind, c.rule, c.rank = "rank", "rank-change", _ordinal_before(r, i)
         c.direction = -1 if any(w in after.split()[:3] for w in DOWN) else 1
     topic, where, text = _topic(r, i, i, i + 1, ctx)
@@ -983,6 +1025,8 @@ def compare_claims(r: Reading, ctx: Context) -> list[Claim]:
             c.places = [_as_place(Mention(0, 0, "nationwide", [Place("national", "national")]),
                                   ctx)]  # fmt: skip
         c.period, c.carried["period"] = _period_at(r, i, ctx, "direction")
+    if _since_end(r, i) and ctx.main is not None:
+        c.period, c.carried["period"] = ctx.main, "carried"  # "... down since": until now
         c.base, c.carried["base"] = _base_at(r, i, c.period, ctx)
         if kind == "vague":
             c.notes.append("a comparison with no threshold")
@@ -1064,7 +1108,11 @@ def _grid_row(u, g, ctx, counts, pcts, years, header) -> list[Claim]:  # noqa: A
     month, label_year = _month_label(label), _year_label(label)
     shape = ctx.period
     col_years = dict(years)
-    if not col_years and label_year is None and len(counts) >= 2 and ctx.period:
+    if not col_years and label_year is None and len(counts) > 2:
+        span = ctx.year_span  # "2020-2024" said before the table: one column per year
+        if span and len(span) == len(counts):
+            col_years = {k: y for (k, _), y in zip(counts, span, strict=True)}
+    elif not col_years and label_year is None and len(counts) == 2 and ctx.period:
         base_year = (ctx.base or ctx.period.in_year(ctx.period.year - 1)).year
         order = [base_year, ctx.period.year]
         if pcts and len(counts) == 2:
@@ -1075,23 +1123,30 @@ def _grid_row(u, g, ctx, counts, pcts, years, header) -> list[Claim]:  # noqa: A
         col_years = {k: order[n] for n, (k, _) in enumerate(counts[:2])}
     out: list[Claim] = []
     row_period: dict[int, Period] = {}
+    decimals = all("." in (cells[k] or "") for k, _ in counts) and all(v < 500 for _, v in counts)
     for k, v in counts:
         year = col_years.get(k) or label_year
         if year is None:
+            c = Claim("count", u.text, u.start, u.end, cells[k], "table-cell-unlabelled")
+            c.value, c.numbers, c.table = v, [v], id(u.table)
+            _row_topic(c, offense, place, mentions, label)
+            c.notes.append("the column's year is not known")
+            out.append(c)
             continue
         period = _row_period(label, year, month, shape, ctx)
         row_period[k] = period
         c = Claim("count", u.text, u.start, u.end, cells[k], "table-cell")
-        c.value, c.numbers, c.period = v, [v], period
+        c.value, c.numbers, c.period, c.table = v, [v], period, id(u.table)
         _row_topic(c, offense, place, mentions, label)
         c.carried.update(period="column" if years else "context")
-        if _rate_header(header, k):
-            c.kind = "rate"
+        if _rate_header(header, k) or decimals:
+            c.kind = "rate"  # "64.9": a rate per 100,000, not a count
         out.append(c)
     if pcts and len(row_period) >= 2:
         ks = sorted(row_period, key=lambda k: row_period[k].year)
         c = Claim("pct", u.text, u.start, u.end, cells[pcts[0][0]], "table-pct")
-        c.pct, c.numbers = pcts[0][1], [abs(pcts[0][1])]
+        c.pct, c.numbers, c.table = pcts[0][1], [abs(pcts[0][1])], id(u.table)
+        c.carried["period"] = "column" if years else "context"
         c.direction = -1 if c.pct < 0 else 1
         c.period, c.base = row_period[ks[-1]], row_period[ks[0]]
         c.value = next(v for k, v in counts if k == ks[-1])
@@ -1230,6 +1285,18 @@ def _outside_sample(r: Reading, c: Claim, ctx: Context) -> None:
             c.place, c.places = ctx.outside, [ctx.outside]
 
 
+def _year_span(r: Reading) -> list[int] | None:
+    """'2020-2024', '2020 to 2024', 'between 2019 and 2024' in a sentence."""
+    t = r.toks
+    for i in range(len(t) - 2):
+        a, b = t[i].num, t[i + 2].num
+        if a and b and t[i + 1].low in ("-", "–", "to", "through", "and") and (
+            1950 <= a < b <= 2035 and b - a <= 30 and len(t[i].text) == 4 == len(t[i + 2].text)
+        ):
+            return list(range(int(a), int(b) + 1))
+    return None
+
+
 def update_context(r: Reading, claims: list[Claim], ctx: Context) -> None:
     """What this sentence establishes for the next ones: place, state, offense, period."""
     for m in r.places:
@@ -1246,6 +1313,9 @@ def update_context(r: Reading, claims: list[Claim], ctx: Context) -> None:
     offs = [o for _, _, o in r.offenses]
     if offs:
         ctx.offense = offs[-1]
+    span = _year_span(r)
+    if span:
+        ctx.year_span = span
     ctx.past = None
     if r.current is not None and ctx.main is not None and r.current.year < ctx.main.year:
         ctx.past = r.current  # a look back ("this comes after ... 2023") is not carried on

@@ -203,10 +203,13 @@ class FactBase:
         return self.ytd_agencies.get(vintage, set())
 
     def agencies_with(self, offense: str) -> set[str]:
+        """Single agencies with any figure of the offense (samples and national rows left out)."""
         members = CORE.get(offense, ())
-        return {k[1] for k in self.monthly if k[2] in members} | {
-            a for (a, o) in self.ytd if o in members
-        }
+        out = {k[1] for k in self.monthly if k[2] in members}
+        out |= {k[1] for k in self.annual if k[2] in members}
+        out |= {a for (a, o) in self.ytd if o in members}
+        return {a for a in out if a not in self.samples and "Nationwide" not in a
+                and a != "United States" and not a.startswith("Full Sample")}  # fmt: skip
 
 
 def _month_windows(w: Window) -> list[tuple[Window, str]]:

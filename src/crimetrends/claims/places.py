@@ -81,6 +81,11 @@ KIND_WORDS = {
     "neighborhood": "subcity", "neighborhoods": "subcity", "neighbourhood": "subcity",
     "precinct": "subcity", "precincts": "subcity", "downtown": "subcity", "ward": "subcity",
     "the state": "state", "the state's": "state", "statewide": "state",
+    "bronx": "subcity", "the bronx": "subcity", "brooklyn": "subcity", "queens": "subcity",
+    "manhattan": "subcity", "staten island": "subcity", "harlem": "subcity",
+    "south side": "subcity", "west side": "subcity", "north side": "subcity",
+    "east side": "subcity", "the loop": "subcity", "police district": "subcity",
+    "division": "subcity",
     "as a whole": "state-whole",
 }  # fmt: skip
 # "U.S." followed by one of these names an institution, not the place.

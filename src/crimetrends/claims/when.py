@@ -144,6 +144,9 @@ def _at(toks: list[Token], i: int, pub: dt.date | None) -> TimeMention | None:  
         if nxt in ("-", "–") and i + 2 < len(toks) and _year_token(toks[i + 2]):
             return None  # "2010-2019": a span, left to the span rule
         return TimeMention(i, i + 1, "year", _role(toks, i), year=y, text=t.text)
+    if t.low in MONTH_NAMES and nxt in ("through", "to", "thru", "-", "–") and i + 2 < len(toks):
+        if toks[i + 2].low in MONTH_NAMES:
+            return None  # "January through July 2024": the range is read from "through"
     if t.low in MONTH_NAMES and t.text[:1].isupper() and (len(t.low) > 3 or nxt != "."):
         if t.low == "may" and not (i + 1 < len(toks) and _year_token(toks[i + 1])):
             return None  # "may" is mostly a verb
