@@ -40,7 +40,8 @@ DATELINE = re.compile(
 DATE_WORDS = re.compile(
     r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? (\d{1,2}),? (\d{4})\b"
 )
-ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)")
+LONGEST_SENTENCE = 800  # characters; longer runs are read in pieces (keeps every rule linear)
 
 
 @dataclass
@@ -132,6 +133,13 @@ def _push(out: list[tuple[str, int, int]], text: str, a: int, b: int, base: int)
         a += 1
     while b > a and text[b - 1].isspace():
         b -= 1
+    while b - a > LONGEST_SENTENCE:  # a run-on "sentence": cut at a comma or space
+        cut = max(text.rfind(", ", a, a + LONGEST_SENTENCE), text.rfind(" ", a, a + LONGEST_SENTENCE))
+        cut = cut if cut > a else a + LONGEST_SENTENCE
+        out.append((text[a:cut], base + a, base + cut))
+        a = cut
+        while a < b and text[a] in " ,":
+            a += 1
     if a < b:
         out.append((text[a:b], base + a, base + b))
 
@@ -284,6 +292,8 @@ class _HTMLText(HTMLParser):
             self.meta.setdefault("time", a["datetime"])
         elif tag == "title":
             self._in_title = True
+        elif tag == "table":
+            self.out.append("\n\n")
         elif tag == "tr":
             self._row = []
         elif tag in ("td", "th") and self._row is not None:
@@ -390,9 +400,13 @@ def parse(raw: str, date: dt.date | None = None, url: str | None = None) -> Docu
 
 
 def _is_date_line(text: str) -> bool:
-    d = parse_date_text(text)
-    words = re.sub(r"[\d,.:|]", " ", text).split()
-    return d is not None and len(words) <= 8 and not re.search(r"%|percent", text)
+    """'Published Jan. 5, 2026 3:04 PM' — a line that is a date and little else."""
+    if parse_date_text(text) is None:
+        return False
+    rest = DATE_WORDS.sub(" ", ISO_DATE.sub(" ", text))
+    words = [w for w in re.sub(r"[\d,.:|—–-]", " ", rest).split() if w.lower() not in (
+        "published", "updated", "posted", "on", "at", "am", "pm", "a.m", "p.m", "by")]  # fmt: skip
+    return len(words) <= 2
 
 
 def _take_dateline(doc: Document, u: Unit) -> bool:

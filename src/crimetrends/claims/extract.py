@@ -225,6 +225,8 @@ def _num_anchors(r: Reading) -> list[int]:
         nxt = r.toks[i + 1].low if i + 1 < len(r.toks) else ""
         if nxt in ("a.m.", "p.m.", "am", "pm") or (i > 0 and r.toks[i - 1].text in ("#", "No")):
             continue
+        if i > 0 and r.toks[i - 1].low in ("per", "every") and t.num in (100_000, 1_000, 100):
+            continue  # "per 100,000": the unit of a rate
         out.append(i)
     return out
 
@@ -464,7 +466,7 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
             if cur is not None:
                 return cur.in_year(m.year or cur.year - (m.offset or 1)), "sentence"
         if k in r.periods and not (m.role == "base" and change):
-            return _as_current(r.periods[k], r, ctx), "sentence"
+            return _explicit(r, k, i, ctx), "sentence"
     if change and r.current is not None:
         return r.current, "sentence"
     for k in range(len(r.times) - 1, -1, -1):
@@ -478,6 +480,22 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
     if ctx.period is not None:
         return ctx.period, "carried"
     return None, "none"
+
+
+RELATIVE_TEXTS = {"last year", "this year", "past year"}
+
+
+def _explicit(r: Reading, k: int, i: int, ctx: Context) -> Period:
+    """'In 2023 ... last year': an explicit year in the clause beats a relative word."""
+    m = r.times[k]
+    if m.text in RELATIVE_TEXTS:
+        cl = r.clause_of[min(i, len(r.toks) - 1)]
+        for j, other in enumerate(r.times):
+            if other.kind == "year" and other.text not in RELATIVE_TEXTS and j in r.periods and (
+                r.clause_of[other.start] == cl and other.role == m.role
+            ):
+                return _as_current(r.periods[j], r, ctx)
+    return _as_current(r.periods[k], r, ctx)
 
 
 def _as_current(p: Period, r: Reading, ctx: Context) -> Period:
@@ -578,6 +596,15 @@ def number_claims(r: Reading, ctx: Context) -> list[Claim]:
             out.append(_count_claim(r, i, ctx, lo))
     out += _word_pcts(r, ctx)
     _pair_respectively(r, out)
+    last = None
+    for c in out:  # "assaults fell 4.2%, thefts 7.9% and car thefts 15.3%"
+        if c.kind != "pct":
+            continue
+        if c.direction is None and last is not None and last.direction is not None:
+            c.direction, c.pct = last.direction, last.direction * abs(c.numbers[0])
+            c.notes = [n for n in c.notes if "no direction" not in n] + [
+                "direction carried from the list's verb"]
+        last = c
     return out
 
 
@@ -646,6 +673,8 @@ def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
         c.rule = "milestone-ordinal"  # "its 160th homicide on October 11": a count to a date
     if i + 1 < len(t) and t[i + 1].low in ("times", "fold"):
         c.kind = "ratio"
+    if _threshold(r, i):
+        c.kind, c.rule = "milestone", "milestone-threshold"  # "passed the 300-homicide mark"
     period, where = _period_at(r, i, ctx, "count")
     c.period, c.carried["period"] = period, where
     role = _count_role(r, i)
@@ -654,6 +683,21 @@ def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
     if _per_year_average(r, i):
         c.kind = "average"
     return c
+
+
+MILESTONE_VERBS = {"passed", "passes", "surpassed", "surpasses", "surpassing", "topped", "tops",
+                   "top", "crossed", "crosses", "hit", "hits", "reached", "reaches", "exceeded",
+                   "exceeds", "eclipsed", "broke", "breaks"}  # fmt: skip
+
+
+def _threshold(r: Reading, i: int) -> bool:
+    """'passed the 300-homicide mark', 'tops 500 shootings', 'surpassing 2021's 90'."""
+    t = r.toks
+    after = [x.low for x in t[i + 1 : i + 4]]
+    if "mark" in after or "milestone" in after or "threshold" in after:
+        return True
+    before = [x.low for x in t[max(0, i - 3) : i]]
+    return any(w in MILESTONE_VERBS for w in before[-2:]) and "record" not in before
 
 
 def _count_role(r: Reading, i: int) -> str:
@@ -1200,9 +1244,11 @@ def sentence_claims(r: Reading, ctx: Context) -> list[Claim]:
             kept_sups.append(s)
     claims += _dedupe_superlatives(kept_sups)
     subset = next((m for _, _, m in r.measures if m in SUBSET_MEASURES), None)
+    spots = _outside_spots(r)
     for c in claims:
         _fill_defaults(c, ctx)
-        _outside_sample(r, c, ctx)
+        if spots:
+            _outside_sample(spots, c, ctx)
         if subset and c.offense and c.kind in ("count", "pct"):
             c.measure = subset  # "Robbery was listed as the cause for 15 homicides"
             c.notes.append(f"the sentence counts a subset ({subset})")
@@ -1268,21 +1314,36 @@ def _fill_defaults(c: Claim, ctx: Context) -> None:
             c.carried["base"] = "publication date"
 
 
-def _outside_sample(r: Reading, c: Claim, ctx: Context) -> None:
-    """'among 66 cities', 'across 20 cities', 'those major cities': a sample not in the data."""
+def _outside_spots(r: Reading) -> list[tuple[str, Place]]:
+    """'among 66 cities', 'across 20 cities' (outside samples), 'those major cities' (one
+    named before): found once per sentence."""
+    out = []
     for k, t in enumerate(r.toks):
-        nxt = " ".join(x.low for x in r.toks[k + 1 : k + 4])
-        if t.num is not None and ("cities" in nxt.split()[:2] or nxt.startswith("u.s. cities")):
-            if c.kind == "count" and c.value == t.num:
-                c.measure = "city count"
-                continue
+        nxt = [x.low for x in r.toks[k + 1 : k + 4]]
+        if t.num is not None and ("cities" in nxt[:2] or nxt[:2] == ["u.s.", "cities"]):
             if k and r.toks[k - 1].low in ("among", "across", "in"):
-                outside = Place("outside", " ".join(x.text for x in r.toks[k - 1 : k + 3]))
-                ctx.outside = outside
-                if c.carried.get("place") != "sentence" or (c.place and c.place.kind != "agency"):
-                    c.place, c.places = outside, [outside]
-        if t.low == "those" and nxt.startswith(("major cities", "cities")) and ctx.outside:
-            c.place, c.places = ctx.outside, [ctx.outside]
+                text = " ".join(x.text for x in r.toks[k - 1 : k + 3])
+                out.append(("outside", Place("outside", text)))
+            else:
+                out.append(("count", Place("outside", str(t.num))))
+        if t.low == "those" and nxt[:1] in (["major"], ["cities"]):
+            out.append(("those", Place("outside", "those cities")))
+    return out
+
+
+def _outside_sample(spots: list[tuple[str, Place]], c: Claim, ctx: Context) -> None:
+    for what, place in spots:
+        if what == "count":
+            if c.kind == "count" and c.value is not None and str(c.value) == place.label:
+                c.measure = "city count"  # "at least 20 cities": a count of cities
+            continue
+        if what == "outside":
+            ctx.outside = place
+        target = place if what == "outside" else ctx.outside
+        if target is None:
+            continue
+        if c.carried.get("place") != "sentence" or (c.place and c.place.kind != "agency"):
+            c.place, c.places = target, [target]
 
 
 def _year_span(r: Reading) -> list[int] | None:

@@ -190,6 +190,8 @@ def find_places(g: Gazetteer, toks: list[Token]) -> list[Mention]:
     lows = [re.sub(r"['’]s$", "", t.low) if t.low.endswith(("'s", "’s")) else t.low for t in toks]
     shadow = [Token(t.text, lw, t.start, t.end, t.num) for t, lw in zip(toks, lows, strict=True)]
     out: list[Mention] = []
+    # an all-lower-case sentence (a forum comment) may name cities in lower case
+    lower_ok = not any(t.text[:1].isupper() for t in toks)
     i = 0
     while i < len(toks):
         hit = g.index.at(shadow, i)
@@ -198,14 +200,14 @@ def find_places(g: Gazetteer, toks: list[Token]) -> list[Mention]:
             continue
         n, (what, payload) = hit  # type: ignore[misc]
         text = " ".join(t.text for t in toks[i : i + n])
-        mention = _mention(g, toks, i, n, what, payload, text)
+        mention = _mention(g, toks, i, n, what, payload, text, lower_ok)
         if mention is not None:
             out.append(mention)
         i += n
     return out
 
 
-def _mention(g, toks, i, n, what, payload, text) -> Mention | None:  # noqa: ANN001
+def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | None:  # noqa: ANN001
     """One index hit as a mention, or None when the words are not a place here."""
     key = " ".join(t.low for t in toks[i : i + n])
     if key in CASE_SENSITIVE and text != CASE_SENSITIVE[key]:
@@ -217,7 +219,8 @@ def _mention(g, toks, i, n, what, payload, text) -> Mention | None:  # noqa: ANN
         return Mention(i, i + n, text, [Place(payload, text)], "kind")
     if what == "state":
         return Mention(i, i + n, text, [Place("state", payload, state=payload)], "state")
-    if not toks[i].text[:1].isupper() and not toks[i].text[:1].isdigit():
+    first = toks[i + 1] if toks[i].low == "the" and n > 1 else toks[i]
+    if not first.text[:1].isupper() and not first.text[:1].isdigit() and not lower_ok:
         return None  # lower-case words are not names here ("reading", "mobile")
     if n == 1 and key in COMMON_WORD_CITIES:
         return None

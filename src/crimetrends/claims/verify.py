@@ -101,6 +101,7 @@ def _verify_one(c: Claim, fb: FactBase) -> Verdict:
         "superlative": check_superlative,
         "rank": check_rank,
         "compare": check_compare,
+        "milestone": check_milestone,
     }.get(c.kind)
     if fn is None:
         return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE, f"{c.kind} claims are not checked")
@@ -684,6 +685,27 @@ def check_compare(c: Claim, fb: FactBase) -> Verdict:
             return Verdict(c.to_dict(), _agency(c), CONSISTENT if ok else INCONSISTENT,
                            f"{c.place.label} {a:+.1f}% vs {other.label} {b:+.1f}%")  # fmt: skip
     return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE, "The comparison could not be computed.")
+
+
+def check_milestone(c: Claim, fb: FactBase) -> Verdict:
+    """A threshold crossed by a date: the count to that date must reach it (between the
+    whole-month figures around the date, the crossing cannot be dated more precisely)."""
+    assert c.place and c.period and c.offense and c.value is not None
+    figs = fb.figures(c.place.names, c.offense, c.period.window)
+    if not figs:
+        return _no_figure(c, fb)
+    hi = max(f.count for f in figs)
+    lo = min(f.count for f in figs)
+    v = Verdict(c.to_dict(), _agency(c), CONSISTENT, "", hi, source=figs[0].source,
+                vintage=figs[0].vintage)  # fmt: skip
+    what = f"threshold {c.value:,.0f} by {c.period.label}: " + ", ".join(f.label for f in figs)
+    if hi < c.value * (1 - _tol(c.offense)):
+        v.verdict, v.reason = INCONSISTENT, what + " (not reached)"
+    elif lo >= c.value or any(f.bound == "exact" for f in figs):
+        v.reason = what
+    else:
+        v.reason = what + " (crossed within that month)"
+    return v
 
 
 def window_label(w: Window) -> str:
