@@ -119,11 +119,59 @@ def _bad_chicago_parquet(tmp_path: Path) -> Path:
     bad[2]["Date"] = "2024-13-01T00:00:00"
     bad[4]["ID"] = bad[1]["ID"]
     bad[6]["Longitude"] = "-200.5"
-    bad[8]["FBI Code"] = "1"
+    bad[8]["FBI Code"] = "1X"  # ("1" would be a re-saved "01": restored, by [digits])
     path = tmp_path / "chicago_bad.parquet"
     pq.write_table(pa.table({h: [r[h] for r in bad] for h in header}), path)
     return path
 
+
+def _flattened_parquet(tmp_path: Path) -> Path:
+    """The pandas-flattened Chicago API variant as a text Parquet: Spark reads it itself, so
+    the renaming and the digit restoration (Beat `925` → `0925`) run translated on Spark."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    path = FIXTURES / "variants" / "chicago_flattened.csv"
+    names = path.open().readline().rstrip("\n").split(",")
+    opts = pacsv.ConvertOptions(column_types={n: "string" for n in names})
+    table = pacsv.read_csv(path, convert_options=opts)
+    out = tmp_path / "chicago_flattened.parquet"
+    pq.write_table(table.rename_columns([n or "index" for n in names]), out)
+    return out
+
+
+def _lapd_serials(tmp_path: Path) -> Path:
+    """LAPD's dates as Excel serials (declared `excel_serial`): a serial is parsed by SQL
+    both engines read alike."""
+    import csv
+    import datetime as dt
+
+    from . import variant_files as vf
+
+    header, rows = vf.real_rows("lapd")
+    path = tmp_path / "lapd_serials.csv"
+    with path.open("w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(header)
+        for r in rows:
+            for col in ("DATE OCC", "Date Rptd"):
+                day = dt.datetime.strptime(r[col][:10], "%m/%d/%Y") - dt.datetime(1899, 12, 30)
+                r[col] = f"{day.days}.0" if col == "Date Rptd" else str(day.days)
+            w.writerow([r[h] for h in header])
+    return path
+
+
+def _typed_parquet(tmp_path: Path) -> Path:
+    from .test_malformed import typed_chicago
+
+    return typed_chicago(tmp_path, 2000)[1]
+
+
+MADE = {
+    "chicago-flattened-parquet": _flattened_parquet,
+    "lapd-excel-serials": _lapd_serials,
+    "chicago-typed-parquet": _typed_parquet,
+}
 
 CASES = {
     "chicago-2017-parquet": ("chicago", BUNDLE / "chicago_crimes_2017.parquet"),
@@ -132,6 +180,11 @@ CASES = {
     "code-multi-agency": ("code_homicides", FIXTURES / "code_homicides_9_cities_2015.csv.gz"),
     "chicago-bad-rows": ("chicago", None),
     "chicago-bad-rows-parquet": ("chicago", "parquet"),
+    "lapd-spreadsheet": ("lapd", FIXTURES / "variants" / "lapd_spreadsheet.csv"),
+    "nypd-flattened": ("nypd", FIXTURES / "variants" / "nypd_flattened.csv"),
+    "chicago-flattened-parquet": ("chicago", "made"),
+    "lapd-excel-serials": ("lapd", "made"),
+    "chicago-typed-parquet": ("chicago", "made"),
 }
 
 
@@ -143,6 +196,8 @@ def test_spark_load_stores_what_duckdb_stores(case, tmp_path, monkeypatch):
         path = _bad_chicago_file(tmp_path)
     elif path == "parquet":
         path = _bad_chicago_parquet(tmp_path)
+    elif path == "made":
+        path = MADE[case](tmp_path)
     ran_on_spark = []
     import crimetrends.ingest.on_spark as on_spark
 
