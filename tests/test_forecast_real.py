@@ -72,19 +72,16 @@ def test_rtci_series_leave_out_provisional_months(store):
 
 
 def test_usable_run_starts_after_a_gap():
-    from crimetrends.analysis.aggregate import Series
+    import datetime as dt
 
-    periods = pd.date_range("2020-01-01", periods=6, freq="MS")
-    frame = pd.DataFrame(
-        {
-            "period": periods,
-            "count": [5.0, 6.0, np.nan, 7.0, 8.0, 9.0],
-            "complete": [True, True, False, True, True, True],
-            "note": "",
-            "last_day": pd.NaT,
-        }
+    from crimetrends.analysis.aggregate import PeriodCount, Series
+
+    counts = [5.0, 6.0, None, 7.0, 8.0, 9.0]
+    periods = tuple(
+        (dt.date(2020, m + 1, 1), PeriodCount(c, c is not None, "", None))
+        for m, c in enumerate(counts)
     )
-    run, note = usable_run(Series("x", "Town", "violent", "month", "counts", frame))
+    run, note = usable_run(Series("x", "Town", "violent", "month", "counts", periods))
     assert run["count"].tolist() == [7.0, 8.0, 9.0]
     assert "history starts after the incomplete month 2020-03" in note
 

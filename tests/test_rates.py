@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import duckdb
-import pandas as pd
 import pytest
 
 from crimetrends.analysis.rates import PopulationTable, per_100k
@@ -14,14 +13,12 @@ from .conftest import BUNDLE
 
 def table() -> PopulationTable:
     return PopulationTable(
-        pd.DataFrame(
-            {
-                "agency": ["A", "A", "A", "B"],
-                "year": [2015, 2022, 2022, 2023],
-                "population": [100, 200, 210, 50],
-                "source": ["ucr_annual", "rtci_agency_list", "rtci_populations", "ucr_annual"],
-            }
-        )
+        [
+            ("A", 2015, 100, "ucr_annual"),
+            ("A", 2022, 200, "rtci_agency_list"),
+            ("A", 2022, 210, "rtci_populations"),
+            ("B", 2023, 50, "ucr_annual"),
+        ]
     )
 
 

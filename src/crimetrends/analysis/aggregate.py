@@ -1,42 +1,45 @@
 """Monthly and annual series per source × agency × offense, with completeness.
 
-Row-level work is Ibis (engine-neutral); the small aggregates are finished in pandas.
-Missing is not zero: a month with no records from an incident source, a count cell a
-publisher left blank, or a total with a missing component is marked incomplete.
+Each series comes from one small query over the stored rollups (the daily rollup of the
+incident records, the count tables), written once as SQL in DuckDB's dialect and run by the
+store's engine (`Store.rows`), then finished in plain Python: a trend question needs
+neither pandas nor Ibis. Missing is not zero: a month with no records from an incident
+source, a count cell a publisher left blank, or a total with a missing component is marked
+incomplete. `Series.frame` gives the pandas view the models use.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, NamedTuple
-
-import ibis
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from crimetrends.sources.registry import all_sources
+from crimetrends.store.sql import in_list, lit
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MIN_DAY_COVERAGE = 0.9  # an incident month is complete when records exist on ≥ 90% of its days
 
 
 class PeriodCount(NamedTuple):
-    """One period of a series: its count (NaN = missing), whether complete, why not, and the
-    timestamp of its latest record (incidents only)."""
+    """One period of a series: its count (None = missing), whether complete, why not, and
+    the timestamp of its latest record (incidents only)."""
 
-    count: float
+    count: float | None
     complete: bool
     note: str
-    last_day: Any
+    last_day: dt.datetime | None
 
 
 @dataclass(frozen=True)
 class Series:
-    """One source × agency × offense series at one grain.
+    """One source × agency × offense series at one grain ('month' or 'year').
 
-    frame columns: period (Timestamp, first day), count (float, NaN = missing),
-    complete (bool), note (str), last_day (Timestamp of the latest record, incidents only)
+    `periods` maps each period's first day to its PeriodCount, in order.
     """
 
     source: str
@@ -44,7 +47,7 @@ class Series:
     offense: str
     grain: str
     kind: str
-    frame: pd.DataFrame
+    periods: tuple[tuple[dt.date, PeriodCount], ...]
 
     @property
     def day_level(self) -> bool:
@@ -53,31 +56,34 @@ class Series:
 
     @cached_property
     def by_period(self) -> dict[dt.date, PeriodCount]:
-        """period start → its PeriodCount, built once per series."""
-        return {
-            pd.Timestamp(p).date(): PeriodCount(c, bool(ok), note, last)
-            for p, c, ok, note, last in zip(
-                self.frame["period"],
-                self.frame["count"],
-                self.frame["complete"],
-                self.frame["note"],
-                self.frame["last_day"],
-                strict=True,
-            )
-        }
+        return dict(self.periods)
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """period (Timestamp), count (float, NaN = missing), complete, note, last_day."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "period": pd.to_datetime([p for p, _ in self.periods]),
+                "count": [float("nan") if c.count is None else c.count for _, c in self.periods],
+                "complete": [c.complete for _, c in self.periods],
+                "note": [c.note for _, c in self.periods],
+                "last_day": pd.to_datetime([c.last_day for _, c in self.periods]),
+            }
+        )
 
 
-def _scoped(con: Any, table: str, agency: str | None, source: str | None) -> Any:
-    t = con.table(table)
-    if agency:
-        t = t.filter(t.agency == agency)
-    if source:
-        t = t.filter(t.source == source)
-    return t
+def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
+    out, d = [], first.replace(day=1)
+    while d <= last:
+        out.append(d)
+        d = dt.date(d.year + d.month // 12, d.month % 12 + 1, 1)
+    return out
 
 
-def _month_starts(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
-    return pd.date_range(first.to_period("M").to_timestamp(), last, freq="MS")
+def _day(value: Any) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def incident_series(
@@ -92,73 +98,66 @@ def incident_series(
     Both come from the daily rollup the loader writes beside each incidents part (a few
     thousand rows per city-year), not from the records themselves.
     """
-    t = _scoped(con, "daily", agency, source)
-    month = t.day.truncate("M").name("period")
-    # one query: coverage over every record, counts over the offense's members
-    monthly = (
-        t.group_by([t.source, t.agency, month])
-        .aggregate(
-            days=t.day.nunique(),
-            last_day=t.last_at.max(),
-            count=t.n.sum(where=t.offense.isin(list(members))),
-        )
-        .to_pandas()
+    scope = " AND ".join(
+        f"{k} = {lit(v)}" for k, v in (("agency", agency), ("source", source)) if v
     )
-    coverage = monthly.drop(columns="count")
-    hits = monthly.dropna(subset=["count"])
+    rows = con.rows(
+        "SELECT source, agency, CAST(date_trunc('month', day) AS DATE) AS period, "
+        "count(DISTINCT day) AS days, max(last_at) AS last_at, "
+        f"sum(CASE WHEN offense IN {in_list(members)} THEN n END) AS n "
+        f"FROM daily {'WHERE ' + scope if scope else ''} GROUP BY ALL"
+    )
+    by: dict[tuple[str, str], dict[dt.date, tuple[int, Any, Any]]] = {}
+    for src, ag, period, days, last_at, n in rows:
+        by.setdefault((src, ag), {})[_day(period)] = (int(days), last_at, n)
     specs = all_sources()
     out = []
-    for (src, ag), cov in coverage.groupby(["source", "agency"]):
-        cov = cov.assign(period=pd.to_datetime(cov["period"])).set_index("period")
+    for (src, ag), months in sorted(by.items()):
         spec = specs.get(src)
         if spec and spec.offenses_covered and not set(members) <= set(spec.offenses_covered):
             continue  # the file never records these offenses: no series, not zeros
-        span = spec.complete_span if spec else None
-        if span:  # the publisher states the months its file covers in full
-            frame = _declared_span_frame(cov, hits, src, ag, span)
-            out.append(Series(src, ag, offense, "month", "incidents", frame))
-            continue
-        idx = _month_starts(cov.index.min(), cov.index.max())
-        cov = cov.reindex(idx)
-        frame = _counts_frame(hits, src, ag, idx)
-        days_in = idx.days_in_month.to_numpy()
-        days = cov["days"].fillna(0).to_numpy()
-        frame["complete"] = days >= MIN_DAY_COVERAGE * days_in
-        frame["note"] = [
-            "" if ok else ("no records (outage?)" if d == 0 else f"records on {int(d)} of {n} days")
-            for ok, d, n in zip(frame["complete"], days, days_in, strict=True)
-        ]
-        frame.loc[days == 0, "count"] = float("nan")
-        frame["last_day"] = pd.to_datetime(cov["last_day"]).to_numpy()
-        out.append(Series(src, ag, offense, "month", "incidents", frame))
+        if spec and spec.complete_span:  # the publisher states the months it covers in full
+            periods = _declared_span(months, spec.complete_span)
+        else:
+            periods = _by_day_coverage(months)
+        out.append(Series(src, ag, offense, "month", "incidents", tuple(periods)))
     return out
 
 
-def _counts_frame(hits: pd.DataFrame, src: str, ag: str, idx: pd.DatetimeIndex) -> pd.DataFrame:
-    """period and count for each month of `idx` (0 where the offense has no records)."""
-    h = hits[(hits.source == src) & (hits.agency == ag)]
-    counts = pd.Series(h["count"].to_numpy(), index=pd.to_datetime(h["period"]))
-    frame = pd.DataFrame({"period": idx})
-    frame["count"] = counts.reindex(idx).fillna(0).astype(float).to_numpy()
-    return frame
+def _by_day_coverage(months: dict[dt.date, tuple[int, Any, Any]]):
+    """Every month from the first to the last with records: complete when records exist
+    on ≥ 90% of its days; a month without any record is missing (an outage?), not zero."""
+    out = []
+    for m in _month_starts(min(months), max(months)):
+        days_in = calendar.monthrange(m.year, m.month)[1]
+        days, last_at, n = months.get(m, (0, None, None))
+        ok = days >= MIN_DAY_COVERAGE * days_in
+        note = (
+            ""
+            if ok
+            else ("no records (outage?)" if days == 0 else f"records on {days} of {days_in} days")
+        )
+        count = None if days == 0 else float(n or 0)
+        out.append((m, PeriodCount(count, ok, note, last_at)))
+    return out
 
 
-def _declared_span_frame(
-    cov: pd.DataFrame, hits: pd.DataFrame, src: str, ag: str, span: tuple[str, str]
-) -> pd.DataFrame:
+def _declared_span(months: dict[dt.date, tuple[int, Any, Any]], span: tuple[str, str]):
     """Months of a file that covers a stated span in full: a month without records is a zero.
 
     For files of rare offenses only (homicides), where days without a record are normal and
-    the day-coverage rule would call every month incomplete.
+    the day-coverage rule would call every month incomplete. The span's end is the data's
+    end, whatever day the last record fell on.
     """
-    idx = pd.date_range(f"{span[0]}-01", f"{span[1]}-01", freq="MS")
-    frame = _counts_frame(hits, src, ag, idx)
-    frame["complete"] = True
-    frame["note"] = ""
-    last = pd.to_datetime(cov["last_day"]).max()
-    # the span's end is the data's end, whatever day the last record fell on
-    frame["last_day"] = max(last, idx[-1] + pd.offsets.MonthEnd(0))
-    return frame
+    first, last = (dt.date.fromisoformat(f"{v}-01") for v in span)
+    idx = _month_starts(first, last)
+    end = dt.datetime(last.year, last.month, calendar.monthrange(last.year, last.month)[1])
+    latest = max((v[1] for v in months.values() if v[1] is not None), default=end)
+    last_day = max(latest, end)
+    return [
+        (m, PeriodCount(float(months.get(m, (0, None, 0))[2] or 0), True, "", last_day))
+        for m in idx
+    ]
 
 
 def count_series(
@@ -169,85 +168,76 @@ def count_series(
     source: str | None = None,
 ) -> list[Series]:
     """Series from published count tables; a total needs every member offense present."""
-    t = _scoped(con, "counts", agency, source)
-    covered = t.select(t.source, t.agency, t.grain, t.period_start).distinct().to_pandas()
-    f = t.filter(t.offense.isin(list(members)))
-    agg = (
-        f.group_by([f.source, f.agency, f.grain, f.period_start, f.offense])
-        .aggregate(
-            total=f["count"].sum(),
-            cells=f.count(),
-            present=f["count"].count(),
-            months_reported=f.months_reported.min(),
-        )
-        .to_pandas()
+    scope = " AND ".join(
+        f"{k} = {lit(v)}" for k, v in (("agency", agency), ("source", source)) if v
     )
-    agg["months_reported"] = pd.to_numeric(agg["months_reported"], errors="coerce").astype(float)
+    rows = con.rows(
+        f"WITH f AS (SELECT * FROM counts {'WHERE ' + scope if scope else ''}), "
+        "covered AS (SELECT DISTINCT source, agency, grain, period_start FROM f), "
+        "m AS (SELECT source, agency, grain, period_start, offense, sum(count) AS total, "
+        "count(*) AS cells, count(count) AS present, min(months_reported) AS months "
+        f"FROM f WHERE offense IN {in_list(members)} GROUP BY ALL) "
+        "SELECT c.source, c.agency, c.grain, c.period_start, m.offense, m.total, m.cells, "
+        "m.present, m.months FROM covered c LEFT JOIN m USING (source, agency, grain, "
+        "period_start)"
+    )
+    tables: dict[tuple[str, str, str], dict[dt.date, dict[str, tuple]]] = {}
+    for src, ag, grain, period, off, total, cells, present, months in rows:
+        periods = tables.setdefault((src, grain, ag), {})
+        cell = periods.setdefault(_day(period), {})
+        if off is not None:
+            cell[off] = (total, int(cells), int(present), months)
     specs = all_sources()
     out = []
-    for (src, grain), cov in covered.groupby(["source", "grain"]):
+    for (src, grain, ag), periods in sorted(tables.items()):
+        if not any(periods.values()):
+            continue  # the table never carries these offenses for this agency
         long_shape = src in specs and specs[src].shape == "long"
-        freq = "MS" if grain == "month" else "YS"
-        cov = cov.assign(period=pd.to_datetime(cov["period_start"]), covered=True)
-        spans = cov.groupby("agency")["period"].agg(["min", "max"])
-        full = pd.concat(
-            [
-                pd.DataFrame({"agency": ag, "period": pd.date_range(lo, hi, freq=freq)})
-                for ag, (lo, hi) in spans.iterrows()
-            ],
-            ignore_index=True,
-        )
-        full = full.merge(cov[["agency", "period", "covered"]], how="left")
-        full["covered"] = full["covered"].fillna(False).astype(bool)
-        g = agg[(agg.source == src) & (agg.grain == grain)]
-        g = g.assign(period=pd.to_datetime(g["period_start"]))
-        g = g.assign(ok=g["present"] == g["cells"])
-        total = g.pivot_table(
-            index=["agency", "period"], columns="offense", values="total", aggfunc="sum"
-        )
-        ok = g.pivot_table(
-            index=["agency", "period"], columns="offense", values="ok", aggfunc="all"
-        )
-        months = g.groupby(["agency", "period"])["months_reported"].min()
-        total = total.reindex(columns=list(members))
-        ok = ok.reindex(columns=list(members))
-        keyed = full.set_index(["agency", "period"])
-        total = total.reindex(keyed.index)
-        ok = ok.reindex(keyed.index)
-        if long_shape:  # long tables omit zero rows within a covered period
-            absent = ok.isna()
-            ok = ok.mask(absent, True)
-            total = total.mask(absent, 0.0)
-        ok = ok.astype(object).where(ok.notna(), False).astype(bool)
-        missing = ~ok
-        keyed["count"] = total.fillna(0.0).sum(axis=1)
-        keyed["months"] = months.reindex(keyed.index)
-        any_missing = missing.any(axis=1)
-        short = (grain == "year") & keyed["months"].notna() & (keyed["months"] < 12)
-        keyed["complete"] = keyed["covered"] & ~any_missing & ~short
-        names = pd.Series("", index=missing.index)
-        for m in members:
-            names = names.where(~missing[m], names + np.where(names == "", "", ", ") + m)
-        keyed["note"] = ""
-        keyed.loc[short, "note"] = keyed.loc[short, "months"].map(
-            lambda m: f"only {int(m)} months reported"
-        )
-        keyed.loc[any_missing, "note"] = "missing: " + names[any_missing]
-        keyed.loc[~keyed["covered"], "note"] = "period missing from the table"
-        keyed.loc[any_missing | ~keyed["covered"], "count"] = float("nan")
-        keyed["count"] = keyed["count"].astype(float)
-        keyed["last_day"] = pd.NaT
-        present_agencies = set(g["agency"])
-        for ag, frame in keyed.reset_index().groupby("agency"):
-            if ag not in present_agencies:
-                continue  # the table never carries these offenses for this agency
-            frame = frame[["period", "count", "complete", "note", "last_day"]]
-            out.append(Series(src, ag, offense, grain, "counts", frame.reset_index(drop=True)))
+        series = _count_periods(periods, members, grain, long_shape)
+        out.append(Series(src, ag, offense, grain, "counts", tuple(series)))
+    return out
+
+
+def _count_periods(
+    periods: dict[dt.date, dict[str, tuple]], members: tuple[str, ...], grain: str, long: bool
+):
+    """Each period from the first to the last the table covers, with its total or why not.
+
+    A long table omits zero rows within a covered period (absent = 0); a wide one leaves a
+    blank cell (absent = missing). An annual count with fewer than 12 months reported is
+    incomplete; a period inside the span that the table skips is 'missing from the table'.
+    """
+    first, last = min(periods), max(periods)
+    if grain == "month":
+        keys = _month_starts(first, last)
+    else:
+        keys = [dt.date(y, 1, 1) for y in range(first.year, last.year + 1)]
+    out = []
+    for k in keys:
+        cell = periods.get(k)
+        if cell is None:
+            out.append((k, PeriodCount(None, False, "period missing from the table", None)))
+            continue
+        missing = [
+            m
+            for m in members
+            if (m not in cell and not long) or (m in cell and cell[m][2] != cell[m][1])
+        ]
+        months = [cell[m][3] for m in members if m in cell and cell[m][3] is not None]
+        short = grain == "year" and months and min(months) < 12
+        if missing:
+            out.append((k, PeriodCount(None, False, "missing: " + ", ".join(missing), None)))
+        elif short:
+            total = float(sum(cell[m][0] or 0 for m in members if m in cell))
+            out.append((k, PeriodCount(total, False, f"only {min(months)} months reported", None)))
+        else:
+            total = float(sum(cell[m][0] or 0 for m in members if m in cell))
+            out.append((k, PeriodCount(total, True, "", None)))
     return out
 
 
 # The reader that builds the series of each kind of source (populations have none).
-SERIES_READERS: dict[str, Any] = {}
+SERIES_READERS: dict[str, Any] = {"incidents": incident_series, "counts": count_series}
 
 
 def all_series(
@@ -272,15 +262,9 @@ def incidents_between(
     con: Any, source: str, agency: str, members: tuple[str, ...], start: dt.date, end: dt.date
 ) -> int:
     """Incidents of `members` with occurrence date in [start, end] (whole days)."""
-    t = con.table("daily")
-    expr = t.filter(
-        (t.source == source)
-        & (t.agency == agency)
-        & t.offense.isin(list(members))
-        & (t.day >= ibis.literal(start))
-        & (t.day <= ibis.literal(end))
-    ).n.sum()
-    return int(expr.to_pyarrow().as_py() or 0)
-
-
-SERIES_READERS.update({"incidents": incident_series, "counts": count_series})
+    ((n,),) = con.rows(
+        f"SELECT coalesce(sum(n), 0) FROM daily WHERE source = {lit(source)} "
+        f"AND agency = {lit(agency)} AND offense IN {in_list(members)} "
+        f"AND day >= {lit(start)} AND day <= {lit(end)}"
+    )
+    return int(n)

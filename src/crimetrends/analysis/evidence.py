@@ -17,8 +17,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from crimetrends.analysis.aggregate import Series, all_series, incidents_between
 from crimetrends.analysis.periods import Window, add_months, month_end, same_day_in
 from crimetrends.sources.registry import all_sources
@@ -190,12 +188,15 @@ class SeriesEvidence(Evidence):
         if through:
             return through
         if self.s.day_level:
-            f = self.s.frame
-            f = f[pd.to_datetime(f["period"]).dt.year == year]
-            last = pd.to_datetime(f["last_day"]).max()
-            if pd.isna(last):
+            days = [
+                pc.last_day
+                for p, pc in self.s.periods
+                if p.year == year and pc.last_day is not None
+            ]
+            if not days:
                 return None
-            last_date = last.date()
+            last = max(days)
+            last_date = last.date() if isinstance(last, dt.datetime) else last
             # the last day of records may be partial: stop at the day before, unless year-end
             if last_date == dt.date(year, 12, 31):
                 return last_date
@@ -217,12 +218,8 @@ class SeriesEvidence(Evidence):
 
     # -- counts --------------------------------------------------------------------------
     def covers(self, window: Window) -> bool:
-        periods = pd.to_datetime(self.s.frame["period"])
-        first = periods.min().date()
-        if self.s.grain == "month":
-            last = month_end(periods.max().date())
-        else:
-            last = dt.date(periods.max().year, 12, 31)
+        first, newest = self.s.periods[0][0], self.s.periods[-1][0]
+        last = month_end(newest) if self.s.grain == "month" else dt.date(newest.year, 12, 31)
         return not (window.end < first or window.start > last)
 
     def count(self, con: Any, members: tuple[str, ...], window: Window) -> WindowCount:
@@ -247,7 +244,7 @@ class SeriesEvidence(Evidence):
             if not pc.complete:
                 complete = False
                 notes.append(f"{k:%Y-%m}: {pc.note}")
-            if pd.notna(pc.count):
+            if pc.count is not None:
                 total += float(pc.count)
         return WindowCount(total if complete else None, complete, tuple(notes))
 
@@ -261,7 +258,9 @@ class SeriesEvidence(Evidence):
                 notes.append(f"{k:%Y-%m}: no data")
                 continue
             if k == window.end.replace(day=1) and window.end != month_end(window.end):
-                if pd.isna(pc.last_day) or pd.Timestamp(pc.last_day).date() < window.end:
+                last = pc.last_day
+                last = last.date() if isinstance(last, dt.datetime) else last
+                if last is None or last < window.end:
                     complete = False
                     notes.append(f"{k:%Y-%m}: records end before {window.end}")
             elif not pc.complete:
@@ -278,7 +277,7 @@ class SeriesEvidence(Evidence):
             k = spec.provisional_months if spec else 0
             months: set[dt.date] = set()
             if k > 0 and self.s.grain == "month":
-                known = sorted(p for p, pc in self.s.by_period.items() if pd.notna(pc.count))
+                known = sorted(p for p, pc in self.s.periods if pc.count is not None)
                 months = set(known[-k:])
             self._provisional = months
         return self._provisional
@@ -379,52 +378,45 @@ def vintage_evidence(con: Any, q: TrendQuery, agency: str | None) -> list[Eviden
     The figures are summed over the query's member offenses in the engine, with the members
     each figure has, so a total with a missing component is known to be incomplete.
     """
-    t = con.table("ytd")
-    t = t.filter(t.offense.isin(list(q.members)))
+    from crimetrends.store.sql import in_list, lit
+
+    terms = [f"offense IN {in_list(q.members)}"]
     if agency:
-        t = t.filter(t.agency == agency)
+        terms.append(f"agency = {lit(agency)}")
     if q.source:
-        t = t.filter(t.source == q.source)
-    if q.vintage is not None:
-        t = t.filter(t.vintage <= q.vintage)
-    keys = ["source", "agency", "vintage", "period_start", "period_end"]
-    frame = (
-        t.group_by(keys)
-        .aggregate(
-            total=t["count"].sum(),
-            present=t.offense.collect(),
-            sample=t["sample"].max(),
-            sample_agencies=t.sample_agencies.max(),
-            population=t.population.max(),
-        )
-        .to_pandas()
+        terms.append(f"source = {lit(q.source)}")
+    if isinstance(q.vintage, dt.date):
+        terms.append(f"vintage <= {lit(q.vintage)}")
+    rows = con.rows(
+        "SELECT source, agency, vintage, period_start, period_end, sum(count) AS total, "
+        "list(DISTINCT offense) AS present, max(sample) AS sample, "
+        "max(sample_agencies) AS sample_agencies, max(population) AS population "
+        f"FROM ytd WHERE {' AND '.join(terms)} GROUP BY ALL"
     )
-    if frame.empty:
-        return []
     specs = all_sources()
-    members = list(q.members)
     found: dict[tuple, VintageEvidence] = {}
-    for rec in frame.itertuples(index=False):
-        key = (rec.source, rec.agency, rec.vintage)
+    for src, ag, vintage, start, end, total, present, sample, n_agencies, pop in rows:
+        key = (src, ag, vintage)
         ev = found.get(key)
         if ev is None:
-            spec = specs.get(rec.source)
-            ev = VintageEvidence(
-                rec.source,
-                rec.agency,
+            spec = specs.get(src)
+            ev = found[key] = VintageEvidence(
+                src,
+                ag,
                 q.offense,
-                vintage=pd.Timestamp(rec.vintage).date().isoformat(),
-                sample=rec.sample if isinstance(rec.sample, str) else None,
-                sample_agencies=None if pd.isna(rec.sample_agencies) else int(rec.sample_agencies),
-                population=None if pd.isna(rec.population) else int(rec.population),
+                vintage=_date(vintage).isoformat(),
+                sample=sample,
+                sample_agencies=None if n_agencies is None else int(n_agencies),
+                population=None if pop is None else int(pop),
                 provisional_k=spec.provisional_months if spec else 0,
             )
-            found[key] = ev
-        present = set(rec.present)
-        missing = tuple(m for m in members if m not in present)
-        window = (pd.Timestamp(rec.period_start).date(), pd.Timestamp(rec.period_end).date())
-        ev.figures[window] = (int(rec.total), missing)
+        missing = tuple(m for m in q.members if m not in set(present))
+        ev.figures[(_date(start), _date(end))] = (int(total), missing)
     return list(found.values())
+
+
+def _date(value: Any) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 # Where evidence comes from, by kind of source (a kind without a reader gives none).

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
 from crimetrends.errors import MissingPopulationError
 
 # When several sources give a population for the same agency and year, prefer in this order.
@@ -34,20 +32,21 @@ class Population:
 class PopulationTable:
     """All stored populations, looked up by agency and year (nearest year if needed)."""
 
-    def __init__(self, frame: pd.DataFrame) -> None:
+    def __init__(self, rows: list[tuple[str, int, int, str]]) -> None:
+        """rows: (agency, year, population, source)."""
         rank = {s: i for i, s in enumerate(SOURCE_PRIORITY)}
-        frame = frame.assign(rank=frame["source"].map(rank).fillna(len(rank)))
-        self.frame = frame.sort_values(["agency", "year", "rank"])
         self._by_agency: dict[str, list[tuple[int, float, int, str]]] = {}
-        for rec in self.frame.itertuples(index=False):
-            self._by_agency.setdefault(rec.agency, []).append(
-                (int(rec.year), float(rec.rank), int(rec.population), str(rec.source))
-            )
+        for agency, year, population, source in rows:
+            if agency is None or year is None or population is None:
+                continue
+            entry = (int(year), float(rank.get(source, len(rank))), int(population), str(source))
+            self._by_agency.setdefault(agency, []).append(entry)
+        for entries in self._by_agency.values():
+            entries.sort()
 
     @classmethod
     def from_store(cls, con: Any) -> PopulationTable:
-        t = con.table("populations")
-        return cls(t.select("agency", "year", "population", "source").to_pandas())
+        return cls(con.rows("SELECT agency, year, population, source FROM populations"))
 
     def lookup(self, agency: str, year: int) -> Population:
         rows = self._by_agency.get(agency)

@@ -77,15 +77,13 @@ def latest_date(con: Any) -> dt.date | None:
     """The last day any stored incident, monthly count or year-to-date figure covers."""
     from crimetrends.analysis.periods import month_end
 
-    days = []
-    for table, col, whole_month in (
-        ("daily", "day", False),
-        ("counts", "period_start", True),
-        ("ytd", "period_end", False),
-    ):
-        value = con.table(table)[col].max().to_pyarrow().as_py()
-        if value is not None:
-            days.append(month_end(value) if whole_month else value)
+    ((daily, counts, ytd),) = con.rows(
+        "SELECT (SELECT max(day) FROM daily), (SELECT max(period_start) FROM counts), "
+        "(SELECT max(period_end) FROM ytd)"
+    )
+    days = [v.date() if isinstance(v, dt.datetime) else v for v in (daily, ytd) if v]
+    if counts:  # a monthly count covers its whole month
+        days.append(month_end(counts.date() if isinstance(counts, dt.datetime) else counts))
     return max(days, default=None)
 
 

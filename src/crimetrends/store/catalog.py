@@ -15,12 +15,15 @@ from crimetrends.taxonomy.offenses import offense_definition, offense_label
 
 
 def agencies(con: Any) -> list[str]:
-    # daily: the incidents' rollup, far smaller than the records; one query for both tables
-    # and DISTINCT in the engine: a 10M-row store's rollup has tens of thousands of rows,
-    # and shipping them to Python to make a set took most of a warm trend question
-    tables = [con.table(t).select("agency") for t in ("daily", "counts", "ytd")]
-    union = tables[0].union(tables[1], distinct=True).union(tables[2], distinct=True)
-    return sorted(union.to_pandas()["agency"].dropna())
+    """Every agency the store holds figures for (incident rollups, counts, YTD tables).
+
+    DISTINCT in the engine: a 10M-row store's rollup has tens of thousands of rows, and
+    shipping them to Python to make a set took most of a warm trend question.
+    """
+    rows = con.rows(
+        "SELECT agency FROM daily UNION SELECT agency FROM counts UNION SELECT agency FROM ytd"
+    )
+    return sorted(a for (a,) in rows if a is not None)
 
 
 def resolve_agency(con: Any, name: str) -> str:
@@ -141,8 +144,7 @@ def latest_two_vintages(source: str) -> tuple[Path, Path]:
 def full_incident_sources(con: Any, samples: frozenset[str] | None = None) -> list[str]:
     """Incident sources the store holds that are not only sample extracts."""
     samples = sample_sources() if samples is None else samples
-    t = con.table("daily")
-    names = t.select(t.source).distinct().to_pandas()["source"].tolist()
+    names = [n for (n,) in con.rows("SELECT DISTINCT source FROM daily")]
     return sorted(n for n in names if n not in samples)
 
 

@@ -12,12 +12,37 @@ def layout(settings: Settings | None = None) -> Layout:
     return Layout((settings or get_settings()).warehouse)
 
 
-def connect(settings: Settings | None = None) -> Any:
-    """An Ibis backend whose tables are the store's (engine from the settings)."""
+class Store:
+    """A handle on the store for one engine: `rows(sql)` for small queries (no Ibis, no
+    pandas), and everything an Ibis backend offers (`table(...)`, ...), made on first use."""
+
+    def __init__(self, engine: Any, lay: Layout) -> None:
+        self.engine, self.lay = engine, lay
+        self._ibis: Any = None
+
+    def rows(self, sql: str) -> list[tuple]:
+        return self.engine.rows(self.lay, sql)[1]
+
+    def records(self, sql: str) -> list[dict[str, Any]]:
+        columns, rows = self.engine.rows(self.lay, sql)
+        return [dict(zip(columns, r, strict=True)) for r in rows]
+
+    @property
+    def ibis(self) -> Any:
+        if self._ibis is None:
+            self._ibis = self.engine.connect(self.lay)
+        return self._ibis
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.ibis, name)
+
+
+def connect(settings: Settings | None = None) -> Store:
+    """The store, for the engine the settings name (cheap: nothing is opened until used)."""
     from crimetrends.store.engines import get_engine
 
     settings = settings or get_settings()
-    return get_engine(settings.engine).connect(layout(settings))
+    return Store(get_engine(settings.engine), layout(settings))
 
 
 def raw_duckdb(*args: Any, **kwargs: Any) -> Any:

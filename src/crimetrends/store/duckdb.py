@@ -50,26 +50,39 @@ def _store_state(lay: Layout) -> tuple:
 
 
 _CACHE: dict[tuple, Any] = {}
+_IBIS: dict[tuple, Any] = {}
+
+
+def store_connection(lay: Layout) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the store's tables as views, reused while the store's
+    version is unchanged. Per thread: a connection must not be used by two at once."""
+    key = (threading.get_ident(), str(lay.root), _store_state(lay))
+    if key not in _CACHE:
+        for old in [k for k in _CACHE if k[0] == key[0]]:
+            del _CACHE[old]
+            _IBIS.pop(old, None)
+        con = raw_duckdb()
+        register_views(con, lay)
+        _CACHE[key] = con
+    return _CACHE[key]
 
 
 class DuckDBEngine(Engine):
     name = "duckdb"
 
     def connect(self, lay: Layout) -> Any:
-        """An Ibis DuckDB backend, reused while the store's part files are unchanged.
-
-        Per thread: a DuckDB connection must not be used by two threads at once.
-        """
+        """An Ibis DuckDB backend over the same cached connection."""
         import ibis
 
+        con = store_connection(lay)
         key = (threading.get_ident(), str(lay.root), _store_state(lay))
-        if key not in _CACHE:
-            for old in [k for k in _CACHE if k[0] == key[0]]:
-                del _CACHE[old]
-            con = raw_duckdb()
-            register_views(con, lay)
-            _CACHE[key] = ibis.duckdb.from_connection(con)
-        return _CACHE[key]
+        if key not in _IBIS:
+            _IBIS[key] = ibis.duckdb.from_connection(con)
+        return _IBIS[key]
+
+    def rows(self, lay: Layout, sql: str) -> tuple[list[str], list[tuple]]:
+        cur = store_connection(lay).execute(sql)
+        return [d[0] for d in cur.description], cur.fetchall()
 
     def type_incidents(self, con, raw, spec, path, work) -> None:
         from crimetrends.ingest import incidents

@@ -33,6 +33,16 @@ class Engine:
     name: ClassVar[str]
 
     def connect(self, lay: Layout) -> Any:
+        """An Ibis backend whose tables are the store's (for row-level expressions)."""
+        raise NotImplementedError
+
+    def rows(self, lay: Layout, sql: str) -> tuple[list[str], list[tuple]]:
+        """(column names, rows) of one query over the store's tables.
+
+        The query is written once, in DuckDB's dialect (as the loader's SQL is); an engine
+        with another dialect translates it. The trend path uses this: it reads small
+        rollups, and needs neither Ibis nor pandas (a second of start-up together).
+        """
         raise NotImplementedError
 
     def type_incidents(

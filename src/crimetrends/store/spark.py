@@ -82,6 +82,14 @@ class SparkEngine(Engine):
         register_views(spark, lay)
         return ibis.pyspark.connect(spark)
 
+    def rows(self, lay: Layout, sql: str) -> tuple[list[str], list[tuple]]:
+        from crimetrends.ingest.on_spark import spark_sql
+
+        spark = session()
+        register_views(spark, lay)
+        frame = spark.sql(spark_sql(sql))
+        return list(frame.columns), [tuple(r) for r in frame.collect()]
+
     def type_incidents(self, con, raw, spec, path, work) -> None:
         from crimetrends.ingest.on_spark import build_parsed_on_spark
 
