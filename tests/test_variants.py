@@ -274,3 +274,27 @@ def test_every_variant_fixture_is_reproducible(tmp_path):
     made = vf.build_all(tmp_path)
     for name, path in made.items():
         assert (VARIANTS / name).read_bytes() == path.read_bytes(), name
+
+
+def test_repeated_and_unnamed_columns_not_read_are_reported_and_ignored(tmp_path, monkeypatch):
+    """Saved by pandas a second time (its old index is now `Unnamed: 0`) with a column the
+    source never reads (`Crm Cd Desc`) repeated: same stored rows, both reported."""
+    header, rows = vf.real_rows("lapd")
+    path = tmp_path / "lapd_resaved_twice.csv"
+    with path.open("w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["Unnamed: 0", *header, "Crm Cd Desc"])
+        w.writerows([str(i), *(r[h] for h in header), r["Crm Cd Desc"]] for i, r in enumerate(rows))
+    original = vf.original_slice("lapd", tmp_path / "original.csv")
+    want = stored(original, "lapd", tmp_path / "a", monkeypatch)
+    got = stored(path, "lapd", tmp_path / "b", monkeypatch)
+    assert got["rows"] == want["rows"] and got["quarantine"] == want["quarantine"]
+    ignored = header_of(path, "lapd")["header"]["columns_ignored"]
+    assert ignored == [
+        {"column": 1, "header": "Unnamed: 0", "why": "an unnamed index column (pandas)"},
+        {
+            "column": 30,
+            "header": "Crm Cd Desc",
+            "why": "a repeated header (first at column 11), not read",
+        },
+    ]
