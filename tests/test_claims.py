@@ -14,12 +14,23 @@ from crimetrends.claims.places import find_places, gazetteer, resolve
 from crimetrends.claims.when import find_times
 
 AGENCIES = (
-    "Chicago, Illinois", "Washington, District of Columbia", "Columbia, Missouri",
-    "New York City, New York", "York, Pennsylvania", "Philadelphia, Pennsylvania",
-    "Los Angeles, California", "Los Angeles County, California", "Springfield, Illinois",
-    "Springfield, Missouri", "Houston, Texas", "St Louis, Missouri", "St. Louis, Missouri",
-    "Full Sample, Nationwide", "Memphis, Tennessee", "Baltimore, Maryland",
-)  # fmt: skip
+    "Chicago, Illinois",
+    "Washington, District of Columbia",
+    "Columbia, Missouri",
+    "New York City, New York",
+    "York, Pennsylvania",
+    "Philadelphia, Pennsylvania",
+    "Los Angeles, California",
+    "Los Angeles County, California",
+    "Springfield, Illinois",
+    "Springfield, Missouri",
+    "Houston, Texas",
+    "St Louis, Missouri",
+    "St. Louis, Missouri",
+    "Full Sample, Nationwide",
+    "Memphis, Tennessee",
+    "Baltimore, Maryland",
+)
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +38,7 @@ def g():
     return gazetteer(AGENCIES)
 
 
-def claims(text: str, date: dt.date | None = dt.date(2025, 2, 10), g=None):  # noqa: ANN001
+def claims(text: str, date: dt.date | None = dt.date(2025, 2, 10), g=None):
     return extract(parse(text, date), g or gazetteer(AGENCIES))
 
 
@@ -172,8 +183,11 @@ def test_year_to_date_phrases_become_windows(g, text, date, window):
 
 
 def test_the_same_point_last_year_is_the_base_of_a_change(g):
-    (c,) = claims("Through October, murders in Chicago fell 25% from the same point last year.",
-                  dt.date(2025, 11, 20), g)  # fmt: skip
+    (c,) = claims(
+        "Through October, murders in Chicago fell 25% from the same point last year.",
+        dt.date(2025, 11, 20),
+        g,
+    )
     assert (c.period.label, c.base.label) == ("Jan–Oct 2025", "Jan–Oct 2024")
 
 
@@ -234,8 +248,10 @@ def test_the_head_noun_not_the_parenthetical_list(g):
 
 def test_thresholds_milestones_and_rounded_counts(g):
     found = claims("Chicago passed the 300-homicide mark for the fourth time in 2024.", g=g)
-    assert not any(c.kind == "count" and c.value == 300 and c.offense == "murder" and
-                   c.rule == "count-number" for c in found)  # fmt: skip
+    assert not any(
+        c.kind == "count" and c.value == 300 and c.offense == "murder" and c.rule == "count-number"
+        for c in found
+    )
     (c,) = claims("Chicago tops 500 shootings with weeks to go in 2024.", g=g)
     assert c.measure == "shootings"
     (c,) = claims("Chicago recorded nearly 600 murders in 2023.", g=g)
@@ -249,11 +265,19 @@ def test_ranks_rates_and_lists(g):
     assert (c.kind, c.value) == ("rate", 17.5)
     found = claims("Houston had 435 murders in 2022, compared to 477 in 2021 and 427 in 2020.", g=g)
     assert [(c.value, c.period.year) for c in found if c.kind == "count"] == [
-        (435, 2022), (477, 2021), (427, 2020)]  # fmt: skip
+        (435, 2022),
+        (477, 2021),
+        (427, 2020),
+    ]
 
 
 def test_every_cell_of_a_table_row_is_a_claim(g):
-    found = claims("| City | 2023 | 2024 | % change |\n|---|---|---|---|\n| Chicago | 617 | 573 |"
-                   " -7.1% |\n", g=g)  # fmt: skip
+    found = claims(
+        "| City | 2023 | 2024 | % change |\n|---|---|---|---|\n| Chicago | 617 | 573 | -7.1% |\n",
+        g=g,
+    )
     assert [(c.kind, c.pct if c.kind == "pct" else c.value, c.period.year) for c in found] == [
-        ("count", 617, 2023), ("count", 573, 2024), ("pct", -7.1, 2024)]  # fmt: skip
+        ("count", 617, 2023),
+        ("count", 573, 2024),
+        ("pct", -7.1, 2024),
+    ]

@@ -49,7 +49,7 @@ def check_text(
     return out
 
 
-def confirm_tables(claims: list, verdicts: list[Verdict], fb) -> None:  # noqa: ANN001
+def confirm_tables(claims: list, verdicts: list[Verdict], fb) -> None:
     """A table whose columns were not labelled (read from the article's years) must fit the
     store somewhere before any cell is called inconsistent: if no cell fits as a count, try
     the cells as rates per 100,000; if none fits either, the reading is unconfirmed and the
@@ -67,8 +67,11 @@ def confirm_tables(claims: list, verdicts: list[Verdict], fb) -> None:  # noqa: 
     for idx in tables.values():
         if any(verdicts[i].verdict in fits for i in idx):
             continue
-        as_rates = {i: verify_one(replace(claims[i], kind="rate"), fb) for i in idx
-                    if claims[i].kind == "count"}  # fmt: skip
+        as_rates = {
+            i: verify_one(replace(claims[i], kind="rate"), fb)
+            for i in idx
+            if claims[i].kind == "count"
+        }
         if as_rates and sum(v.verdict in fits for v in as_rates.values()) * 2 >= len(as_rates):
             for i, v in as_rates.items():
                 v.reason = "read as a rate per 100,000 (the table does not say): " + v.reason
@@ -77,12 +80,14 @@ def confirm_tables(claims: list, verdicts: list[Verdict], fb) -> None:  # noqa: 
         for i in idx:
             if verdicts[i].verdict == INCONSISTENT:
                 verdicts[i].verdict = NOT_CHECKABLE
-                verdicts[i].reason = ("the table's columns are not labelled and no reading of "
-                                      "them (counts or rates for the article's years) fits the "
-                                      "store's figures: " + verdicts[i].reason)  # fmt: skip
+                verdicts[i].reason = (
+                    "the table's columns are not labelled and no reading of "
+                    "them (counts or rates for the article's years) fits the "
+                    "store's figures: " + verdicts[i].reason
+                )
 
 
-def known_places(fb) -> tuple[str, ...]:  # noqa: ANN001
+def known_places(fb) -> tuple[str, ...]:
     """Every agency the store holds a figure for (monthly, annual, incidents, vintages)."""
     names = {k[1] for k in fb.monthly} | {k[1] for k in fb.annual} | {k[0] for k in fb.ytd}
     names |= {k[1] for k in fb.daily_span}

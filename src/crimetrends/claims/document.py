@@ -20,16 +20,83 @@ from html.parser import HTMLParser
 from typing import Any
 
 MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
 ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "st", "sgt", "lt", "det", "gov", "sen", "rep", "jr", "sr",
-    "inc", "co", "corp", "no", "vs", "ave", "mt", "ft", "gen", "capt", "cmdr", "supt",
-    "approx", "est", "dept", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-    "oct", "nov", "dec", "ill", "mo", "ky", "ore", "tenn", "calif", "fla", "ga", "md", "pa",
-    "tex", "ariz", "mass", "mich", "minn", "wash", "colo", "la", "ind", "wis", "okla",
-}  # fmt: skip
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "sgt",
+    "lt",
+    "det",
+    "gov",
+    "sen",
+    "rep",
+    "jr",
+    "sr",
+    "inc",
+    "co",
+    "corp",
+    "no",
+    "vs",
+    "ave",
+    "mt",
+    "ft",
+    "gen",
+    "capt",
+    "cmdr",
+    "supt",
+    "approx",
+    "est",
+    "dept",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "ill",
+    "mo",
+    "ky",
+    "ore",
+    "tenn",
+    "calif",
+    "fla",
+    "ga",
+    "md",
+    "pa",
+    "tex",
+    "ariz",
+    "mass",
+    "mich",
+    "minn",
+    "wash",
+    "colo",
+    "la",
+    "ind",
+    "wis",
+    "okla",
+}
 PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'’ -]{2,40}(?:,\s*[A-Z][A-Za-z.]{1,12})?)\s*"
@@ -105,10 +172,10 @@ def split_sentences(text: str, base: int) -> list[tuple[str, int, int]]:
     start, n, i = 0, len(text), 0
     while i < n:
         ch = text[i]
-        if ch in ".!?" and i + 2 < n and text[i + 1] in " \t" and _opens(text[i + 2]):
-            if ch != "." or not _abbreviation_before(text, i):
-                _push(out, text, start, i + 1, base)
-                start = i + 2
+        stop = ch in ".!?" and i + 2 < n and text[i + 1] in " \t" and _opens(text[i + 2])
+        if stop and (ch != "." or not _abbreviation_before(text, i)):
+            _push(out, text, start, i + 1, base)
+            start = i + 2
         i += 1
     _push(out, text, start, n, base)
     return out
@@ -134,7 +201,9 @@ def _push(out: list[tuple[str, int, int]], text: str, a: int, b: int, base: int)
     while b > a and text[b - 1].isspace():
         b -= 1
     while b - a > LONGEST_SENTENCE:  # a run-on "sentence": cut at a comma or space
-        cut = max(text.rfind(", ", a, a + LONGEST_SENTENCE), text.rfind(" ", a, a + LONGEST_SENTENCE))
+        cut = max(
+            text.rfind(", ", a, a + LONGEST_SENTENCE), text.rfind(" ", a, a + LONGEST_SENTENCE)
+        )
         cut = cut if cut > a else a + LONGEST_SENTENCE
         out.append((text[a:cut], base + a, base + cut))
         a = cut
@@ -318,9 +387,7 @@ class _HTMLText(HTMLParser):
             if self._row:
                 self.out.append("\n| " + " | ".join(self._row) + " |")
             self._row = None
-        elif tag == "table":
-            self.out.append("\n\n")
-        elif tag in self.BLOCKS:
+        elif tag == "table" or tag in self.BLOCKS:
             self.out.append("\n\n")
 
     def handle_data(self, data: str) -> None:
@@ -379,9 +446,9 @@ def parse(raw: str, date: dt.date | None = None, url: str | None = None) -> Docu
     headline = meta.get("og:title") or meta.get("title")
     kept: list[Unit] = []
     for u in units:
-        if u.kind in ("sentence", "item", "heading") and _take_dateline(doc, u):
-            if not u.text.strip():
-                continue
+        dateline = u.kind in ("sentence", "item", "heading") and _take_dateline(doc, u)
+        if dateline and not u.text.strip():
+            continue
         if not kept and u.kind == "sentence" and _is_date_line(u.text):
             d = parse_date_text(u.text)
             if doc.date is None and d:
@@ -404,8 +471,12 @@ def _is_date_line(text: str) -> bool:
     if parse_date_text(text) is None:
         return False
     rest = DATE_WORDS.sub(" ", ISO_DATE.sub(" ", text))
-    words = [w for w in re.sub(r"[\d,.:|—–-]", " ", rest).split() if w.lower() not in (
-        "published", "updated", "posted", "on", "at", "am", "pm", "a.m", "p.m", "by")]  # fmt: skip
+    words = [
+        w
+        for w in re.sub(r"[\d,.:|—–-]", " ", rest).split()
+        if w.lower()
+        not in ("published", "updated", "posted", "on", "at", "am", "pm", "a.m", "p.m", "by")
+    ]
     return len(words) <= 2
 
 

@@ -14,7 +14,8 @@ a label that states no number (a direction, superlative, rank, comparison) is fo
 of the same sentence that carries no number of its own, of the same kind when there is one.
 Each extracted claim serves one label, and each stated number one claim. When a label's numbers
 are carried by several claims of its sentence (a table row "Jan | 17 | 9 | -47%" is three cell
-claims), its verdict is the most severe of theirs (inconsistent > definitional mismatch > not checkable > consistent).
+claims), its verdict is the most severe of theirs (inconsistent > definitional mismatch > not
+checkable > consistent).
 A verdict *agrees* when it is the label's verdict or one of its "acceptable" ones.
 
 The frozen test split (`tests/claims_real/split.toml`) is scored like the development pages,
@@ -142,7 +143,7 @@ def _clean(quote: str) -> tuple[str, bool]:
     part = bool(re.match(r"\s*\((same sentence|same row)\)", q))
     q = re.sub(r"^\s*\((same sentence|same row)\)\s*", "", q)
     q = q.replace('" (headline)', "").replace("” (headline)", "")
-    q = q.strip().strip("\"“”").strip("…").strip()
+    q = q.strip().strip('"“”').strip("…").strip()
     return q, part
 
 
@@ -222,8 +223,15 @@ def match(verdicts: list[Verdict], labels: list[Label]) -> dict[str, list[int]]:
         if lab.kind == "numeric":
             hit = []
             for n in dict.fromkeys(lab.numbers):  # each stated number: one claim at most
-                k = next((i for i in cands if i not in hit and any(
-                    abs(n - x) < 1e-6 for x in _claim_numbers(verdicts[i]))), None)  # fmt: skip
+                k = next(
+                    (
+                        i
+                        for i in cands
+                        if i not in hit
+                        and any(abs(n - x) < 1e-6 for x in _claim_numbers(verdicts[i]))
+                    ),
+                    None,
+                )
                 if k is not None:
                     hit.append(k)
         else:
@@ -291,8 +299,15 @@ def score_page(name: str, page: dict[str, Any], score: Score) -> None:
         idx = hits.get(lab.id, [])
         if not idx:
             score.categories[f"not found ({lab.kind})"] += 1
-            score.misses.append({"page": name, "id": lab.id, "miss": "not found",
-                                 "quote": lab.quote[:160], "expected": lab.raw["expected"]})  # fmt: skip
+            score.misses.append(
+                {
+                    "page": name,
+                    "id": lab.id,
+                    "miss": "not found",
+                    "quote": lab.quote[:160],
+                    "expected": lab.raw["expected"],
+                }
+            )
             continue
         score.found += 1
         got = max((verdicts[i] for i in idx), key=lambda v: SEVERITY[v.verdict])
@@ -304,10 +319,18 @@ def score_page(name: str, page: dict[str, Any], score: Score) -> None:
             score.false_called_consistent += 1
         if not ok:
             score.categories[f"{lab.expected} called {got.verdict}"] += 1
-            score.misses.append({"page": name, "id": lab.id, "miss": "verdict",
-                                 "quote": lab.quote[:160], "expected": lab.raw["expected"],
-                                 "expected_reason": lab.raw.get("reason", "")[:200],
-                                 "got": got.verdict, "reason": got.reason[:300]})  # fmt: skip
+            score.misses.append(
+                {
+                    "page": name,
+                    "id": lab.id,
+                    "miss": "verdict",
+                    "quote": lab.quote[:160],
+                    "expected": lab.raw["expected"],
+                    "expected_reason": lab.raw.get("reason", "")[:200],
+                    "got": got.verdict,
+                    "reason": got.reason[:300],
+                }
+            )
 
 
 def evaluate_real(folder: Path, split_file: Path) -> dict[str, Any]:
@@ -319,8 +342,10 @@ def evaluate_real(folder: Path, split_file: Path) -> dict[str, Any]:
         score_page(path.stem, json.loads(path.read_text()), scores[which])
     return {
         "corpus": str(folder),
-        "pages": {k: sum(1 for p in folder.glob("*.json") if (p.stem in test) == (k == "test"))
-                  for k in scores},  # fmt: skip
+        "pages": {
+            k: sum(1 for p in folder.glob("*.json") if (p.stem in test) == (k == "test"))
+            for k in scores
+        },
         "dev": scores["dev"].to_dict(detail=True),
         "test": scores["test"].to_dict(detail=False),
     }
@@ -347,8 +372,15 @@ def evaluate_written(corpus: Path) -> dict[str, Any]:
         for exp in meta["claims"]:
             expected_total += 1
             nums = [abs(exp[k]) for k in ("value", "pct_change") if exp.get(k) is not None]
-            idx = next((i for i, v in enumerate(verdicts) if i not in used and any(
-                abs(n - x) < 1e-6 for n in nums for x in _claim_numbers(v))), None)  # fmt: skip
+            idx = next(
+                (
+                    i
+                    for i, v in enumerate(verdicts)
+                    if i not in used
+                    and any(abs(n - x) < 1e-6 for n in nums for x in _claim_numbers(v))
+                ),
+                None,
+            )
             if idx is None:
                 errors.append(f"{article.name}: missed {exp}")
                 continue
@@ -357,12 +389,20 @@ def evaluate_written(corpus: Path) -> dict[str, Any]:
             if verdicts[idx].verdict == exp["verdict"]:
                 agree += 1
             else:
-                errors.append(f"{article.name}: {exp} got {verdicts[idx].verdict!r}: "
-                              f"{verdicts[idx].reason}")  # fmt: skip
+                errors.append(
+                    f"{article.name}: {exp} got {verdicts[idx].verdict!r}: {verdicts[idx].reason}"
+                )
         matched += hits
         agreed += agree
-        per_article.append({"article": article.name, "expected": len(meta["claims"]),
-                            "found": hits, "agreed": agree, "extracted": len(verdicts)})  # fmt: skip
+        per_article.append(
+            {
+                "article": article.name,
+                "expected": len(meta["claims"]),
+                "found": hits,
+                "agreed": agree,
+                "extracted": len(verdicts),
+            }
+        )
     return {
         "articles": len(per_article),
         "expected_claims": expected_total,

@@ -111,7 +111,7 @@ def read(unit: Unit, g: Gazetteer, ctx: Context, text: str | None = None) -> Rea
     return r
 
 
-def _subtypes(toks, offenses, measures):  # noqa: ANN001, ANN202
+def _subtypes(toks, offenses, measures):
     """'gang-related homicides', 'homicides involving firearms': a subtype, not the offense."""
     keep, extra = [], []
     starts = {i: (i, j, m) for i, j, m in measures}
@@ -129,7 +129,7 @@ def _subtypes(toks, offenses, measures):  # noqa: ANN001, ANN202
     return keep, sorted(ms)
 
 
-def _drop_definitions(toks, offenses):  # noqa: ANN001, ANN202
+def _drop_definitions(toks, offenses):
     """'Violent crime, including homicide, sexual abuse, assault, and robbery, decreased':
     the list after 'including' / 'such as' / '(' defines the head noun, it is not the topic."""
     out = []
@@ -141,12 +141,21 @@ def _drop_definitions(toks, offenses):  # noqa: ANN001, ANN202
         k = b
         while k < len(toks) and toks[k].text in (",", "—", "–"):
             k += 1
-        if k < len(toks) and (toks[k].low in ("including", "like") or toks[k].text == "(" or
-                              " ".join(t.low for t in toks[k : k + 2]) == "such as"):  # fmt: skip
+        if k < len(toks) and (
+            toks[k].low in ("including", "like")
+            or toks[k].text == "("
+            or " ".join(t.low for t in toks[k : k + 2]) == "such as"
+        ):
             j = k + 1
-            while j < len(toks) and j < k + 16 and toks[j].text not in (")", ";") and not (
-                toks[j].low in DIRECTION_VERBS or toks[j].low in ("have", "has", "are", "is",
-                                                                 "were", "was")):  # fmt: skip
+            while (
+                j < len(toks)
+                and j < k + 16
+                and toks[j].text not in (")", ";")
+                and not (
+                    toks[j].low in DIRECTION_VERBS
+                    or toks[j].low in ("have", "has", "are", "is", "were", "was")
+                )
+            ):
                 j += 1
             cut_until = j
     return out
@@ -164,7 +173,9 @@ def _resolve_periods(r: Reading, ctx: Context) -> None:
         if p is not None:
             r.periods[k] = p
             if m.role == "current" and (r.current is None or _later(p, r.current)):
-                r.current = p  # the latest period the sentence is about ("from X in 2021 to Y in 2022")
+                r.current = (
+                    p  # the latest period the sentence is about ("from X in 2021 to Y in 2022")
+                )
 
 
 RELEASE_WORDS = {"released", "published", "announced", "unveiled", "issued"}
@@ -177,7 +188,9 @@ def _later(a: Period, b: Period) -> bool:
     return a.kind != "year" and b.kind == "year"
 
 
-def _period_of(m: TimeMention, ctx: Context, years: list[int], base_years: list[int]) -> Period | None:
+def _period_of(
+    m: TimeMention, ctx: Context, years: list[int], base_years: list[int]
+) -> Period | None:
     if m.kind == "year" and m.year:
         return Period("year", m.year, text=m.text)
     if m.kind == "ytd" and m.period:
@@ -227,8 +240,30 @@ def _num_anchors(r: Reading) -> list[int]:
             continue
         if i > 0 and r.toks[i - 1].low in ("per", "every") and t.num in (100_000, 1_000, 100):
             continue  # "per 100,000": the unit of a rate
+        if nxt in TIME_UNITS:
+            continue  # "the first seven months", "two weeks left in the year"
         out.append(i)
     return out
+
+
+TIME_UNITS = {
+    "months",
+    "month",
+    "weeks",
+    "week",
+    "days",
+    "day",
+    "hours",
+    "hour",
+    "years",
+    "year",
+    "decades",
+    "decade",
+    "minutes",
+    "-month",
+    "-week",
+    "-day",
+}
 
 
 def _is_pct(r: Reading, i: int) -> int:
@@ -276,8 +311,11 @@ def _direction_near(r: Reading, i: int, after: int) -> tuple[int | None, int | N
         if r.toks[k].num is not None and k not in r.taken:
             break
         low = r.toks[k].low
-        if (low in ("more", "less", "fewer") and k + 1 < len(r.toks) and r.toks[k + 1].low in (
-            "than", "to", "of")) or (low in ("over", "above") and k + 1 == i):  # fmt: skip
+        if (
+            low in ("more", "less", "fewer")
+            and k + 1 < len(r.toks)
+            and r.toks[k + 1].low in ("than", "to", "of")
+        ) or (low in ("over", "above") and k + 1 == i):
             continue  # "down more than 20%": 'more than' qualifies, it is not a direction
         d = _dir(low)
         if d:
@@ -286,10 +324,36 @@ def _direction_near(r: Reading, i: int, after: int) -> tuple[int | None, int | N
 
 
 DIRECTION_NOUNS = {
-    "decrease", "decline", "drop", "reduction", "increase", "rise", "jump", "surge", "spike",
-    "fewer", "more", "lower", "higher", "less", "decreases", "declines", "drops", "increases",
-    "cut", "dip", "gain", "hike", "plunge", "climb", "uptick", "down", "up", "above", "below",
-}  # fmt: skip
+    "decrease",
+    "decline",
+    "drop",
+    "reduction",
+    "increase",
+    "rise",
+    "jump",
+    "surge",
+    "spike",
+    "fewer",
+    "more",
+    "lower",
+    "higher",
+    "less",
+    "decreases",
+    "declines",
+    "drops",
+    "increases",
+    "cut",
+    "dip",
+    "gain",
+    "hike",
+    "plunge",
+    "climb",
+    "uptick",
+    "down",
+    "up",
+    "above",
+    "below",
+}
 
 
 def _dir(low: str) -> int | None:
@@ -300,7 +364,7 @@ def _dir(low: str) -> int | None:
     return None
 
 
-def _mention_near(items: list, r: Reading, i: int, lo: int, hi: int, right: bool = True):  # noqa: ANN001, ANN202
+def _mention_near(items: list, r: Reading, i: int, lo: int, hi: int, right: bool = True):
     """The item (start, end, value) nearest to token i: right-attached first (within 5
     tokens, no number or stop between), then left in the clause, then left, then right."""
     if right:
@@ -310,9 +374,13 @@ def _mention_near(items: list, r: Reading, i: int, lo: int, hi: int, right: bool
                 start += 1
             start += 1
         for a, b, v in items:
-            if start <= a <= start + 5 and not _blocked(r, start, a) and all(
-                r.toks[k].low in RIGHT_GAP or r.toks[k].low in DIRECTION_NOUNS
-                for k in range(start, a)
+            if (
+                start <= a <= start + 5
+                and not _blocked(r, start, a)
+                and all(
+                    r.toks[k].low in RIGHT_GAP or r.toks[k].low in DIRECTION_NOUNS
+                    for k in range(start, a)
+                )
             ):
                 return a, b, v
     left = [x for x in items if x[1] <= i]
@@ -327,21 +395,122 @@ def _mention_near(items: list, r: Reading, i: int, lo: int, hi: int, right: bool
 
 
 RIGHT_GAP = {
-    "%", "percent", "per", "cent", "in", "of", "the", "a", "an", "more", "fewer", "reported",
-    "recorded", "total", "people", "were", "was", "new", "confirmed", "additional", "other",
-    "suffered", "such", "violent", "its", "their", "all", "overall",
-}  # fmt: skip
+    "%",
+    "percent",
+    "per",
+    "cent",
+    "in",
+    "of",
+    "the",
+    "a",
+    "an",
+    "more",
+    "fewer",
+    "reported",
+    "recorded",
+    "total",
+    "people",
+    "were",
+    "was",
+    "new",
+    "confirmed",
+    "additional",
+    "other",
+    "suffered",
+    "such",
+    "violent",
+    "its",
+    "their",
+    "all",
+    "overall",
+}
 GENERIC = {
-    "cases", "case", "incidents", "incident", "people", "persons", "victims", "deaths",
-    "total", "reported", "recorded", "more", "fewer", "were", "was", "of", "the", "in", "for",
-    "by", "through", "as", "to", "from", "compared", "and", "or", "with", "on", "last",
-    "this", "so", "since", "during", "per", "a", "an", "homicide", "murder", "at", "than",
-    "over", "this", "that", "which", "who", "is", "are", "have", "has", "had", "this",
-    "year", "years", "percent", "new", "such", "confirmed", "additional", "other",
-    "reports", "offenses", "crimes", "killed", "dead", "died", "slain", "committed", "s",
-    "counted", "logged", "recorded", "nationwide", "across", "last", "times", "th", "st",
-    "nd", "rd", "ish", "plus", "or", "about", "all", "up", "down", "there", "their", "its",
-}  # fmt: skip
+    "cases",
+    "case",
+    "incidents",
+    "incident",
+    "people",
+    "persons",
+    "victims",
+    "deaths",
+    "total",
+    "reported",
+    "recorded",
+    "more",
+    "fewer",
+    "were",
+    "was",
+    "of",
+    "the",
+    "in",
+    "for",
+    "by",
+    "through",
+    "as",
+    "to",
+    "from",
+    "compared",
+    "and",
+    "or",
+    "with",
+    "on",
+    "last",
+    "this",
+    "so",
+    "since",
+    "during",
+    "per",
+    "a",
+    "an",
+    "homicide",
+    "murder",
+    "at",
+    "than",
+    "over",
+    "that",
+    "which",
+    "who",
+    "is",
+    "are",
+    "have",
+    "has",
+    "had",
+    "year",
+    "years",
+    "percent",
+    "new",
+    "such",
+    "confirmed",
+    "additional",
+    "other",
+    "reports",
+    "offenses",
+    "crimes",
+    "killed",
+    "dead",
+    "died",
+    "slain",
+    "committed",
+    "s",
+    "counted",
+    "logged",
+    "nationwide",
+    "across",
+    "times",
+    "th",
+    "st",
+    "nd",
+    "rd",
+    "ish",
+    "plus",
+    "about",
+    "all",
+    "up",
+    "down",
+    "there",
+    "their",
+    "its",
+}
 
 
 def _generic_run(r: Reading, a: int, b: int) -> bool:
@@ -357,13 +526,18 @@ def _blocked(r: Reading, a: int, b: int) -> bool:
         t = r.toks[k]
         if t.low in ("connection", "related", "linked", "tied", "involving"):
             return True
-        if t.text in CLAUSE_STOPS or t.text in (",", ".") or (t.num is not None and k not in r.taken):
+        if (
+            t.text in CLAUSE_STOPS
+            or t.text in (",", ".")
+            or (t.num is not None and k not in r.taken)
+        ):
             return True
     return False
 
 
-def _topic(r: Reading, i: int, lo: int, hi: int, ctx: Context, right: bool = True,
-           count: bool = False):  # noqa: ANN001, ANN202
+def _topic(
+    r: Reading, i: int, lo: int, hi: int, ctx: Context, right: bool = True, count: bool = False
+):
     """The offense or other measure a number at i is about, and where it came from."""
     items = [(a, b, ("offense", o)) for a, b, o in r.offenses]
     items += [(a, b, ("measure", m)) for a, b, m in r.measures]
@@ -372,8 +546,11 @@ def _topic(r: Reading, i: int, lo: int, hi: int, ctx: Context, right: bool = Tru
     if count and hi < len(r.toks) and (hit is None or hit[0] > hi):
         word = r.toks[hi]
         plural = word.low.endswith("s") and len(word.low) > 3
-        if word.low.isalpha() and word.low not in GENERIC and hi not in r.taken and (
-            plural or word.low in measure_words()
+        if (
+            word.low.isalpha()
+            and word.low not in GENERIC
+            and hi not in r.taken
+            and (plural or word.low in measure_words())
         ):
             return ("measure", "unknown"), "sentence", word.text  # "24 detectives"
     if hit:
@@ -425,7 +602,7 @@ def _place_for(r: Reading, i: int, ctx: Context) -> tuple[list[Place], str, str 
 
 def _joined(r: Reading, a: int, b: int) -> bool:
     between = [t.low for t in r.toks[a:b]]
-    return bool(between) and all(w in (",", "and", "&", "or") for w in between) or (
+    return (bool(between) and all(w in (",", "and", "&", "or") for w in between)) or (
         not between and a == b
     )
 
@@ -491,8 +668,11 @@ def _explicit(r: Reading, k: int, i: int, ctx: Context) -> Period:
     if m.text in RELATIVE_TEXTS:
         cl = r.clause_of[min(i, len(r.toks) - 1)]
         for j, other in enumerate(r.times):
-            if other.kind == "year" and other.text not in RELATIVE_TEXTS and j in r.periods and (
-                r.clause_of[other.start] == cl and other.role == m.role
+            if (
+                other.kind == "year"
+                and other.text not in RELATIVE_TEXTS
+                and j in r.periods
+                and (r.clause_of[other.start] == cl and other.role == m.role)
             ):
                 return _as_current(r.periods[j], r, ctx)
     return _as_current(r.periods[k], r, ctx)
@@ -503,9 +683,10 @@ def _as_current(p: Period, r: Reading, ctx: Context) -> Period:
     cur = r.current if r.current is not None and r.current.kind != "year" else None
     if p.kind == "year" and cur is not None and cur.kind == "ytd" and cur.year == p.year:
         return cur  # "Through July, violent crime was up 1.1 percent in 2024"
-    if p.kind == "year" and cur is not None and cur.kind == "ytd" and cur.year != p.year:
-        if cur.year - 3 <= p.year < cur.year:
-            return cur.in_year(p.year)
+    near = cur is not None and cur.kind == "ytd" and cur.year - 3 <= p.year < cur.year
+    if p.kind == "year" and near:
+        assert cur is not None
+        return cur.in_year(p.year)
     return p
 
 
@@ -519,16 +700,25 @@ def _base_at(r: Reading, i: int, cur: Period | None, ctx: Context) -> tuple[Peri
     if cur is None:
         return None, "none"
     cl = r.clause_of[min(i, len(r.toks) - 1)]
-    after = [(k, m) for k, m in enumerate(r.times) if m.start > i and m.role == "base"
-             and r.clause_of[m.start] == cl]  # fmt: skip
-    before = [(k, m) for k, m in enumerate(r.times) if m.end <= i and m.role == "base"
-              and r.clause_of[m.start] == cl]  # fmt: skip
+    after = [
+        (k, m)
+        for k, m in enumerate(r.times)
+        if m.start > i and m.role == "base" and r.clause_of[m.start] == cl
+    ]
+    before = [
+        (k, m)
+        for k, m in enumerate(r.times)
+        if m.end <= i and m.role == "base" and r.clause_of[m.start] == cl
+    ]
     for k, m in after[:1] + before[-1:]:
         got = _base_of(m, r.periods.get(k), cur)
         if got is not None:
             return got, "sentence"
-    since = [m for m in r.times if m.kind == "span" and m.since and m.start > i and
-             r.clause_of[m.start] == cl]  # fmt: skip
+    since = [
+        m
+        for m in r.times
+        if m.kind == "span" and m.since and m.start > i and r.clause_of[m.start] == cl
+    ]
     if since and since[0].since < cur.year:  # "homicides have fallen since 2021"
         return cur.in_year(since[0].since), "sentence"
     if _since_end(r, i):
@@ -580,14 +770,19 @@ def number_claims(r: Reading, ctx: Context) -> list[Claim]:
         pct = _is_pct(r, i)
         hi = i + 1 + pct
         # "twenty to twenty-eight percent": a range
-        if not pct and i + 2 < len(r.toks) and r.toks[i + 1].low in ("to", "-", "–"):
-            if r.toks[i + 2].num is not None and _is_pct(r, i + 2):
-                skip.add(i + 2)
-                c = _pct_claim(r, i, ctx, lo, i + 3 + _is_pct(r, i + 2))
-                c.qualifier, c.high = "range", r.toks[i + 2].num
-                c.numbers.append(r.toks[i + 2].num or 0)
-                out.append(c)
-                continue
+        if (
+            not pct
+            and i + 2 < len(r.toks)
+            and r.toks[i + 1].low in ("to", "-", "–")
+            and r.toks[i + 2].num is not None
+            and _is_pct(r, i + 2)
+        ):
+            skip.add(i + 2)
+            c = _pct_claim(r, i, ctx, lo, i + 3 + _is_pct(r, i + 2))
+            c.qualifier, c.high = "range", r.toks[i + 2].num
+            c.numbers.append(r.toks[i + 2].num or 0)
+            out.append(c)
+            continue
         if pct:
             out.append(_pct_claim(r, i, ctx, lo, hi))
         elif _rate_after(r, i):
@@ -603,7 +798,8 @@ def number_claims(r: Reading, ctx: Context) -> list[Claim]:
         if c.direction is None and last is not None and last.direction is not None:
             c.direction, c.pct = last.direction, last.direction * abs(c.numbers[0])
             c.notes = [n for n in c.notes if "no direction" not in n] + [
-                "direction carried from the list's verb"]
+                "direction carried from the list's verb"
+            ]
         last = c
     return out
 
@@ -615,8 +811,11 @@ def _rate_after(r: Reading, i: int) -> bool:
         return True
     before = [t.low for t in r.toks[max(0, i - 4) : i]]
     nxt = r.toks[i + 1].low if i + 1 < len(r.toks) else ""
-    return "rate" in before and nxt not in ("%", "percent") and not any(
-        w in before for w in ("clearance",))
+    return (
+        "rate" in before
+        and nxt not in ("%", "percent")
+        and not any(w in before for w in ("clearance",))
+    )
 
 
 def _base_claim(r: Reading, i: int, kind: str, ctx: Context, lo: int, hi: int) -> Claim:
@@ -642,7 +841,7 @@ def _base_claim(r: Reading, i: int, kind: str, ctx: Context, lo: int, hi: int) -
 
 def _pct_claim(r: Reading, i: int, ctx: Context, lo: int, hi: int) -> Claim:
     c = _base_claim(r, i, "pct", ctx, lo, hi)
-    d, at = _direction_near(r, i, hi)
+    d, _at = _direction_near(r, i, hi)
     sign = r.toks[i - 1].text if i > 0 else ""
     if d is None and sign in ("-", "−", "–"):
         d = -1
@@ -685,9 +884,27 @@ def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
     return c
 
 
-MILESTONE_VERBS = {"passed", "passes", "surpassed", "surpasses", "surpassing", "topped", "tops",
-                   "top", "crossed", "crosses", "hit", "hits", "reached", "reaches", "exceeded",
-                   "exceeds", "eclipsed", "broke", "breaks"}  # fmt: skip
+MILESTONE_VERBS = {
+    "passed",
+    "passes",
+    "surpassed",
+    "surpasses",
+    "surpassing",
+    "topped",
+    "tops",
+    "top",
+    "crossed",
+    "crosses",
+    "hit",
+    "hits",
+    "reached",
+    "reaches",
+    "exceeded",
+    "exceeds",
+    "eclipsed",
+    "broke",
+    "breaks",
+}
 
 
 def _threshold(r: Reading, i: int) -> bool:
@@ -733,8 +950,11 @@ def _word_pcts(r: Reading, ctx: Context) -> list[Claim]:
             c.base, c.carried["base"] = _base_at(r, i, c.period, ctx)
             c.rule = "pct-double-digit"
             out.append(c)
-        elif t.low == "half" and i > 0 and r.toks[i - 1].low in ("roughly", "about", "nearly",
-                                                                   "almost", "around", "than"):  # fmt: skip
+        elif (
+            t.low == "half"
+            and i > 0
+            and r.toks[i - 1].low in ("roughly", "about", "nearly", "almost", "around", "than")
+        ):
             c = _base_claim(r, i, "pct", ctx, max(0, i - 6), i + 1)
             c.value, c.pct, c.direction, c.numbers = None, -50.0, -1, [50.0]
             c.qualifier = "about"
@@ -759,13 +979,19 @@ def _pair_respectively(r: Reading, claims: list[Claim]) -> None:
     if not any(t.low == "respectively" for t in r.toks):
         return
     counts = [c for c in claims if c.kind == "count"]
-    years = [r.periods[k] for k, m in enumerate(r.times) if k in r.periods and m.kind in (
-        "year", "same") and (m.year is not None)]  # fmt: skip
+    years = [
+        r.periods[k]
+        for k, m in enumerate(r.times)
+        if k in r.periods and m.kind in ("year", "same") and (m.year is not None)
+    ]
     same = [m for m in r.times if m.kind == "same" and m.year]
     if same and r.current is not None:
         years = [r.current.in_year(m.year) for m in same]  # type: ignore[arg-type]
-        years += [r.current.in_year(m.year) for m in r.times if m.kind == "year" and m.year
-                  and m.start > same[0].start]  # fmt: skip
+        years += [
+            r.current.in_year(m.year)
+            for m in r.times
+            if m.kind == "year" and m.year and m.start > same[0].start
+        ]
     tail = counts[-len(years) :] if years else []
     if years and len(tail) == len(years):
         for c, p in zip(tail, years, strict=True):
@@ -775,14 +1001,60 @@ def _pair_respectively(r: Reading, claims: list[Claim]) -> None:
 # -- claims without numbers: direction, superlative, rank, comparison --------------------------
 
 STRONG_DIRECTION = {
-    "fell", "dropped", "declined", "decreased", "plunged", "plummeted", "sank", "tumbled",
-    "rose", "increased", "jumped", "spiked", "soared", "surged", "climbed", "grew",
-    "skyrocketed", "decline", "declines", "drop", "drops", "decrease", "decreases",
-    "reduction", "reductions", "increase", "increases", "rise", "spike", "surge", "downturn",
-    "downward", "uptick", "trended", "trending", "reduce", "reducing", "reduced", "fallen",
-    "risen", "declining", "rising", "falling", "dropping", "increasing", "decreasing",
-    "improvements", "improvement", "improved", "plummeting", "soaring", "surging", "slipped",
-}  # fmt: skip
+    "fell",
+    "dropped",
+    "declined",
+    "decreased",
+    "plunged",
+    "plummeted",
+    "sank",
+    "tumbled",
+    "rose",
+    "increased",
+    "jumped",
+    "spiked",
+    "soared",
+    "surged",
+    "climbed",
+    "grew",
+    "skyrocketed",
+    "decline",
+    "declines",
+    "drop",
+    "drops",
+    "decrease",
+    "decreases",
+    "reduction",
+    "reductions",
+    "increase",
+    "increases",
+    "rise",
+    "spike",
+    "surge",
+    "downturn",
+    "downward",
+    "uptick",
+    "trended",
+    "trending",
+    "reduce",
+    "reducing",
+    "reduced",
+    "fallen",
+    "risen",
+    "declining",
+    "rising",
+    "falling",
+    "dropping",
+    "increasing",
+    "decreasing",
+    "improvements",
+    "improvement",
+    "improved",
+    "plummeting",
+    "soaring",
+    "surging",
+    "slipped",
+}
 BE = {"was", "were", "is", "are", "be", "been", "remain", "remained", "stayed", "also"}
 
 
@@ -791,8 +1063,11 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
     out: list[Claim] = []
     anchors = [i for i in _num_anchors(r)]
     used_clauses: set[tuple[int, int]] = set()
-    words = [i for i, t in enumerate(r.toks) if t.low in ("double-digit", "double-digits",
-                                                          "half", "doubled", "tripled")]  # fmt: skip
+    words = [
+        i
+        for i, t in enumerate(r.toks)
+        if t.low in ("double-digit", "double-digits", "half", "doubled", "tripled")
+    ]
     for i, t in enumerate(r.toks):
         d = _direction_word(r, i)
         if d is None:
@@ -803,8 +1078,11 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
         if t.low in CAUSAL:
             c.notes.append("a causal claim")
             c.rule = "direction-causal"
-        if t.low in ("began", "started") or (i + 1 < len(r.toks) and r.toks[i + 1].low in (
-                "that", "which") and any(x.low in ("began", "started") for x in r.toks[i:i + 4])):  # fmt: skip
+        if t.low in ("began", "started") or (
+            i + 1 < len(r.toks)
+            and r.toks[i + 1].low in ("that", "which")
+            and any(x.low in ("began", "started") for x in r.toks[i : i + 4])
+        ):
             c.notes.append("the start of a trend")
         key = (r.clause_of[i], hash(c.offense_text))
         if key in used_clauses:
@@ -816,9 +1094,35 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
 
 
 CAUSAL = {"fueled", "fuelled", "drove", "driven", "caused", "helped", "help", "helps"}
-LINK_WORDS = {"by", "a", "an", "more", "than", "nearly", "almost", "about", "roughly", "some",
-              "over", "at", "least", "to", "just", "around", "approximately", "less", "only",
-              "%", "percent", "per", "cent", "staggering", "whopping", "another", "of"}  # fmt: skip
+LINK_WORDS = {
+    "by",
+    "a",
+    "an",
+    "more",
+    "than",
+    "nearly",
+    "almost",
+    "about",
+    "roughly",
+    "some",
+    "over",
+    "at",
+    "least",
+    "to",
+    "just",
+    "around",
+    "approximately",
+    "less",
+    "only",
+    "%",
+    "percent",
+    "per",
+    "cent",
+    "staggering",
+    "whopping",
+    "another",
+    "of",
+}
 
 
 def _linked(r: Reading, i: int, a: int) -> bool:
@@ -829,9 +1133,12 @@ def _linked(r: Reading, i: int, a: int) -> bool:
     if i < a <= i + 6:
         return all(r.toks[k].low in LINK_WORDS for k in range(i + 1, a))
     if a < i <= a + 4:
-        return all(r.toks[k].low in LINK_WORDS or r.toks[k].text in ("-", "+") or
-                   r.toks[k].low.isalpha() and r.toks[k].low not in DIRECTION_VERBS
-                   for k in range(a + 1, i))  # fmt: skip
+        return all(
+            r.toks[k].low in LINK_WORDS
+            or r.toks[k].text in ("-", "+")
+            or (r.toks[k].low.isalpha() and r.toks[k].low not in DIRECTION_VERBS)
+            for k in range(a + 1, i)
+        )
     return False
 
 
@@ -850,7 +1157,9 @@ def _direction_word(r: Reading, i: int) -> int | None:
         if t.low in ("reduce", "reducing", "reduced") and prev in ("to", "helped"):
             return None  # "helped to reduce": read once, as a causal claim
         return _dir(t.low) or (-1 if t.low.startswith("reduc") else None)
-    if t.low in ("down", "up") and (prev in BE or r.offenses and any(b == i for _, b, _ in r.offenses)):
+    if t.low in ("down", "up") and (
+        prev in BE or (r.offenses and any(b == i for _, b, _ in r.offenses))
+    ):
         return _dir(t.low)
     if t.low in ("higher", "lower") and nxt == "than":
         return _dir(t.low)
@@ -899,9 +1208,10 @@ def _offense_chain(r: Reading, i: int) -> list[tuple[int, int, Offense, str]]:
     pick = left[-1:] or right[:1]
     if not pick:
         return []
-    chain = list(pick)
-    allm = sorted([(a, b, ("o", o)) for a, b, o in r.offenses] + [(a, b, ("m", m)) for a, b, m in
-                  r.measures])  # fmt: skip
+    list(pick)
+    allm = sorted(
+        [(a, b, ("o", o)) for a, b, o in r.offenses] + [(a, b, ("m", m)) for a, b, m in r.measures]
+    )
     k = next(n for n, x in enumerate(allm) if x[0] == pick[0][0])
     lo, hi = k, k
     while lo > 0 and _list_gap(r, allm[lo - 1][1], allm[lo][0]):
@@ -930,8 +1240,15 @@ def _split_measures(c: Claim, r: Reading, i: int) -> list[Claim]:
             continue
         near = any(_list_gap(r, ob, a) or _list_gap(r, b, oa) for oa, ob, _ in r.offenses)
         if near:
-            x = replace(c, measure=m, offense=None, offenses=[], rule="direction-listed-measure",
-                        offense_text=" ".join(t.text for t in r.toks[a:b]), carried=dict(c.carried))  # fmt: skip
+            x = replace(
+                c,
+                measure=m,
+                offense=None,
+                offenses=[],
+                rule="direction-listed-measure",
+                offense_text=" ".join(t.text for t in r.toks[a:b]),
+                carried=dict(c.carried),
+            )
             out.append(x)
     return out
 
@@ -943,12 +1260,21 @@ def superlative_claims(r: Reading, ctx: Context) -> list[Claim]:
     spans = [(k, m) for k, m in enumerate(r.times) if m.kind == "span"]
     for i, t in enumerate(r.toks):
         ext = SUPERLATIVE_WORDS.get(t.low) or SUPERLATIVE_WORDS.get(t.low.split("-")[-1])
-        if ext and "-" in t.low and t.low.split("-")[0] not in ORDINALS and not t.low.startswith(
-            ("record", "all-")
+        if (
+            ext
+            and "-" in t.low
+            and t.low.split("-")[0] not in ORDINALS
+            and not t.low.startswith(("record", "all-"))
         ):
             ext = None
-        span_m = next((m for _, m in spans if i < m.start <= i + 9 and
-                       r.clause_of[m.start] == r.clause_of[i]), None)  # fmt: skip
+        span_m = next(
+            (
+                m
+                for _, m in spans
+                if i < m.start <= i + 9 and r.clause_of[m.start] == r.clause_of[i]
+            ),
+            None,
+        )
         if ext is None:
             if t.low in ("high", "low", "highs", "lows") and i > 0:
                 span_m = next((m for _, m in spans if m.end == i), None)
@@ -963,17 +1289,26 @@ def superlative_claims(r: Reading, ctx: Context) -> list[Claim]:
     return out
 
 
-def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: Context):  # noqa: ANN202
+def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: Context):
     t = r.toks[i]
     after = " ".join(x.low for x in r.toks[i + 1 : i + 12])
-    rank_words = ("in the u.s.", "in the country", "in the nation", "of any", "among",
-                  "nationwide", "in america")  # fmt: skip
+    rank_words = (
+        "in the u.s.",
+        "in the country",
+        "in the nation",
+        "of any",
+        "among",
+        "nationwide",
+        "in america",
+    )
     is_record = t.low.startswith("record") or t.low == "all-time"
     word = t.low.split("-")[-1] if t.low.split("-")[0] in ORDINALS else t.low
-    if word in ("most", "least", "largest", "biggest", "greatest", "smallest", "worst"):
-        if span_m is None and not any(w in after for w in rank_words):
-            if not (t.low in ("largest", "greatest", "biggest") and _direction_in(after)):
-                return None
+    vague = span_m is None and not any(w in after for w in rank_words)
+    change = t.low in ("largest", "greatest", "biggest") and _direction_in(after)
+    if word in ("most", "least", "largest", "biggest", "greatest", "smallest", "worst") and (
+        vague and not change
+    ):
+        return None
     if t.low == "record" and i + 1 < len(r.toks) and r.toks[i + 1].low in ("numbers",):
         return None
     u = r.unit
@@ -982,12 +1317,25 @@ def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: 
     c.rank = _ordinal_before(r, i) if _ordinal_before(r, i) > 1 else None
     if span_m is not None:
         c.span, c.since = span_m.span, span_m.since
-    elif is_record or "ever" in after.split()[:6] or "history" in after or (
-        after.split()[:1] == ["year"]
+    elif (
+        is_record
+        or "ever" in after.split()[:6]
+        or "history" in after
+        or (after.split()[:1] == ["year"])
     ):
         c.span = 999  # "record", "ever recorded", "in the city's history", "our highest year"
-    if word in ("lowest", "fewest", "highest", "most", "deadliest", "record", "largest",
-                "greatest", "biggest", "worst") and any(w in after for w in rank_words):  # fmt: skip
+    if word in (
+        "lowest",
+        "fewest",
+        "highest",
+        "most",
+        "deadliest",
+        "record",
+        "largest",
+        "greatest",
+        "biggest",
+        "worst",
+    ) and any(w in after for w in rank_words):
         c.kind, c.rule, c.rank = "rank", "rank-places", _ordinal_before(r, i)
         c.value = float(c.rank)
     elif word in ("largest", "greatest", "biggest") and _direction_in(after):
@@ -1007,19 +1355,37 @@ def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: 
     c.places, c.place_text, c.carried["place"] = places, ptext, where
     c.place = places[0] if places else None
     c.period, c.carried["period"] = _period_at(r, i, ctx, "superlative")
-    if "rate" in after.split()[:3] or "per capita" in after or (i > 0 and "rate" in r.toks[i - 1].low):
+    if (
+        "rate" in after.split()[:3]
+        or "per capita" in after
+        or (i > 0 and "rate" in r.toks[i - 1].low)
+    ):
         c.notes.append("a rate superlative")
         c.rule += "-rate"
     before = " ".join(x.low for x in r.toks[max(0, i - 8) : i])
-    if any(w in before for w in ("on track", "poised", "on pace", "projected", "set to",
-                                 "expected to", "will be", "could be", "on course")):  # fmt: skip
+    if any(
+        w in before
+        for w in (
+            "on track",
+            "poised",
+            "on pace",
+            "projected",
+            "set to",
+            "expected to",
+            "will be",
+            "could be",
+            "on course",
+        )
+    ):
         c.notes.append("a projection")
     return c
 
 
 def _direction_in(text: str) -> bool:
-    return any(w in text.split()[:3] for w in ("decrease", "decline", "drop", "increase",
-                                               "reduction", "margin", "rise"))  # fmt: skip
+    return any(
+        w in text.split()[:3]
+        for w in ("decrease", "decline", "drop", "increase", "reduction", "margin", "rise")
+    )
 
 
 ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3}
@@ -1041,8 +1407,11 @@ def compare_claims(r: Reading, ctx: Context) -> list[Claim]:
     out = []
     for i, t in enumerate(r.toks):
         nxt = " ".join(x.low for x in r.toks[i + 1 : i + 8])
-        if t.low in ("more", "fewer", "greater", "sharper", "steeper", "bigger", "larger",
-                     "smaller") and " than" in " " + nxt:  # fmt: skip
+        if (
+            t.low
+            in ("more", "fewer", "greater", "sharper", "steeper", "bigger", "larger", "smaller")
+            and " than" in " " + nxt
+        ):
             kind = "count" if t.low in ("more", "fewer") else "change"
         elif t.low in ("comparable", "similar") and any(
             w in nxt.split()[:2] for w in ("drops", "declines", "decreases", "increases")
@@ -1065,9 +1434,10 @@ def compare_claims(r: Reading, ctx: Context) -> list[Claim]:
         c.place, c.place_text, c.carried["place"] = (places[0] if places else None), ptext, where
         than = [m for m in r.places if m.start > i]
         c.places = [_as_place(m, ctx) for m in than]
-        if kind == "change" and "nationwide" in nxt or "nationally" in nxt:
-            c.places = [_as_place(Mention(0, 0, "nationwide", [Place("national", "national")]),
-                                  ctx)]  # fmt: skip
+        if (kind == "change" and "nationwide" in nxt) or "nationally" in nxt:
+            c.places = [
+                _as_place(Mention(0, 0, "nationwide", [Place("national", "national")]), ctx)
+            ]
         c.period, c.carried["period"] = _period_at(r, i, ctx, "direction")
     if _since_end(r, i) and ctx.main is not None:
         c.period, c.carried["period"] = ctx.main, "carried"  # "... down since": until now
@@ -1107,8 +1477,10 @@ def row_claims(u: Unit, g: Gazetteer, ctx: Context) -> list[Claim]:
         return _grid_row(u, g, ctx, counts, pcts, years, header)
     text = "; ".join(c for c in cells if c.strip())
     if header:
-        text = "; ".join(f"{h} {c}" if h and not _cell_number(c)[0] is None else c
-                         for h, c in zip(header, cells, strict=False))  # fmt: skip
+        text = "; ".join(
+            f"{h} {c}" if h and _cell_number(c)[0] is not None else c
+            for h, c in zip(header, cells, strict=False)
+        )
     fake = replace(u, text=text)
     r = read(fake, g, ctx)
     found = sentence_claims(r, ctx)
@@ -1138,14 +1510,17 @@ def _month_label(text: str) -> int | None:
     return MONTH_NAMES.get(w) if w in MONTH_NAMES else None
 
 
-def _grid_row(u, g, ctx, counts, pcts, years, header) -> list[Claim]:  # noqa: ANN001
+def _grid_row(u, g, ctx, counts, pcts, years, header) -> list[Claim]:
     """Counts in year columns (from the header, or the article's two years), a % column."""
     cells = u.cells or []
     label = cells[0]
     lt = tokens(label)
     mentions = find_places(g, lt)
-    place = _as_place(mentions[0], ctx) if mentions else (
-        ctx.place or ctx.fallback_place or ctx.url_place)
+    place = (
+        _as_place(mentions[0], ctx)
+        if mentions
+        else (ctx.place or ctx.fallback_place or ctx.url_place)
+    )
     head_off = offense_index().scan(tokens(" ".join(header or [])))
     row_off = offense_index().scan(lt)
     offense = (row_off or head_off or [(0, 0, ctx.offense)])[0][2]
@@ -1200,7 +1575,7 @@ def _grid_row(u, g, ctx, counts, pcts, years, header) -> list[Claim]:  # noqa: A
     return out
 
 
-def _row_period(label: str, year: int, month: int | None, shape, ctx: Context) -> Period:  # noqa: ANN001
+def _row_period(label: str, year: int, month: int | None, shape, ctx: Context) -> Period:
     if month:
         return Period("month", year, month=month, text=label)
     low = label.strip().lower()
@@ -1214,7 +1589,7 @@ def _row_period(label: str, year: int, month: int | None, shape, ctx: Context) -
     return Period("year", year, text=label)
 
 
-def _row_topic(c: Claim, offense, place, mentions, label) -> None:  # noqa: ANN001
+def _row_topic(c: Claim, offense, place, mentions, label) -> None:
     if offense is not None:
         c.offense, c.offense_text, c.offense_note = offense.key, offense.phrase, offense.note
     c.place = place
@@ -1224,8 +1599,11 @@ def _row_topic(c: Claim, offense, place, mentions, label) -> None:  # noqa: ANN0
 
 
 def _rate_header(header: list[str] | None, k: int) -> bool:
-    return bool(header and k < len(header) and ("per 100" in header[k].lower() or
-                                                  "rate" in header[k].lower()))  # fmt: skip
+    return bool(
+        header
+        and k < len(header)
+        and ("per 100" in header[k].lower() or "rate" in header[k].lower())
+    )
 
 
 # -- one sentence, then the whole document ---------------------------------------------------
@@ -1265,8 +1643,15 @@ def _split_places(claims: list[Claim]) -> list[Claim]:
     for c in claims:
         if c.kind in ("pct", "count") and len(c.places) > 1:
             for p in c.places:
-                out.append(replace(c, place=p, places=[p], place_text=p.label,
-                                   notes=[*c.notes, "one of several places named together"]))  # fmt: skip
+                out.append(
+                    replace(
+                        c,
+                        place=p,
+                        places=[p],
+                        place_text=p.label,
+                        notes=[*c.notes, "one of several places named together"],
+                    )
+                )
         else:
             out.append(c)
     return out
@@ -1290,8 +1675,11 @@ def _attach_target(r: Reading, s: Claim, nums: list[Claim]) -> Claim | None:
 def _dedupe_superlatives(sups: list[Claim]) -> list[Claim]:
     out: list[Claim] = []
     for s in sups:
-        if out and out[-1].fragment and s.fragment and (
-            s.fragment in out[-1].fragment or out[-1].fragment[:12] in s.fragment
+        if (
+            out
+            and out[-1].fragment
+            and s.fragment
+            and (s.fragment in out[-1].fragment or out[-1].fragment[:12] in s.fragment)
         ):
             continue
         out.append(s)
@@ -1306,8 +1694,13 @@ def _fill_defaults(c: Claim, ctx: Context) -> None:
         if p.month <= 2:
             c.period = Period("year", p.year - 1, text="from the publication date")
         else:
-            c.period = ytd(p.year, p - dt.timedelta(days=7), True, approx=True,
-                           text="from the publication date")  # fmt: skip
+            c.period = ytd(
+                p.year,
+                p - dt.timedelta(days=7),
+                True,
+                approx=True,
+                text="from the publication date",
+            )
         c.carried["period"] = "publication date"
         if c.kind in ("pct", "direction") and c.base is None:
             c.base = c.period.in_year(c.period.year - 1)
@@ -1351,8 +1744,13 @@ def _year_span(r: Reading) -> list[int] | None:
     t = r.toks
     for i in range(len(t) - 2):
         a, b = t[i].num, t[i + 2].num
-        if a and b and t[i + 1].low in ("-", "–", "to", "through", "and") and (
-            1950 <= a < b <= 2035 and b - a <= 30 and len(t[i].text) == 4 == len(t[i + 2].text)
+        if (
+            a
+            and b
+            and t[i + 1].low in ("-", "–", "to", "through", "and")
+            and (
+                1950 <= a < b <= 2035 and b - a <= 30 and len(t[i].text) == 4 == len(t[i + 2].text)
+            )
         ):
             return list(range(int(a), int(b) + 1))
     return None
@@ -1383,8 +1781,10 @@ def update_context(r: Reading, claims: list[Claim], ctx: Context) -> None:
     elif r.current is not None:
         ctx.period = r.current
         ctx.main = ctx.main or r.current
-        base = next((c.base for c in claims if c.base is not None and c.carried.get("base") ==
-                     "sentence"), None)  # fmt: skip
+        base = next(
+            (c.base for c in claims if c.base is not None and c.carried.get("base") == "sentence"),
+            None,
+        )
         ctx.base = base
     elif ctx.period is None:
         got = next((c.period for c in claims if c.period is not None), None)

@@ -21,6 +21,7 @@ import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from crimetrends.analysis.periods import Window, add_months, month_end
@@ -35,9 +36,16 @@ CORE = {
     "motor_vehicle_theft": ("motor_vehicle_theft",),
     "violent": ("murder", "rape", "robbery", "aggravated_assault"),
     "property": ("burglary", "larceny", "motor_vehicle_theft"),
-    "all": ("murder", "rape", "robbery", "aggravated_assault", "burglary", "larceny",
-            "motor_vehicle_theft"),
-}  # fmt: skip
+    "all": (
+        "murder",
+        "rape",
+        "robbery",
+        "aggravated_assault",
+        "burglary",
+        "larceny",
+        "motor_vehicle_theft",
+    ),
+}
 SOURCE_LABELS = {
     "rtci": "RTCI monthly",
     "rtci_ytd": "RTCI year to date",
@@ -45,8 +53,13 @@ SOURCE_LABELS = {
     "lapd_annual": "LAPD annual rollup",
     "chicago": "Chicago incident records",
 }
-FAMILY = {"rtci": "rtci", "rtci_ytd": "rtci", "ucr_annual": "ucr", "lapd_annual": "police",
-          "chicago": "police"}  # fmt: skip
+FAMILY = {
+    "rtci": "rtci",
+    "rtci_ytd": "rtci",
+    "ucr_annual": "ucr",
+    "lapd_annual": "police",
+    "chicago": "police",
+}
 
 
 @dataclass(frozen=True)
@@ -86,9 +99,7 @@ class Figure:
 class FactBase:
     monthly: dict[tuple[str, str, str], dict[dt.date, float]] = field(default_factory=dict)
     annual: dict[tuple[str, str, str], dict[int, float]] = field(default_factory=dict)
-    daily: dict[tuple[str, str, str], tuple[list[dt.date], list[int]]] = field(
-        default_factory=dict
-    )
+    daily: dict[tuple[str, str, str], tuple[list[dt.date], list[int]]] = field(default_factory=dict)
     daily_span: dict[tuple[str, str], tuple[dt.date, dt.date]] = field(default_factory=dict)
     # (agency, offense) -> [(vintage, start, end, count, population)]
     ytd: dict[tuple[str, str], list[tuple[str, dt.date, dt.date, float, int | None]]] = field(
@@ -97,6 +108,20 @@ class FactBase:
     ytd_agencies: dict[str, set[str]] = field(default_factory=dict)  # vintage -> agencies
     samples: dict[str, int | None] = field(default_factory=dict)  # sample name -> agencies
     populations: dict[str, dict[int, int]] = field(default_factory=dict)
+    _by_agency: dict[str, dict[str, set[str]]] | None = field(default=None, repr=False)
+    _memo: dict | None = field(default=None, repr=False)
+
+    def sources(self, agency: str, table: str) -> set[str]:
+        """The sources of one table (monthly, annual, daily) that hold the agency."""
+        if self._by_agency is None:
+            idx: dict[str, dict[str, set[str]]] = {}
+            for name, keys in (("monthly", self.monthly), ("annual", self.annual)):
+                for src, ag, _ in keys:
+                    idx.setdefault(ag, {}).setdefault(name, set()).add(src)
+            for src, ag in self.daily_span:
+                idx.setdefault(ag, {}).setdefault("daily", set()).add(src)
+            self._by_agency = idx
+        return self._by_agency.get(agency, {}).get(table, set())
 
     # -- counts for a window -------------------------------------------------------------
     def figures(self, names: tuple[str, ...], offense: str, w: Window) -> list[Figure]:
@@ -114,7 +139,7 @@ class FactBase:
 
     def _monthly(self, agency: str, members: tuple[str, ...], w: Window) -> list[Figure]:
         out = []
-        for src in {k[0] for k in self.monthly if k[1] == agency}:
+        for src in self.sources(agency, "monthly"):
             for win, bound in _month_windows(w):
                 total = 0.0
                 for m in win.months:
@@ -134,7 +159,7 @@ class FactBase:
         if w.start != dt.date(w.start.year, 1, 1) or w.end != dt.date(w.start.year, 12, 31):
             return []
         out = []
-        for src in {k[0] for k in self.annual if k[1] == agency}:
+        for src in self.sources(agency, "annual"):
             vals = [self.annual.get((src, agency, off), {}).get(w.start.year) for off in members]
             if all(v is not None for v in vals):
                 out.append(Figure(src, w, float(sum(vals)), None))  # type: ignore[arg-type]
@@ -142,8 +167,9 @@ class FactBase:
 
     def _daily(self, agency: str, members: tuple[str, ...], w: Window) -> list[Figure]:
         out = []
-        for (src, ag), (first, last) in self.daily_span.items():
-            if ag != agency or w.start < first or w.end > last:
+        for src in self.sources(agency, "daily"):
+            first, last = self.daily_span[(src, agency)]
+            if w.start < first or w.end > last:
                 continue
             total = 0
             for off in members:
@@ -154,20 +180,31 @@ class FactBase:
             out.append(Figure(src, w, float(total), None))
         return out
 
+    def _ytd_totals(self, agency: str, members: tuple[str, ...]):
+        """(vintage, start, end) → total over the members (only when all are reported)."""
+        if self._memo is None:
+            self._memo = {}
+        key = (agency, members)
+        if key not in self._memo:
+            rows: dict[tuple[str, dt.date, dt.date], list[float]] = defaultdict(list)
+            pops: dict[str, int | None] = {}
+            for off in members:
+                for vintage, start, end, count, pop in self.ytd.get((agency, off), []):
+                    rows[(vintage, start, end)].append(count)
+                    pops[vintage] = pop
+            full = {k: sum(v) for k, v in rows.items() if len(v) == len(members)}
+            self._memo[key] = (full, pops)
+        return self._memo[key]
+
     def _ytd(self, agency: str, members: tuple[str, ...], w: Window) -> list[Figure]:
         out = []
-        rows: dict[tuple[str, dt.date, dt.date], list[float]] = defaultdict(list)
-        pops: dict[str, int | None] = {}
-        for off in members:
-            for vintage, start, end, count, pop in self.ytd.get((agency, off), []):
-                rows[(vintage, start, end)].append(count)
-                pops[vintage] = pop
-        full = {k: sum(v) for k, v in rows.items() if len(v) == len(members)}
+        full, pops = self._ytd_totals(agency, members)
         for win, bound in _month_windows(w):
             for (vintage, start, end), total in full.items():
                 if start == win.start and end == win.end:
-                    out.append(Figure("rtci_ytd", win, total, vintage, bound,
-                                      population=pops.get(vintage)))  # fmt: skip
+                    out.append(
+                        Figure("rtci_ytd", win, total, vintage, bound, population=pops.get(vintage))
+                    )
         if w.month_aligned and w.start.month == w.end.month and w.start.month > 1:
             out += self._derived_month(full, w)
         return out
@@ -208,8 +245,14 @@ class FactBase:
         out = {k[1] for k in self.monthly if k[2] in members}
         out |= {k[1] for k in self.annual if k[2] in members}
         out |= {a for (a, o) in self.ytd if o in members}
-        return {a for a in out if a not in self.samples and "Nationwide" not in a
-                and a != "United States" and not a.startswith("Full Sample")}  # fmt: skip
+        return {
+            a
+            for a in out
+            if a not in self.samples
+            and "Nationwide" not in a
+            and a != "United States"
+            and not a.startswith("Full Sample")
+        }
 
 
 def _month_windows(w: Window) -> list[tuple[Window, str]]:
@@ -225,20 +268,75 @@ def _month_windows(w: Window) -> list[tuple[Window, str]]:
 
 
 _CACHE: dict[tuple, FactBase] = {}
+FORMAT = 1  # bump when FactBase's shape changes
 
 
 def fact_base() -> FactBase:
-    """The store's figures, read once per store state (the set of loads)."""
-    from crimetrends.store.catalog import loads
+    """The store's figures, read once per store version: from memory, else from a snapshot
+    on disk (`$CRIMETRENDS_HOME/cache/`, written after the first read of each version, so a
+    cold `crimetrends check` needs neither Ibis nor a query), else from the store."""
+    from crimetrends.settings import get_settings
+    from crimetrends.store.connect import layout
 
-    key = tuple(sorted(str(m.get("load_id") or m.get("sha256") or m) for m in loads()))
+    lay = layout()
+    key = (str(lay.root), _store_state(lay.root, lay.version_number()), FORMAT)
     got = _CACHE.get(key)
+    if got is not None:
+        return got
+    path = get_settings().home / "cache" / f"claims-facts-{key[1]}-f{FORMAT}.pickle"
+    got = _read_snapshot(path)
     if got is None:
         from crimetrends.store.connect import connect
 
-        _CACHE.clear()
-        got = _CACHE[key] = build(connect())
+        got = build(connect())
+        _write_snapshot(path, got)
+    _CACHE.clear()
+    _CACHE[key] = got
     return got
+
+
+def _store_state(root: Path, version: int) -> str:
+    """The store's version number; for a store written before versions, a digest of its load
+    manifests (names, sizes, times), so a reload gives a new key."""
+    if version:
+        return f"v{version}"
+    import hashlib
+
+    h = hashlib.sha256()
+    for p in sorted((root / "loads").glob("*/*.json")):
+        st = p.stat()
+        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return "l" + h.hexdigest()[:16]
+
+
+def _read_snapshot(path: Path) -> FactBase | None:
+    import pickle
+
+    try:
+        with path.open("rb") as f:
+            got = pickle.load(f)  # our own file, written by _write_snapshot
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
+        return None
+    return got if isinstance(got, FactBase) else None
+
+
+def _write_snapshot(path: Path, fb: FactBase) -> None:
+    """Atomically (a temporary file renamed); a store that cannot be written just skips it."""
+    import os
+    import pickle
+
+    fb._by_agency = fb._memo = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(fb, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+        for old in path.parent.glob("claims-facts-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def build(con: Any) -> FactBase:
@@ -261,8 +359,12 @@ def _read_counts(con: Any, fb: FactBase, core: list[str], skip: frozenset[str]) 
     t = t.filter(t.offense.isin(core))
     f = (
         t.group_by(["source", "agency", "grain", "period_start", "offense"])
-        .aggregate(n=t["count"].sum(), cells=t.count(), present=t["count"].count(),
-                   months=t.months_reported.min())  # fmt: skip
+        .aggregate(
+            n=t["count"].sum(),
+            cells=t.count(),
+            present=t["count"].count(),
+            months=t.months_reported.min(),
+        )
         .to_pyarrow()
         .to_pandas()
     )
@@ -283,17 +385,35 @@ def _read_ytd(con: Any, fb: FactBase, core: list[str]) -> None:
     """Every vintage's windows per agency × offense; samples and their sizes apart."""
     t = con.table("ytd")
     t = t.filter(t.offense.isin(core) & t["count"].notnull())
-    f = t.select("agency", "offense", "vintage", "period_start", "period_end", "count",
-                 "population", "sample", "sample_agencies").to_pyarrow().to_pandas()  # fmt: skip
+    f = (
+        t.select(
+            "agency",
+            "offense",
+            "vintage",
+            "period_start",
+            "period_end",
+            "count",
+            "population",
+            "sample",
+            "sample_agencies",
+        )
+        .to_pyarrow()
+        .to_pandas()
+    )
     vint = [str(v)[:10] for v in f["vintage"].to_numpy()]
     starts, ends = f["period_start"].to_numpy(), f["period_end"].to_numpy()
     counts, pops = f["count"].to_numpy(dtype=float), f["population"].to_numpy(dtype=float)
     for key, idx in f.groupby(["agency", "offense"], sort=False).indices.items():
         fb.ytd[key] = [
-            (vint[i], _date(starts[i]), _date(ends[i]), float(counts[i]),
-             None if pops[i] != pops[i] else int(pops[i]))
+            (
+                vint[i],
+                _date(starts[i]),
+                _date(ends[i]),
+                float(counts[i]),
+                None if pops[i] != pops[i] else int(pops[i]),
+            )
             for i in idx
-        ]  # fmt: skip
+        ]
     samples = f[f["sample"].notna()].groupby("agency")["sample_agencies"].max()
     fb.samples = {a: (None if n != n else int(n)) for a, n in samples.items()}
     plain = f["sample"].isna().to_numpy()

@@ -17,88 +17,235 @@ from functools import lru_cache
 from crimetrends.claims.lexicon import PhraseIndex, Token
 
 STATES = {
-    "Alabama": "AL", "Alaska": "AK", "Arizona": "AZ", "Arkansas": "AR", "California": "CA",
-    "Colorado": "CO", "Connecticut": "CT", "Delaware": "DE", "Florida": "FL", "Georgia": "GA",
-    "Hawaii": "HI", "Idaho": "ID", "Illinois": "IL", "Indiana": "IN", "Iowa": "IA",
-    "Kansas": "KS", "Kentucky": "KY", "Louisiana": "LA", "Maine": "ME", "Maryland": "MD",
-    "Massachusetts": "MA", "Michigan": "MI", "Minnesota": "MN", "Mississippi": "MS",
-    "Missouri": "MO", "Montana": "MT", "Nebraska": "NE", "Nevada": "NV",
-    "New Hampshire": "NH", "New Jersey": "NJ", "New Mexico": "NM", "New York": "NY",
-    "North Carolina": "NC", "North Dakota": "ND", "Ohio": "OH", "Oklahoma": "OK",
-    "Oregon": "OR", "Pennsylvania": "PA", "Rhode Island": "RI", "South Carolina": "SC",
-    "South Dakota": "SD", "Tennessee": "TN", "Texas": "TX", "Utah": "UT", "Vermont": "VT",
-    "Virginia": "VA", "Washington": "WA", "West Virginia": "WV", "Wisconsin": "WI",
-    "Wyoming": "WY", "District of Columbia": "DC",
-}  # fmt: skip
+    "Alabama": "AL",
+    "Alaska": "AK",
+    "Arizona": "AZ",
+    "Arkansas": "AR",
+    "California": "CA",
+    "Colorado": "CO",
+    "Connecticut": "CT",
+    "Delaware": "DE",
+    "Florida": "FL",
+    "Georgia": "GA",
+    "Hawaii": "HI",
+    "Idaho": "ID",
+    "Illinois": "IL",
+    "Indiana": "IN",
+    "Iowa": "IA",
+    "Kansas": "KS",
+    "Kentucky": "KY",
+    "Louisiana": "LA",
+    "Maine": "ME",
+    "Maryland": "MD",
+    "Massachusetts": "MA",
+    "Michigan": "MI",
+    "Minnesota": "MN",
+    "Mississippi": "MS",
+    "Missouri": "MO",
+    "Montana": "MT",
+    "Nebraska": "NE",
+    "Nevada": "NV",
+    "New Hampshire": "NH",
+    "New Jersey": "NJ",
+    "New Mexico": "NM",
+    "New York": "NY",
+    "North Carolina": "NC",
+    "North Dakota": "ND",
+    "Ohio": "OH",
+    "Oklahoma": "OK",
+    "Oregon": "OR",
+    "Pennsylvania": "PA",
+    "Rhode Island": "RI",
+    "South Carolina": "SC",
+    "South Dakota": "SD",
+    "Tennessee": "TN",
+    "Texas": "TX",
+    "Utah": "UT",
+    "Vermont": "VT",
+    "Virginia": "VA",
+    "Washington": "WA",
+    "West Virginia": "WV",
+    "Wisconsin": "WI",
+    "Wyoming": "WY",
+    "District of Columbia": "DC",
+}
 STATE_ABBREV = {
-    "Ill.": "Illinois", "Mo.": "Missouri", "Ky.": "Kentucky", "Ore.": "Oregon",
-    "Tenn.": "Tennessee", "Calif.": "California", "Fla.": "Florida", "Ga.": "Georgia",
-    "Md.": "Maryland", "Pa.": "Pennsylvania", "Tex.": "Texas", "Ariz.": "Arizona",
-    "Mass.": "Massachusetts", "Mich.": "Michigan", "Minn.": "Minnesota", "Colo.": "Colorado",
-    "La.": "Louisiana", "Ind.": "Indiana", "Wis.": "Wisconsin", "Okla.": "Oklahoma",
-    "Nev.": "Nevada", "N.Y.": "New York", "N.J.": "New Jersey", "N.C.": "North Carolina",
-    "S.C.": "South Carolina", "N.M.": "New Mexico", "Va.": "Virginia", "Ala.": "Alabama",
-}  # fmt: skip
+    "Ill.": "Illinois",
+    "Mo.": "Missouri",
+    "Ky.": "Kentucky",
+    "Ore.": "Oregon",
+    "Tenn.": "Tennessee",
+    "Calif.": "California",
+    "Fla.": "Florida",
+    "Ga.": "Georgia",
+    "Md.": "Maryland",
+    "Pa.": "Pennsylvania",
+    "Tex.": "Texas",
+    "Ariz.": "Arizona",
+    "Mass.": "Massachusetts",
+    "Mich.": "Michigan",
+    "Minn.": "Minnesota",
+    "Colo.": "Colorado",
+    "La.": "Louisiana",
+    "Ind.": "Indiana",
+    "Wis.": "Wisconsin",
+    "Okla.": "Oklahoma",
+    "Nev.": "Nevada",
+    "N.Y.": "New York",
+    "N.J.": "New Jersey",
+    "N.C.": "North Carolina",
+    "S.C.": "South Carolina",
+    "N.M.": "New Mexico",
+    "Va.": "Virginia",
+    "Ala.": "Alabama",
+}
 NATIONAL = "Full Sample, Nationwide"
 LARGE = ("Agencies of 1M+, Nationwide", "Cities of 1M+, Nationwide")
 
 # Aliases → the city part of a store agency name (resolved against the store) or a kind.
 ALIASES = {
-    "dc": "Washington, District of Columbia", "d.c.": "Washington, District of Columbia",
+    "dc": "Washington, District of Columbia",
+    "d.c.": "Washington, District of Columbia",
     "washington": "Washington, District of Columbia",
     "washington dc": "Washington, District of Columbia",
     "washington d.c.": "Washington, District of Columbia",
     "district of columbia": "Washington, District of Columbia",
     "the district": "Washington, District of Columbia",
-    "nyc": "New York City, New York", "new york": "New York City, New York",
-    "new york city": "New York City, New York", "big apple": "New York City, New York",
-    "l.a.": "Los Angeles, California", "philly": "Philadelphia, Pennsylvania",
-    "bayou city": "Houston, Texas", "windy city": "Chicago, Illinois",
-    "kcmo": "Kansas City, Missouri", "motor city": "Detroit, Michigan",
-    "big easy": "New Orleans, Louisiana", "kentucky's largest city": "Louisville, Kentucky",
-    "lapd": "Los Angeles, California", "nypd": "New York City, New York",
-    "cpd": "Chicago, Illinois", "ppb": "Portland, Oregon", "kcpd": "Kansas City, Missouri",
-    "sapd": "San Antonio, Texas", "impd": "Indianapolis, Indiana",
-    "slmpd": "St Louis, Missouri", "lmpd": "Louisville, Kentucky",
-    "sfpd": "San Francisco, California", "mpd": "Washington, District of Columbia|Memphis, "
+    "nyc": "New York City, New York",
+    "new york": "New York City, New York",
+    "new york city": "New York City, New York",
+    "big apple": "New York City, New York",
+    "l.a.": "Los Angeles, California",
+    "philly": "Philadelphia, Pennsylvania",
+    "bayou city": "Houston, Texas",
+    "windy city": "Chicago, Illinois",
+    "kcmo": "Kansas City, Missouri",
+    "motor city": "Detroit, Michigan",
+    "big easy": "New Orleans, Louisiana",
+    "kentucky's largest city": "Louisville, Kentucky",
+    "lapd": "Los Angeles, California",
+    "nypd": "New York City, New York",
+    "cpd": "Chicago, Illinois",
+    "ppb": "Portland, Oregon",
+    "kcpd": "Kansas City, Missouri",
+    "sapd": "San Antonio, Texas",
+    "impd": "Indianapolis, Indiana",
+    "slmpd": "St Louis, Missouri",
+    "lmpd": "Louisville, Kentucky",
+    "sfpd": "San Francisco, California",
+    "mpd": "Washington, District of Columbia|Memphis, "
     "Tennessee|Milwaukee, Wisconsin|Minneapolis, Minnesota",
-    "hpd": "Houston, Texas|Honolulu, Hawaii", "dpd": "Dallas, Texas|Detroit, Michigan|Denver, "
-    "Colorado", "bpd": "Baltimore, Maryland|Boston, Massachusetts",
+    "hpd": "Houston, Texas|Honolulu, Hawaii",
+    "dpd": "Dallas, Texas|Detroit, Michigan|Denver, Colorado",
+    "bpd": "Baltimore, Maryland|Boston, Massachusetts",
     "metropolitan police department": "Washington, District of Columbia",
-}  # fmt: skip
+}
 CASE_SENSITIVE = {"dc": "DC", "la": "LA", "us": "US", "mpd": "MPD", "cpd": "CPD", "hpd": "HPD"}
 ALIASES["la"] = "Los Angeles, California"
 KIND_WORDS = {
-    "nationwide": "national", "nationally": "national", "national": "national",
-    "the nation": "national", "the nation's": "national", "the country": "national",
-    "across the country": "national", "u.s.": "national", "us": "national",
-    "united states": "national", "the united states": "national", "america": "national",
-    "america's": "national", "american": "national", "large cities": "large",
-    "big cities": "large", "largest cities": "large", "big-city": "large",
-    "large-city": "large", "big city": "large", "major cities": "vague",
-    "major metros": "vague", "peer cities": "vague", "many cities": "vague",
-    "other cities": "vague", "many major cities": "vague", "cities nationwide": "national",
-    "neighborhood": "subcity", "neighborhoods": "subcity", "neighbourhood": "subcity",
-    "precinct": "subcity", "precincts": "subcity", "downtown": "subcity", "ward": "subcity",
-    "the state": "state", "the state's": "state", "statewide": "state",
-    "bronx": "subcity", "the bronx": "subcity", "brooklyn": "subcity", "queens": "subcity",
-    "manhattan": "subcity", "staten island": "subcity", "harlem": "subcity",
-    "south side": "subcity", "west side": "subcity", "north side": "subcity",
-    "east side": "subcity", "the loop": "subcity", "police district": "subcity",
+    "nationwide": "national",
+    "nationally": "national",
+    "national": "national",
+    "the nation": "national",
+    "the nation's": "national",
+    "the country": "national",
+    "across the country": "national",
+    "u.s.": "national",
+    "us": "national",
+    "united states": "national",
+    "the united states": "national",
+    "america": "national",
+    "america's": "national",
+    "american": "national",
+    "large cities": "large",
+    "big cities": "large",
+    "largest cities": "large",
+    "big-city": "large",
+    "large-city": "large",
+    "big city": "large",
+    "major cities": "vague",
+    "major metros": "vague",
+    "peer cities": "vague",
+    "many cities": "vague",
+    "other cities": "vague",
+    "many major cities": "vague",
+    "cities nationwide": "national",
+    "neighborhood": "subcity",
+    "neighborhoods": "subcity",
+    "neighbourhood": "subcity",
+    "precinct": "subcity",
+    "precincts": "subcity",
+    "downtown": "subcity",
+    "ward": "subcity",
+    "the state": "state",
+    "the state's": "state",
+    "statewide": "state",
+    "bronx": "subcity",
+    "the bronx": "subcity",
+    "brooklyn": "subcity",
+    "queens": "subcity",
+    "manhattan": "subcity",
+    "staten island": "subcity",
+    "harlem": "subcity",
+    "south side": "subcity",
+    "west side": "subcity",
+    "north side": "subcity",
+    "east side": "subcity",
+    "the loop": "subcity",
+    "police district": "subcity",
     "division": "subcity",
     "as a whole": "state-whole",
-}  # fmt: skip
+}
 # "U.S." followed by one of these names an institution, not the place.
 INSTITUTION_WORDS = {
-    "attorney", "attorney's", "attorneys", "justice", "department", "marshals", "marshal",
-    "census", "congress", "senate", "house", "rep", "sen", "government", "officials",
-    "president", "conference", "district", "court", "army", "navy", "bureau", "and",
-}  # fmt: skip
+    "attorney",
+    "attorney's",
+    "attorneys",
+    "justice",
+    "department",
+    "marshals",
+    "marshal",
+    "census",
+    "congress",
+    "senate",
+    "house",
+    "rep",
+    "sen",
+    "government",
+    "officials",
+    "president",
+    "conference",
+    "district",
+    "court",
+    "army",
+    "navy",
+    "bureau",
+    "and",
+}
 COMMON_WORD_CITIES = {
-    "mobile", "orange", "independence", "commerce", "surprise", "normal", "reading",
-    "union", "justice", "hope", "liberty", "march", "university", "temple", "mission",
-    "industry", "victoria", "auburn", "columbia", "lincoln", "national city", "clinton",
-}  # fmt: skip
+    "mobile",
+    "orange",
+    "independence",
+    "commerce",
+    "surprise",
+    "normal",
+    "reading",
+    "union",
+    "justice",
+    "hope",
+    "liberty",
+    "march",
+    "university",
+    "temple",
+    "mission",
+    "industry",
+    "victoria",
+    "auburn",
+    "columbia",
+    "lincoln",
+    "national city",
+    "clinton",
+}
 
 
 @dataclass(frozen=True)
@@ -207,15 +354,15 @@ def find_places(g: Gazetteer, toks: list[Token]) -> list[Mention]:
     return out
 
 
-def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | None:  # noqa: ANN001
+def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | None:
     """One index hit as a mention, or None when the words are not a place here."""
     key = " ".join(t.low for t in toks[i : i + n])
     if key in CASE_SENSITIVE and text != CASE_SENSITIVE[key]:
         return None
     if what == "kind":
-        if payload == "national" and key in ("u.s.", "us") and i + n < len(toks):
-            if toks[i + n].low in INSTITUTION_WORDS:
-                return None
+        after = toks[i + n].low if i + n < len(toks) else ""
+        if payload == "national" and key in ("u.s.", "us") and after in INSTITUTION_WORDS:
+            return None
         return Mention(i, i + n, text, [Place(payload, text)], "kind")
     if what == "state":
         return Mention(i, i + n, text, [Place("state", payload, state=payload)], "state")
@@ -280,7 +427,9 @@ def place_from_url(g: Gazetteer, url: str | None) -> Place | None:
     for seg in re.split(r"[/?#&=.]", path):
         words = [w for w in re.split(r"[^a-z]+", seg) if w]
         cands = ["".join(words)] + [
-            "".join(words[a:b]) for a in range(len(words)) for b in range(a + 1, min(a + 4, len(words) + 1))
+            "".join(words[a:b])
+            for a in range(len(words))
+            for b in range(a + 1, min(a + 4, len(words) + 1))
         ]
         for cand in cands:
             for names in squashed.get(cand, []):

@@ -84,6 +84,9 @@ def verify(c: Claim, fb: FactBase) -> Verdict:
 
 
 def _verify_one(c: Claim, fb: FactBase) -> Verdict:
+    internal = _internal(c) if c.kind == "pct" else None
+    if internal:  # the article against itself: needs no data
+        return Verdict(c.to_dict(), _agency(c), INCONSISTENT, internal)
     blocked = _not_checkable(c)
     if blocked:
         return Verdict(c.to_dict(), None, NOT_CHECKABLE, blocked)
@@ -126,8 +129,10 @@ def _not_checkable(c: Claim) -> str | None:
     if p.kind == "ambiguous":
         return f"The place {p.label!r} is ambiguous: {' or '.join(p.candidates)}."
     if p.kind == "state":
-        return (f"Statewide figures for {p.label} are not in the store (RTCI's state rows are "
-                "samples of a few agencies, not the state).")  # fmt: skip
+        return (
+            f"Statewide figures for {p.label} are not in the store (RTCI's state rows are "
+            "samples of a few agencies, not the state)."
+        )
     if p.kind == "subcity":
         return "Figures for a neighbourhood or district are not in the store."
     if p.kind in ("vague", "outside"):
@@ -137,8 +142,10 @@ def _not_checkable(c: Claim) -> str | None:
     if c.period is None:
         return "No period is stated in or before the claim."
     if p.kind == "sample" and c.kind in ("count", "rate", "average", "rank"):
-        return (f"{p.label} is a sample of agencies, not the whole country: its counts are not "
-                "national totals (only its changes can be compared).")  # fmt: skip
+        return (
+            f"{p.label} is a sample of agencies, not the whole country: its counts are not "
+            "national totals (only its changes can be compared)."
+        )
     if "a causal claim" in c.notes:
         return "A causal claim: the data can show a change, not its cause."
     if "the column's year is not known" in c.notes:
@@ -155,7 +162,7 @@ def _not_checkable(c: Claim) -> str | None:
 # -- counts ------------------------------------------------------------------------------------
 
 
-def _count_gap(stated: float, qualifier: str | None, ref: float, high: float | None = None):  # noqa: ANN202
+def _count_gap(stated: float, qualifier: str | None, ref: float, high: float | None = None):
     """Relative gap between a stated count and a reference, after the qualifier's band."""
     if ref == 0:
         return 0.0 if stated == 0 else float("inf")
@@ -223,15 +230,25 @@ def check_count(c: Claim, fb: FactBase) -> Verdict:
     v = _count_verdict(c, c.value, best, gap)
     v.alternatives = [f.label for f in figs if f is not best]
     if bracket and v.verdict == CONSISTENT:
-        v.reason = (f"{c.value:,.0f} lies within the whole-month figures around "
-                    f"{c.period.label} ({', '.join(f'{f.count:,.0f}' for f in figs)})")  # fmt: skip
+        v.reason = (
+            f"{c.value:,.0f} lies within the whole-month figures around "
+            f"{c.period.label} ({', '.join(f'{f.count:,.0f}' for f in figs)})"
+        )
     return v
 
 
 def _count_verdict(c: Claim, stated: float, best: Figure, gap: float) -> Verdict:
     tol = _tol(c.offense)
-    v = Verdict(c.to_dict(), _agency(c), CONSISTENT, "", best.count, label=None,
-                source=best.source, vintage=best.vintage)  # fmt: skip
+    v = Verdict(
+        c.to_dict(),
+        _agency(c),
+        CONSISTENT,
+        "",
+        best.count,
+        label=None,
+        source=best.source,
+        vintage=best.vintage,
+    )
     pct = f"{gap:+.1%}"
     ref = f"{best.label}"
     if abs(gap) <= tol:
@@ -244,12 +261,16 @@ def _count_verdict(c: Claim, stated: float, best: Figure, gap: float) -> Verdict
         v.reason = f"{stated:,.0f} is about ten times off {ref}"
     elif c.offense == "murder" and abs(gap) <= HOMICIDE_DRIFT:
         v.verdict = MISMATCH
-        v.reason = (f"{stated:,.0f} vs {ref} ({pct}): police homicide counts and RTCI/UCR "
-                    "murder counts differ by definition and later reclassification")  # fmt: skip
+        v.reason = (
+            f"{stated:,.0f} vs {ref} ({pct}): police homicide counts and RTCI/UCR "
+            "murder counts differ by definition and later reclassification"
+        )
     elif small:
         v.verdict = MISMATCH
-        v.reason = (f"{stated:,.0f} vs {ref}: off by {abs(stated - best.count):.0f} on a small "
-                    "monthly count, which month allocation and late reports explain")  # fmt: skip
+        v.reason = (
+            f"{stated:,.0f} vs {ref}: off by {abs(stated - best.count):.0f} on a small "
+            "monthly count, which month allocation and late reports explain"
+        )
     elif _loose(c) and 0.5 <= ratio <= 2:
         v.verdict = MISMATCH
         v.reason = f"{stated:,.0f} vs {ref} ({pct}): {c.offense_note.removeprefix('loose: ')}"
@@ -319,8 +340,12 @@ def _pct_gap(stated: float, qualifier: str | None, ours: float, high: float | No
 def check_pct(c: Claim, fb: FactBase) -> Verdict:
     assert c.place and c.period
     if c.pct is None:
-        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
-                       "The change has no direction word, so its sign is unknown.")  # fmt: skip
+        return Verdict(
+            c.to_dict(),
+            _agency(c),
+            NOT_CHECKABLE,
+            "The change has no direction word, so its sign is unknown.",
+        )
     if c.base is None:
         return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE, "No base period for the change.")
     got = pairs(fb, c, c.period, c.base)
@@ -335,16 +360,27 @@ def check_pct(c: Claim, fb: FactBase) -> Verdict:
     if not scored:
         return _no_pair(c)
     gap, mixed, ours, fa, fb_ = min(scored, key=lambda s: (abs(s[0]), s[1]))
-    v = Verdict(c.to_dict(), _agency(c), CONSISTENT, "", fa.count, fb_.count, round(ours, 1),
-                source=fa.source, vintage=fa.vintage)  # fmt: skip
+    v = Verdict(
+        c.to_dict(),
+        _agency(c),
+        CONSISTENT,
+        "",
+        fa.count,
+        fb_.count,
+        round(ours, 1),
+        source=fa.source,
+        vintage=fa.vintage,
+    )
     v.alternatives = [f"{x[3].label} vs {x[4].count:,.0f}: {x[2]:+.1f}%" for x in scored[1:6]]
     return _pct_verdict(c, v, gap, ours, fa, fb_, mixed)
 
 
-def _pct_verdict(c: Claim, v: Verdict, gap: float, ours: float, fa, fb_, mixed) -> Verdict:  # noqa: ANN001
+def _pct_verdict(c: Claim, v: Verdict, gap: float, ours: float, fa, fb_, mixed) -> Verdict:
     partial = fa.bound != "exact" or (c.period and c.period.approx)
-    what = (f"{c.pct:+.1f}% stated vs {ours:+.1f}% ({fa.label} vs {fb_.window.label} "
-            f"{fb_.count:,.0f}{', different sources' if mixed else ''})")  # fmt: skip
+    what = (
+        f"{c.pct:+.1f}% stated vs {ours:+.1f}% ({fa.label} vs {fb_.window.label} "
+        f"{fb_.count:,.0f}{', different sources' if mixed else ''})"
+    )
     internal = _internal(c)
     if internal:
         v.verdict, v.reason = INCONSISTENT, internal
@@ -378,16 +414,22 @@ def _internal(c: Claim) -> str | None:
     if c.value and c.base_value and c.pct is not None:
         implied = 100 * (c.value - c.base_value) / c.base_value
         if abs(implied - c.pct) > 1.0:
-            return (f"internally inconsistent: {c.base_value:,.0f} → {c.value:,.0f} is "
-                    f"{implied:+.1f}%, not {c.pct:+.1f}%")  # fmt: skip
+            return (
+                f"internally inconsistent: {c.base_value:,.0f} → {c.value:,.0f} is "
+                f"{implied:+.1f}%, not {c.pct:+.1f}%"
+            )
     return None
 
 
 def _no_pair(c: Claim) -> Verdict:
     assert c.period and c.base and c.place
-    return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
-                   f"No {c.offense} figures for both {c.period.label} and {c.base.label} for "
-                   f"{c.place.label} in the store.")  # fmt: skip
+    return Verdict(
+        c.to_dict(),
+        _agency(c),
+        NOT_CHECKABLE,
+        f"No {c.offense} figures for both {c.period.label} and {c.base.label} for "
+        f"{c.place.label} in the store.",
+    )
 
 
 def check_direction(c: Claim, fb: FactBase) -> Verdict:
@@ -398,14 +440,22 @@ def check_direction(c: Claim, fb: FactBase) -> Verdict:
     got = [g for g in got if g[1].count]
     if not got:
         return _no_pair(c)
-    fa, fb_, same = max(got, key=lambda g: (g[2], g[0].vintage or ""))
+    fa, fb_, _same = max(got, key=lambda g: (g[2], g[0].vintage or ""))
     ours = 100 * (fa.count / fb_.count - 1)
     ok = (ours < 0) == (c.direction < 0) and ours != 0
-    v = Verdict(c.to_dict(), _agency(c), CONSISTENT if ok else INCONSISTENT, "", fa.count,
-                fb_.count, round(ours, 1), source=fa.source, vintage=fa.vintage)  # fmt: skip
+    v = Verdict(
+        c.to_dict(),
+        _agency(c),
+        CONSISTENT if ok else INCONSISTENT,
+        "",
+        fa.count,
+        fb_.count,
+        round(ours, 1),
+        source=fa.source,
+        vintage=fa.vintage,
+    )
     word = "down" if c.direction < 0 else "up"
-    v.reason = (f"stated {word}; {fa.label} vs {fb_.window.label} {fb_.count:,.0f}: "
-                f"{ours:+.1f}%")  # fmt: skip
+    v.reason = f"stated {word}; {fa.label} vs {fb_.window.label} {fb_.count:,.0f}: {ours:+.1f}%"
     if not ok and (fa.bound != "exact" or abs(ours) < 1.0):
         v.verdict = NOT_CHECKABLE
         v.reason += " (too close to call for this window)"
@@ -435,12 +485,14 @@ def _combine(c: Claim, vs: list[Verdict], names: list[str]) -> Verdict:
         verdict = max(checked, key=lambda v: SEVERITY[v.verdict]).verdict
     reason = "; ".join(f"{n}: {v.verdict} ({v.reason})" for n, v in zip(names, vs, strict=True))
     out = Verdict(c.to_dict(), ", ".join(names), verdict, reason)
-    out.parts = [{"claim": n, "verdict": v.verdict, "reason": v.reason}
-                 for n, v in zip(names, vs, strict=True)]  # fmt: skip
+    out.parts = [
+        {"claim": n, "verdict": v.verdict, "reason": v.reason}
+        for n, v in zip(names, vs, strict=True)
+    ]
     return out
 
 
-# -- rates, superlatives, ranks, comparisons --------------------------------------------------------
+# -- rates, superlatives, ranks, comparisons ---------------------------------------------------
 
 
 def check_rate(c: Claim, fb: FactBase) -> Verdict:
@@ -459,15 +511,22 @@ def check_rate(c: Claim, fb: FactBase) -> Verdict:
             pop, year = got
         out.append((f, pop, year, f.count / pop * 100_000))
     if not out:
-        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
-                       f"No population for {c.place.label} in the store.")  # fmt: skip
+        return Verdict(
+            c.to_dict(),
+            _agency(c),
+            NOT_CHECKABLE,
+            f"No population for {c.place.label} in the store.",
+        )
     f, pop, year, rate = min(out, key=lambda x: abs(_count_gap(c.value, c.qualifier, x[3])))  # type: ignore[arg-type]
     gap = _count_gap(c.value, c.qualifier, rate)
     tol = max(_tol(c.offense), 0.05 / max(c.value, 0.1))
-    v = Verdict(c.to_dict(), _agency(c), CONSISTENT, "", round(rate, 2), source=f.source,
-                vintage=f.vintage)  # fmt: skip
-    what = (f"{c.value:g} per 100,000 vs {rate:.2f} ({f.count:,.0f} / {pop:,} residents, "
-            f"population {year})")  # fmt: skip
+    v = Verdict(
+        c.to_dict(), _agency(c), CONSISTENT, "", round(rate, 2), source=f.source, vintage=f.vintage
+    )
+    what = (
+        f"{c.value:g} per 100,000 vs {rate:.2f} ({f.count:,.0f} / {pop:,} residents, "
+        f"population {year})"
+    )
     if abs(gap) <= tol:
         v.reason = what
     elif abs(gap) <= 0.12:
@@ -505,14 +564,26 @@ def check_superlative(c: Claim, fb: FactBase) -> Verdict:
     same window, from the best source of each year."""
     assert c.place and c.period and c.offense
     if "a projection" in c.notes:
-        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
-                       "A projection: the outcome is not in the data yet.")  # fmt: skip
+        return Verdict(
+            c.to_dict(),
+            _agency(c),
+            NOT_CHECKABLE,
+            "A projection: the outcome is not in the data yet.",
+        )
     if c.extremum is None:
-        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
-                       "The claim does not say whether the level is a high or a low.")  # fmt: skip
+        return Verdict(
+            c.to_dict(),
+            _agency(c),
+            NOT_CHECKABLE,
+            "The claim does not say whether the level is a high or a low.",
+        )
     if c.span is None and c.since is None:
-        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
-                       "A superlative with no span of years to check it over.")  # fmt: skip
+        return Verdict(
+            c.to_dict(),
+            _agency(c),
+            NOT_CHECKABLE,
+            "A superlative with no span of years to check it over.",
+        )
     year = c.period.year
     if c.since is not None:
         first = c.since + 1  # "lowest since 2019": below every year after 2019
@@ -538,8 +609,12 @@ def check_superlative(c: Claim, fb: FactBase) -> Verdict:
     if mine is None:
         return _no_figure(c, fb)
     if breaks:
-        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
-                       f"No series on one definition covers the span: {breaks}")  # fmt: skip
+        return Verdict(
+            c.to_dict(),
+            _agency(c),
+            NOT_CHECKABLE,
+            f"No series on one definition covers the span: {breaks}",
+        )
     return _superlative_verdict(c, mine, mine_figs[0], values, missing, first)
 
 
@@ -553,21 +628,35 @@ def _definition_break(figs: list[Figure]) -> str | None:
     return None
 
 
-def _superlative_verdict(c, mine, fig, values, missing, first) -> Verdict:  # noqa: ANN001
+def _superlative_verdict(c, mine, fig, values, missing, first) -> Verdict:
     """Beaten on a year by the same source: inconsistent; by another source, within the
     tolerance: a near-tie; years before the data or missing: not checkable."""
     tol = _tol(c.offense)
     sign = 1 if c.extremum == "max" else -1
     allowed = (c.rank or 1) - 1  # "the second highest": one year may be above
-    beaten = {y: v for y, (v, f) in values.items() if sign * (v - mine) > 0 and (
-        f.family == fig.family or abs(v - mine) > tol * mine)}  # fmt: skip
+    beaten = {
+        y: v
+        for y, (v, f) in values.items()
+        if sign * (v - mine) > 0 and (f.family == fig.family or abs(v - mine) > tol * mine)
+    }
     ties = {y: v for y, (v, f) in values.items() if sign * (v - mine) > 0 and y not in beaten}
-    v = Verdict(c.to_dict(), _agency(c), CONSISTENT, "", round(mine, 1), source=fig.source,
-                vintage=fig.vintage)  # fmt: skip
+    v = Verdict(
+        c.to_dict(),
+        _agency(c),
+        CONSISTENT,
+        "",
+        round(mine, 1),
+        source=fig.source,
+        vintage=fig.vintage,
+    )
     word = "highest" if sign > 0 else "lowest"
     covered = f"{min(values)}–{max(values)}" if values else "no other year"
     before_data = [y for y in missing if y < 1975] or ([] if first >= 1960 else ["1960"])
-    what = f"{c.period.label} ({mine:,.1f})" if mine != int(mine) else f"{c.period.label} ({mine:,.0f})"
+    what = (
+        f"{c.period.label} ({mine:,.1f})"
+        if mine != int(mine)
+        else f"{c.period.label} ({mine:,.0f})"
+    )
     if len(beaten) > allowed:
         y = sorted(beaten)[-1]
         v.verdict = INCONSISTENT
@@ -581,8 +670,10 @@ def _superlative_verdict(c, mine, fig, values, missing, first) -> Verdict:  # no
     elif before_data or missing:
         v.verdict = NOT_CHECKABLE
         gaps = ", ".join(str(y) for y in (before_data or missing)[:3])
-        v.reason = (f"{word} of the years the store covers ({covered}), but {gaps}"
-                    f"{'…' if len(missing) > 3 else ''} are not in the data")  # fmt: skip
+        v.reason = (
+            f"{word} of the years the store covers ({covered}), but {gaps}"
+            f"{'…' if len(missing) > 3 else ''} are not in the data"
+        )
     elif len(values) < 2:
         v.verdict = NOT_CHECKABLE
         v.reason = f"only {len(values)} earlier years in the data ({covered})"
@@ -593,8 +684,12 @@ def _superlative_verdict(c, mine, fig, values, missing, first) -> Verdict:  # no
 
 def check_rank(c: Claim, fb: FactBase) -> Verdict:
     if c.rule.startswith("rank-change") and len(c.places) <= 1:
-        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
-                       "A rank among offenses or months is not checked.")  # fmt: skip
+        return Verdict(
+            c.to_dict(),
+            _agency(c),
+            NOT_CHECKABLE,
+            "A rank among offenses or months is not checked.",
+        )
     if c.rule.startswith("rank-change"):
         return _rank_change_among(c, fb)
     return _rank_places(c, fb)
@@ -616,8 +711,12 @@ def _rank_change_among(c: Claim, fb: FactBase) -> Verdict:
     order = sorted(changes, key=lambda k: changes[k] * (c.direction or -1), reverse=True)
     ok = order[0] == c.place.label
     listing = ", ".join(f"{k} {changes[k]:+.1f}%" for k in order)
-    return Verdict(c.to_dict(), _agency(c), CONSISTENT if ok else INCONSISTENT,
-                   f"among the places named: {listing}")  # fmt: skip
+    return Verdict(
+        c.to_dict(),
+        _agency(c),
+        CONSISTENT if ok else INCONSISTENT,
+        f"among the places named: {listing}",
+    )
 
 
 def _rank_places(c: Claim, fb: FactBase) -> Verdict:
@@ -640,25 +739,38 @@ def _rank_places(c: Claim, fb: FactBase) -> Verdict:
         table[a] = f.count / pop * 1e5 if by_rate else f.count
     mine = next((table[n] for n in c.place.names if n in table), None)
     if mine is None or len(table) < 10:
-        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
-                       f"No ranking of {c.offense} for {c.period.label} covers {c.place.label}.")  # fmt: skip
+        return Verdict(
+            c.to_dict(),
+            _agency(c),
+            NOT_CHECKABLE,
+            f"No ranking of {c.offense} for {c.period.label} covers {c.place.label}.",
+        )
     sign = 1 if c.extremum == "max" else -1
     rank = 1 + sum(1 for v in table.values() if sign * (v - mine) > 0)
     want = c.rank or 1
     ok = rank <= 10 if "top" in c.text.lower() and want == 1 else rank == want
     top = sorted(table, key=lambda a: -sign * table[a])[:3]
     what = "rate per 100,000" if by_rate else "count"
-    return Verdict(c.to_dict(), _agency(c), CONSISTENT if ok else INCONSISTENT,
-                   f"ranks {rank} of {len(table)} agencies of 100,000+ by {what} in "
-                   f"{c.period.label}; top: {', '.join(top)}", float(rank))  # fmt: skip
+    return Verdict(
+        c.to_dict(),
+        _agency(c),
+        CONSISTENT if ok else INCONSISTENT,
+        f"ranks {rank} of {len(table)} agencies of 100,000+ by {what} in "
+        f"{c.period.label}; top: {', '.join(top)}",
+        float(rank),
+    )
 
 
 def check_compare(c: Claim, fb: FactBase) -> Verdict:
     from dataclasses import replace
 
     if "a comparison with no threshold" in c.notes or not c.places or c.place is None:
-        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE,
-                       "A comparison with no threshold or no second place.")  # fmt: skip
+        return Verdict(
+            c.to_dict(),
+            _agency(c),
+            NOT_CHECKABLE,
+            "A comparison with no threshold or no second place.",
+        )
     assert c.period and c.offense
     mine_fig = annual_value(fb, c.place.names, c.offense, c.period) if c.place.checkable else None
     if c.rule == "compare-count" and mine_fig is not None:
@@ -672,8 +784,12 @@ def check_compare(c: Claim, fb: FactBase) -> Verdict:
         if results:
             ok = all((mine_fig.count - x) * (c.direction or 1) > 0 for _, x in results)
             listing = ", ".join(f"{n} {x:,.0f}" for n, x in results)
-            return Verdict(c.to_dict(), _agency(c), CONSISTENT if ok else INCONSISTENT,
-                           f"{c.place.label} {mine_fig.count:,.0f} vs {listing}")  # fmt: skip
+            return Verdict(
+                c.to_dict(),
+                _agency(c),
+                CONSISTENT if ok else INCONSISTENT,
+                f"{c.place.label} {mine_fig.count:,.0f} vs {listing}",
+            )
     if c.rule == "compare-change" and c.base is not None and c.place.checkable:
         mine = [g for g in pairs(fb, c, c.period, c.base) if g[1].count]
         other = c.places[0]
@@ -682,8 +798,12 @@ def check_compare(c: Claim, fb: FactBase) -> Verdict:
             a = 100 * (mine[-1][0].count / mine[-1][1].count - 1)
             b = 100 * (theirs[-1][0].count / theirs[-1][1].count - 1)
             ok = abs(a) > abs(b)
-            return Verdict(c.to_dict(), _agency(c), CONSISTENT if ok else INCONSISTENT,
-                           f"{c.place.label} {a:+.1f}% vs {other.label} {b:+.1f}%")  # fmt: skip
+            return Verdict(
+                c.to_dict(),
+                _agency(c),
+                CONSISTENT if ok else INCONSISTENT,
+                f"{c.place.label} {a:+.1f}% vs {other.label} {b:+.1f}%",
+            )
     return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE, "The comparison could not be computed.")
 
 
@@ -696,8 +816,9 @@ def check_milestone(c: Claim, fb: FactBase) -> Verdict:
         return _no_figure(c, fb)
     hi = max(f.count for f in figs)
     lo = min(f.count for f in figs)
-    v = Verdict(c.to_dict(), _agency(c), CONSISTENT, "", hi, source=figs[0].source,
-                vintage=figs[0].vintage)  # fmt: skip
+    v = Verdict(
+        c.to_dict(), _agency(c), CONSISTENT, "", hi, source=figs[0].source, vintage=figs[0].vintage
+    )
     what = f"threshold {c.value:,.0f} by {c.period.label}: " + ", ".join(f.label for f in figs)
     if hi < c.value * (1 - _tol(c.offense)):
         v.verdict, v.reason = INCONSISTENT, what + " (not reached)"

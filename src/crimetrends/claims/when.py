@@ -21,8 +21,15 @@ MONTH_NAMES.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m
 MONTH_NAMES["sept"] = 9
 WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 BASE_WORDS = {"from", "over", "versus", "vs", "than", "above", "below", "against"}
-BASE_PAIRS = {("compared", "to"), ("compared", "with"), ("relative", "to"), ("up", "from"),
-              ("down", "from"), ("comparison", "to"), ("compared", "from")}  # fmt: skip
+BASE_PAIRS = {
+    ("compared", "to"),
+    ("compared", "with"),
+    ("relative", "to"),
+    ("up", "from"),
+    ("down", "from"),
+    ("comparison", "to"),
+    ("compared", "from"),
+}
 
 
 @dataclass(frozen=True)
@@ -66,8 +73,9 @@ class Period:
 def ytd(year: int, end: dt.date, exact: bool, approx: bool = False, text: str = "") -> Period:
     if end == dt.date(year, 12, 31) and not approx:
         return Period("year", year, text=text)
-    return Period("ytd", year, end, exact_day=exact and end != month_end(end), approx=approx,
-                  text=text)  # fmt: skip
+    return Period(
+        "ytd", year, end, exact_day=exact and end != month_end(end), approx=approx, text=text
+    )
 
 
 @dataclass
@@ -85,9 +93,9 @@ class TimeMention:
 
 
 def _year_token(t: Token) -> int | None:
-    if t.num is not None and t.num.is_integer() and 1950 <= t.num <= 2035 and "," not in t.text:
-        if len(t.text) == 4:
-            return int(t.num)
+    plain = t.num is not None and "," not in t.text and len(t.text) == 4
+    if plain and t.num.is_integer() and 1950 <= t.num <= 2035:  # type: ignore[union-attr]
+        return int(t.num)  # type: ignore[arg-type]
     return None
 
 
@@ -129,7 +137,7 @@ def _low(toks: list[Token], i: int, k: int = 1) -> str:
     return " ".join(t.low for t in toks[i : i + k])
 
 
-def _at(toks: list[Token], i: int, pub: dt.date | None) -> TimeMention | None:  # noqa: C901
+def _at(toks: list[Token], i: int, pub: dt.date | None) -> TimeMention | None:
     """The time expression starting at token i, if any (tried most specific first)."""
     t = toks[i]
     nxt = _low(toks, i + 1) if i + 1 < len(toks) else ""
@@ -144,9 +152,9 @@ def _at(toks: list[Token], i: int, pub: dt.date | None) -> TimeMention | None:  
         if nxt in ("-", "–") and i + 2 < len(toks) and _year_token(toks[i + 2]):
             return None  # "2010-2019": a span, left to the span rule
         return TimeMention(i, i + 1, "year", _role(toks, i), year=y, text=t.text)
-    if t.low in MONTH_NAMES and nxt in ("through", "to", "thru", "-", "–") and i + 2 < len(toks):
-        if toks[i + 2].low in MONTH_NAMES:
-            return None  # "January through July 2024": the range is read from "through"
+    ranged = nxt in ("through", "to", "thru", "-", "–") and i + 2 < len(toks)
+    if t.low in MONTH_NAMES and ranged and toks[i + 2].low in MONTH_NAMES:
+        return None  # "January through July 2024": the range is read from "through"
     if t.low in MONTH_NAMES and t.text[:1].isupper() and (len(t.low) > 3 or nxt != "."):
         if t.low == "may" and not (i + 1 < len(toks) and _year_token(toks[i + 1])):
             return None  # "may" is mostly a verb
@@ -154,8 +162,15 @@ def _at(toks: list[Token], i: int, pub: dt.date | None) -> TimeMention | None:  
         j = i + 1 + (1 if nxt == "." else 0)
         y = _year_token(toks[j]) if j < len(toks) else None
         end = j + 1 if y else i + 1
-        return TimeMention(i, end, "month", _role(toks, i), year=y,
-                           period=Period("month", y or 0, month=m), text=_low(toks, i, end - i))  # fmt: skip
+        return TimeMention(
+            i,
+            end,
+            "month",
+            _role(toks, i),
+            year=y,
+            period=Period("month", y or 0, month=m),
+            text=_low(toks, i, end - i),
+        )
     return None
 
 
@@ -185,7 +200,7 @@ def _date_after(toks: list[Token], j: int, pub: dt.date | None) -> tuple[dt.date
     return when, k, day is not None
 
 
-def _through(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
+def _through(toks, i, pub, t, nxt, two, three):
     """'through October', 'through August 14, 2025', 'from January through August 2025'."""
     if t.low in ("through", "thru", "til", "until") or two in ("to date",):
         j = i + 1
@@ -207,7 +222,7 @@ def _through(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
     return None
 
 
-def _as_of(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
+def _as_of(toks, i, pub, t, nxt, two, three):
     """'as of Tuesday', 'as of last week', 'as of October 11', 'so far this year', 'on Dec. 10'."""
     if two == "as of" or (t.low == "on" and nxt in MONTH_NAMES):
         j = i + 2 if two == "as of" else i + 1
@@ -246,10 +261,19 @@ def _as_of(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
     return None
 
 
-def _same_period(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
+def _same_period(toks, i, pub, t, nxt, two, three):
     """'the same period in 2024', 'same time last year', 'same timeframe', 'a year earlier'."""
-    if t.low == "same" and nxt in ("period", "periods", "time", "timeframe", "point", "months",
-                                    "stretch", "span", "date"):  # fmt: skip
+    if t.low == "same" and nxt in (
+        "period",
+        "periods",
+        "time",
+        "timeframe",
+        "point",
+        "months",
+        "stretch",
+        "span",
+        "date",
+    ):
         k = i + 2
         if _low(toks, k, 1) == "periods":
             k += 1
@@ -260,8 +284,10 @@ def _same_period(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
             y = _year_token(toks[k + 1])
             return TimeMention(i, k + 2, "same", "base", year=y, text=_low(toks, i, k + 2 - i))
         return TimeMention(i, k, "same", "base", offset=1, text=_low(toks, i, k - i))
-    if three in ("a year earlier", "a year ago", "a year before") or two in ("year-over-year",
-                                                                              "yoy"):  # fmt: skip
+    if three in ("a year earlier", "a year ago", "a year before") or two in (
+        "year-over-year",
+        "yoy",
+    ):
         k = i + (3 if three.startswith("a year") else 1)
         return TimeMention(i, k, "same", "base", offset=1, text=_low(toks, i, k - i))
     if t.low in ("year-over-year", "yoy", "year-on-year"):
@@ -269,10 +295,16 @@ def _same_period(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
     return None
 
 
-def _half(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
+def _half(toks, i, pub, t, nxt, two, three):
     """'first half (of 2024)', 'first six months of this year', 'first quarter'."""
-    months = {"first half": 6, "first six months": 6, "first quarter": 3,
-              "first three months": 3, "first nine months": 9, "first 6 months": 6}  # fmt: skip
+    months = {
+        "first half": 6,
+        "first six months": 6,
+        "first quarter": 3,
+        "first three months": 3,
+        "first nine months": 9,
+        "first 6 months": 6,
+    }
     for phrase, m in months.items():
         k = len(phrase.split())
         if _low(toks, i, k) == phrase:
@@ -286,15 +318,16 @@ def _half(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
                 year, j = (pub.year if pub else None), j + 2
             elif _low(toks, j, 2) == "last year":
                 year, j = (pub.year - 1 if pub else None), j + 2
-            return TimeMention(i, j, "halfyear", _role(toks, i), year=year, offset=m,
-                               text=_low(toks, i, j - i))  # fmt: skip
+            return TimeMention(
+                i, j, "halfyear", _role(toks, i), year=year, offset=m, text=_low(toks, i, j - i)
+            )
     return None
 
 
 SPAN_UNITS = {"year": 1, "years": 1, "decade": 10, "decades": 10, "century": 100}
 
 
-def _span(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
+def _span(toks, i, pub, t, nxt, two, three):
     """History spans for superlatives: 'in 60 years', 'six decades', '15-year high',
     'since 2019', 'since the 1950s', 'a quarter century', 'on record', 'ever'."""
     if t.low == "since" and i + 1 < len(toks):
@@ -316,22 +349,33 @@ def _span(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
     if t.num is not None and i + 1 < len(toks):
         unit = toks[i + 1].low
         if unit in SPAN_UNITS and t.num <= 200:
-            return TimeMention(i, i + 2, "span", "span", span=int(t.num * SPAN_UNITS[unit]),
-                               text=_low(toks, i, 2))  # fmt: skip
+            return TimeMention(
+                i, i + 2, "span", "span", span=int(t.num * SPAN_UNITS[unit]), text=_low(toks, i, 2)
+            )
         if unit in ("-", "–") and i + 2 < len(toks) and toks[i + 2].low in SPAN_UNITS:
-            return TimeMention(i, i + 3, "span", "span",
-                               span=int(t.num * SPAN_UNITS[toks[i + 2].low]), text=_low(toks, i, 3))  # fmt: skip
+            return TimeMention(
+                i,
+                i + 3,
+                "span",
+                "span",
+                span=int(t.num * SPAN_UNITS[toks[i + 2].low]),
+                text=_low(toks, i, 3),
+            )
     if "-year" in t.low and t.low.split("-year")[0] in _WORD_NUMS:
-        return TimeMention(i, i + 1, "span", "span", span=_WORD_NUMS[t.low.split("-year")[0]],
-                           text=t.low)  # fmt: skip
+        return TimeMention(
+            i, i + 1, "span", "span", span=_WORD_NUMS[t.low.split("-year")[0]], text=t.low
+        )
     if two in ("a decade", "a generation") or three == "a quarter century":
         k = 2 if two in ("a decade", "a generation") else 3
         span = {"a decade": 10, "a generation": 25}.get(two, 25)
         return TimeMention(i, i + k, "span", "span", span=span, text=_low(toks, i, k))
-    if two in ("on record", "in history", "all-time", "ever recorded") or t.low in ("ever",
-                                                                                     "all-time"):  # fmt: skip
-        return TimeMention(i, i + (1 if t.low in ("ever", "all-time") else 2), "span", "span",
-                           span=999, text=t.low)  # fmt: skip
+    if two in ("on record", "in history", "all-time", "ever recorded") or t.low in (
+        "ever",
+        "all-time",
+    ):
+        return TimeMention(
+            i, i + (1 if t.low in ("ever", "all-time") else 2), "span", "span", span=999, text=t.low
+        )
     if t.low == "history" and i > 0:
         return TimeMention(i, i + 1, "span", "span", span=999, text=t.low)
     if two in ("modern history", "recent history"):
@@ -339,13 +383,35 @@ def _span(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
     return None
 
 
-_WORD_NUMS = {w: int(v) for w, v in {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "25": 25, "15": 15,
-    "10": 10, "5": 5, "6": 6, "20": 20, "30": 30, "50": 50}.items()}  # fmt: skip
+_WORD_NUMS = {
+    w: int(v)
+    for w, v in {
+        "two": 2,
+        "three": 3,
+        "four": 4,
+        "five": 5,
+        "six": 6,
+        "seven": 7,
+        "eight": 8,
+        "nine": 9,
+        "ten": 10,
+        "eleven": 11,
+        "twelve": 12,
+        "fifteen": 15,
+        "twenty": 20,
+        "25": 25,
+        "15": 15,
+        "10": 10,
+        "5": 5,
+        "6": 6,
+        "20": 20,
+        "30": 30,
+        "50": 50,
+    }.items()
+}
 
 
-def _relative(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
+def _relative(toks, i, pub, t, nxt, two, three):
     """'last year', 'this year', 'the previous year', 'N years ago', 'pre-pandemic'."""
     if two in ("last year", "this year", "past year"):
         if pub is None:
@@ -357,9 +423,8 @@ def _relative(toks, i, pub, t, nxt, two, three):  # noqa: ANN001, ANN202
         return TimeMention(i, i + 2, "same", "base", offset=1, text=two)
     if t.num is not None and nxt in ("years", "year") and _low(toks, i + 2) == "ago":
         return TimeMention(i, i + 3, "ago", "base", offset=int(t.num), text=_low(toks, i, 3))
-    if t.low in ("pre-pandemic", "prepandemic") or two == "before the":
-        if t.low.startswith("pre"):
-            return TimeMention(i, i + 1, "year", "base", year=2019, text=t.low)
+    if t.low in ("pre-pandemic", "prepandemic"):
+        return TimeMention(i, i + 1, "year", "base", year=2019, text=t.low)
     return None
 
 

@@ -49,8 +49,9 @@ def check(
         for col in ("#", "claim", "verdict", "our figure", "reason"):
             t.add_column(col, overflow="fold")
         for i, v in enumerate(verdicts, 1):
-            t.add_row(str(i), v.claim["fragment"] or v.claim["text"], v.verdict, chk._ours(v),
-                      v.reason)  # fmt: skip
+            t.add_row(
+                str(i), v.claim["fragment"] or v.claim["text"], v.verdict, chk._ours(v), v.reason
+            )
         console.print(t)
         if explain:
             for line in chk.explain_lines(verdicts):
@@ -97,13 +98,18 @@ def check_eval(
         console.print(f"real corpus: skipped ({r['skipped']})", highlight=False)
     else:
         for name in ("dev", "test"):
-            console.print(_line(f"real {name} ({r['pages'][name]} pages)", r[name]),
-                          highlight=False)  # fmt: skip
+            console.print(
+                _line(f"real {name} ({r['pages'][name]} pages)", r[name]), highlight=False
+            )
         console.print("development misses:", highlight=False)
         for m in r["dev"]["misses"]:
             got = f" got {m['got']!r}: {m['reason']}" if m["miss"] == "verdict" else ""
-            console.print(f"  • {m['page']} {m['id']} ({m['miss']}; expected {m['expected']})"
-                          f"{got} — {m['quote'][:100]}", highlight=False, markup=False)  # fmt: skip
+            console.print(
+                f"  • {m['page']} {m['id']} ({m['miss']}; expected {m['expected']})"
+                f"{got} — {m['quote'][:100]}",
+                highlight=False,
+                markup=False,
+            )
         console.print("test split misses, by category only (never tuned on):", highlight=False)
         for k, n in sorted(r["test"]["miss_categories"].items()):
             console.print(f"  • {k}: {n}", highlight=False, markup=False)

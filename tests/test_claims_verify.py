@@ -1,0 +1,188 @@
+"""Verdicts against the bundled store, checked with figures read independently from the
+bundled files (DuckDB on the published CSVs, the Chicago incident Parquet)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import duckdb
+import pytest
+
+from crimetrends.claims.check import check_text
+from crimetrends.claims.verify import CONSISTENT, INCONSISTENT, MISMATCH, NOT_CHECKABLE
+from crimetrends.errors import TimeBudgetError
+
+from .conftest import BUNDLE
+
+YTD_2025 = BUNDLE / "rtci_ytd" / "rtci_ytd_through_2025-12_published_2026-02-17.csv.gz"
+YTD_2024 = BUNDLE / "rtci_ytd" / "rtci_ytd_through_2024-12_published_2025-02-19.csv.gz"
+
+
+def ytd(path, agency: str, crime_type: str) -> tuple[int, int]:
+    """(YTD, PrevYTD) of one row of a published RTCI year-to-date file."""
+    return duckdb.sql(
+        f"SELECT YTD, PrevYTD FROM read_csv('{path}') WHERE agency_full = '{agency}' "
+        f"AND crime_type = '{crime_type}'"
+    ).fetchone()
+
+
+def chicago_incidents(fbi_code: str, start: str, end: str) -> int:
+    files = [str(BUNDLE / f"chicago_crimes_{y}.parquet") for y in range(2014, 2018)]
+    cols = duckdb.sql(f"SELECT * FROM read_parquet({files}) LIMIT 0").columns
+    date = next(c for c in cols if c.lower() == "date")
+    code = next(c for c in cols if c.lower().replace(" ", "_") == "fbi_code")
+    return duckdb.sql(
+        f"""SELECT count(*) FROM read_parquet({files})
+            WHERE "{code}" = '{fbi_code}'
+              AND CAST(strptime(CAST("{date}" AS VARCHAR), '%m/%d/%Y %I:%M:%S %p') AS DATE)
+                  BETWEEN DATE '{start}' AND DATE '{end}'"""
+    ).fetchone()[0]
+
+
+def one(text: str, date: dt.date | None = None, kind: str | None = None):
+    vs = [v for v in check_text(text, date) if kind is None or v.claim["kind"] == kind]
+    assert len(vs) == 1, [(v.claim["kind"], v.claim["fragment"]) for v in vs]
+    return vs[0]
+
+
+def test_counts_and_changes_against_the_published_vintage(store):
+    now, before = ytd(YTD_2025, "Chicago, Illinois", "Murders")
+    v = one(f"There were {now} homicides in Chicago last year.", dt.date(2026, 1, 5))
+    assert (v.verdict, v.our_value, v.vintage) == (CONSISTENT, now, "2026-02-17")
+    pct = round(100 * (now / before - 1))
+    v = one(f"Murders in Chicago fell {abs(pct)}% in 2025 from 2024.", kind="pct")
+    assert v.verdict == CONSISTENT and v.our_pct_change == pytest.approx(
+        100 * (now / before - 1), abs=0.05
+    )
+    wrong = one(f"Murders in Chicago rose {abs(pct)}% in 2025 from 2024.", kind="pct")
+    assert wrong.verdict == INCONSISTENT and "direction is wrong" in wrong.reason
+
+
+def test_tolerance_follows_the_claims_own_precision(store):
+    now, before = ytd(YTD_2025, "Chicago, Illinois", "Violent Crimes")
+    change = 100 * (now / before - 1)  # about -21%
+    hedged = one(
+        f"Violent crime in Chicago fell roughly {abs(round(change)) + 2}% in 2025.", kind="pct"
+    )
+    assert hedged.verdict == CONSISTENT
+    bare = one(f"Violent crime in Chicago fell {abs(round(change)) + 4}% in 2025.", kind="pct")
+    assert bare.verdict == INCONSISTENT
+    over = one(
+        f"Violent crime in Chicago fell more than {abs(round(change)) - 5}% in 2025.", kind="pct"
+    )
+    assert over.verdict == CONSISTENT
+
+
+def test_homicide_against_murder_is_a_definitional_mismatch_with_the_gap(store):
+    now, _ = ytd(YTD_2025, "Chicago, Illinois", "Murders")
+    near = one(f"Chicago recorded {round(now * 1.07)} homicides in 2025.")
+    assert near.verdict == MISMATCH and "definition" in near.reason and f"{now}" in near.reason
+    far = one(f"Chicago recorded {round(now * 1.5)} homicides in 2025.")
+    assert far.verdict == INCONSISTENT
+    inside = one(f"Chicago recorded {round(now * 1.02)} homicides in 2025.")
+    assert inside.verdict == CONSISTENT
+
+
+def test_a_part_year_claim_uses_the_incident_records_that_cover_it(store):
+    n = chicago_incidents("01A", "2017-01-01", "2017-10-31")
+    v = one(f"Through October 2017, Chicago had {n} murders.", dt.date(2017, 11, 20))
+    assert v.verdict == CONSISTENT and v.our_value == n and v.source == "chicago"
+
+
+def test_a_day_inside_a_month_is_bracketed_by_whole_month_figures(store):
+    jul = duckdb.sql(
+        f"SELECT YTD FROM read_csv('{BUNDLE}/rtci_ytd/rtci_ytd_through_2025-07_published_"
+        "2025-09-18.csv.gz') WHERE agency_full = 'Philadelphia, Pennsylvania' AND "
+        "crime_type = 'Murders'"
+    ).fetchone()[0]
+    aug = duckdb.sql(
+        f"SELECT YTD FROM read_csv('{BUNDLE}/rtci_ytd/rtci_ytd_through_2025-08_published_"
+        "2025-10-21.csv.gz') WHERE agency_full = 'Philadelphia, Pennsylvania' AND "
+        "crime_type = 'Murders'"
+    ).fetchone()[0]
+    mid = (jul + aug) // 2
+    v = one(f"Philadelphia had {mid} homicides through August 14, 2025.", dt.date(2025, 8, 20))
+    assert v.verdict == CONSISTENT and "whole-month" in v.reason
+    far = one(
+        f"Philadelphia had {aug * 2} homicides through August 14, 2025.", dt.date(2025, 8, 20)
+    )
+    assert far.verdict == INCONSISTENT
+
+
+def test_a_table_ten_times_below_the_records_is_inconsistent_in_both_years(store):
+    rows = []
+    ours = {}
+    for city, name in (("Chicago", "Chicago, Illinois"), ("Houston", "Houston, Texas")):
+        c24, c23 = ytd(YTD_2024, name, "Violent Crimes")
+        ours[city] = (c23, c24)
+        rows.append(f"| {city} | {round(c23 / 10):,} | {round(c24 / 10):,} |")
+    text = "Violent crimes by city.\n\n| City | 2023 | 2024 |\n|---|---|---|\n" + "\n".join(rows)
+    vs = check_text(text, dt.date(2025, 3, 1))
+    cells = [v for v in vs if v.claim["kind"] == "count"]
+    assert len(cells) == 4
+    for v in cells:
+        city = v.claim["place"].split(",")[0]
+        year = v.claim["year"]
+        assert v.verdict == INCONSISTENT and "ten times" in v.reason
+        assert v.our_value == ours[city][year - 2023]  # the store's figure beside the claim
+
+
+def test_not_checkable_says_what_is_missing(store):
+    cases = {
+        "Chicago had 3,550 shootings in 2016.": "Shootings",
+        "Springfield saw 40 murders in 2016.": "ambiguous",
+        "Chicago recorded 900 murders in 1960.": "No complete murder figure",
+        "Maryland had 455 homicides in 2024.": "Statewide",
+        "Nationwide there were 19,252 murders in 2023.": "sample of agencies",
+        "Murders in that neighborhood fell 65% in 2024 in Chicago.": "neighbourhood",
+    }
+    for text, why in cases.items():
+        v = check_text(text, dt.date(2025, 2, 1))[0]
+        assert v.verdict == NOT_CHECKABLE and why in v.reason, (text, v.reason)
+
+
+def test_national_sample_changes_are_checked(store):
+    now, before = ytd(YTD_2025, "Full Sample, Nationwide", "Murders")
+    pct = 100 * (now / before - 1)
+    v = one(f"Murders nationwide fell {abs(round(pct))}% in 2025.", kind="pct")
+    assert v.verdict == CONSISTENT and v.our_pct_change == pytest.approx(pct, abs=0.05)
+
+
+def test_a_percent_that_does_not_follow_from_the_articles_counts(store):
+    v = [
+        x
+        for x in check_text(
+            "| City | 2016 | 2017 | % change |\n|---|---|---|---|\n"
+            "| Chicago | 14,287 | 12,999 | -20% |\n"
+        )
+        if x.claim["kind"] == "pct"
+    ]
+    assert v[0].verdict == INCONSISTENT and "internally inconsistent" in v[0].reason
+
+
+def test_superlatives_over_the_covered_years(store):
+    # Chicago 2016 (782 in the incident records) was its deadliest year since the 1990s
+    v = one("2016 was the deadliest year in Chicago in two decades.", kind="superlative")
+    assert v.verdict == CONSISTENT
+    v = one("Chicago had its lowest murder total in five years in 2016.", kind="superlative")
+    assert v.verdict == INCONSISTENT
+
+
+def test_budget_and_claim_cap(store):
+    text = "Chicago had 700 murders in 2016. " * 50
+    assert len(check_text(text, max_claims=5)) == 5
+    with pytest.raises(TimeBudgetError):
+        check_text(text, budget_s=0.0)
+
+
+def test_a_ten_thousand_character_article_answers_in_under_two_seconds(store):
+    check_text("Chicago had 700 murders in 2016.")  # the store's figures, read once
+    para = (
+        "Chicago recorded 573 murders in 2024, down from 617 in 2023, and violent crime "
+        "fell 6% in the first half of 2024 while robberies rose 5.6 percent. "
+    )
+    text = (para * (10_000 // len(para) + 1))[:10_000]
+    start = time.perf_counter()
+    vs = check_text(text, dt.date(2025, 2, 1))
+    assert time.perf_counter() - start < 2.0 and len(vs) > 50
