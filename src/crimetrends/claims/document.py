@@ -185,11 +185,47 @@ def _opens(ch: str) -> bool:
     return ch.isupper() or ch.isdigit() or ch in "\"“‘'(["
 
 
+STARTERS = {
+    "The",
+    "A",
+    "An",
+    "In",
+    "It",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "But",
+    "And",
+    "However",
+    "Still",
+    "He",
+    "She",
+    "They",
+    "We",
+    "There",
+    "New",
+    "Meanwhile",
+    "Police",
+    "Officials",
+    "According",
+    "Homicides",
+    "Murders",
+    "Violent",
+    "Crime",
+    "Shootings",
+}
+
+
 def _abbreviation_before(text: str, i: int) -> bool:
     j = i
     while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
         j -= 1
     word = text[j:i]
+    if word in ("D.C", "U.S", "L.A") and text[i + 2 :].split(" ", 1)[0] in STARTERS:
+        nxt = text[i + 2 :].split(" ", 2)
+        if not (nxt[0] == "Police" and len(nxt) > 1 and nxt[1].startswith("Department")):
+            return False  # "... in Washington, D.C. New York still has seen ..."
     if "." in word or (len(word) == 1 and word.isupper()):
         return True  # initials: D.C, U.S, L.A
     return word.lower() in ABBREVIATIONS

@@ -95,6 +95,11 @@ def read(unit: Unit, g: Gazetteer, ctx: Context, text: str | None = None) -> Rea
     measures = list(measure_index().scan(toks))
     offenses, measures = _subtypes(toks, offenses, measures)  # type: ignore[arg-type]
     offenses = _drop_definitions(toks, offenses)  # type: ignore[arg-type]
+    offenses = [
+        (i, j, o)
+        for i, j, o in offenses
+        if not (i > 0 and toks[i - 1].low in ("that", "this", "those", "these", "such"))
+    ]  # "data for that crime": points back, names nothing new
     taken: set[int] = set()
     for m in times:
         taken.update(range(m.start, m.end))
@@ -199,8 +204,13 @@ def _period_of(
         year = m.year or (ctx.pub.year if ctx.pub else None)
         if year is None:
             return None
-        if ctx.period and ctx.period.kind == "ytd" and ctx.period.year == year:
-            return replace(ctx.period, text=m.text)
+        near = ctx.pub is None or (
+            ctx.period is not None
+            and ctx.period.end is not None
+            and abs((ctx.pub - ctx.period.end).days) <= 45
+        )
+        if ctx.period and ctx.period.kind == "ytd" and ctx.period.year == year and near:
+            return replace(ctx.period, text=m.text)  # "this year" = the window just stated
         if ctx.pub and ctx.pub.year == year:
             return ytd(year, ctx.pub, True, approx=True, text=m.text)
         if ctx.pub and ctx.pub.year > year:
@@ -233,8 +243,8 @@ def _num_anchors(r: Reading) -> list[int]:
     for i, t in enumerate(r.toks):
         if t.num is None or i in r.taken:
             continue
-        if t.low in ("one",) and i + 1 < len(r.toks) and r.toks[i + 1].low in ("of", "another"):
-            continue
+        if t.low == "one" and not (i + 1 < len(r.toks) and r.toks[i + 1].low in measure_words()):
+            continue  # "One is from the Council ...", "one of"
         nxt = r.toks[i + 1].low if i + 1 < len(r.toks) else ""
         if nxt in ("a.m.", "p.m.", "am", "pm") or (i > 0 and r.toks[i - 1].text in ("#", "No")):
             continue
@@ -663,23 +673,23 @@ RELATIVE_TEXTS = {"last year", "this year", "past year"}
 
 
 def _explicit(r: Reading, k: int, i: int, ctx: Context) -> Period:
-    """'In 2023 ... last year': an explicit year in the clause beats a relative word."""
+    """'last year (2023)', '2023, last year': a year written beside a relative word beats it
+    (the publication date may be wrong or missing; the year is what the writer meant)."""
     m = r.times[k]
     if m.text in RELATIVE_TEXTS:
-        cl = r.clause_of[min(i, len(r.toks) - 1)]
         for j, other in enumerate(r.times):
-            if (
-                other.kind == "year"
-                and other.text not in RELATIVE_TEXTS
-                and j in r.periods
-                and (r.clause_of[other.start] == cl and other.role == m.role)
-            ):
+            beside = 0 <= other.start - m.end <= 2 or 0 <= m.start - other.end <= 2
+            written = other.kind == "year" and other.text not in RELATIVE_TEXTS
+            if written and beside and j in r.periods:
                 return _as_current(r.periods[j], r, ctx)
     return _as_current(r.periods[k], r, ctx)
 
 
 def _as_current(p: Period, r: Reading, ctx: Context) -> Period:
-    """A bare year beside a year-to-date figure means the same months of that year."""
+    """A bare year beside a year-to-date figure means the same months of that year (a
+    written year, not "last year": that is the whole year)."""
+    if p.text in RELATIVE_TEXTS:
+        return p
     cur = r.current if r.current is not None and r.current.kind != "year" else None
     if p.kind == "year" and cur is not None and cur.kind == "ytd" and cur.year == p.year:
         return cur  # "Through July, violent crime was up 1.1 percent in 2024"
@@ -962,6 +972,21 @@ def _word_pcts(r: Reading, ctx: Context) -> list[Claim]:
             c.base, c.carried["base"] = _base_at(r, i, c.period, ctx)
             c.rule = "pct-half"
             out.append(c)
+        elif (
+            t.low in FRACTIONS
+            and i > 0
+            and r.toks[i - 1].low in ("a", "one")
+            and (i > 1 and r.toks[i - 2].low in ("by", "than"))
+        ):
+            c = _base_claim(r, i, "pct", ctx, max(0, i - 6), i + 1)
+            d, _ = _direction_near(r, i - 2, i + 1)
+            c.value, c.direction, c.qualifier = None, d, "about"
+            c.pct = (d or 1) * FRACTIONS[t.low] if d else None
+            c.numbers = [round(FRACTIONS[t.low], 1)]
+            c.period, c.carried["period"] = _period_at(r, i, ctx, "pct")
+            c.base, c.carried["base"] = _base_at(r, i, c.period, ctx)
+            c.rule = "pct-fraction"
+            out.append(c)
         elif t.low in ("doubled", "tripled"):
             c = _base_claim(r, i, "pct", ctx, max(0, i - 6), i + 1)
             c.value, c.direction = None, 1
@@ -972,6 +997,9 @@ def _word_pcts(r: Reading, ctx: Context) -> list[Claim]:
             c.rule = "pct-doubled"
             out.append(c)
     return out
+
+
+FRACTIONS = {"third": 100 / 3, "quarter": 25.0, "fifth": 20.0, "half": 50.0}
 
 
 def _pair_respectively(r: Reading, claims: list[Claim]) -> None:
@@ -1075,6 +1103,9 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
         if any(_linked(r, i, a) for a in anchors + words):
             continue
         c = _direction_claim(r, i, d, ctx)
+        after = " ".join(x.low for x in r.toks[i + 1 : i + 8])
+        if any(v in after for v in VAGUE_PERIODS):
+            c.notes.append("a vague period")
         if t.low in CAUSAL:
             c.notes.append("a causal claim")
             c.rule = "direction-causal"
@@ -1093,6 +1124,14 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
     return out
 
 
+VAGUE_PERIODS = (
+    "last few years",
+    "past few years",
+    "recent years",
+    "in years past",
+    "over the years",
+    "for years",
+)
 CAUSAL = {"fueled", "fuelled", "drove", "driven", "caused", "helped", "help", "helps"}
 LINK_WORDS = {
     "by",
@@ -1714,8 +1753,9 @@ def _outside_spots(r: Reading) -> list[tuple[str, Place]]:
     for k, t in enumerate(r.toks):
         nxt = [x.low for x in r.toks[k + 1 : k + 4]]
         if t.num is not None and ("cities" in nxt[:2] or nxt[:2] == ["u.s.", "cities"]):
-            if k and r.toks[k - 1].low in ("among", "across", "in"):
-                text = " ".join(x.text for x in r.toks[k - 1 : k + 3])
+            prev = {x.low for x in r.toks[max(0, k - 2) : k]}
+            if prev & {"among", "across", "in", "of"}:
+                text = " ".join(x.text for x in r.toks[max(0, k - 2) : k + 3])
                 out.append(("outside", Place("outside", text)))
             else:
                 out.append(("count", Place("outside", str(t.num))))

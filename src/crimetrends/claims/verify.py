@@ -146,6 +146,8 @@ def _not_checkable(c: Claim) -> str | None:
             f"{p.label} is a sample of agencies, not the whole country: its counts are not "
             "national totals (only its changes can be compared)."
         )
+    if "a vague period" in c.notes:
+        return "The period ('in recent years', 'over the last few years') is too vague to check."
     if "a causal claim" in c.notes:
         return "A causal claim: the data can show a change, not its cause."
     if "the column's year is not known" in c.notes:
