@@ -74,6 +74,21 @@ class Series:
         )
 
 
+def _scope(agency: str | None, source: str | None) -> str:
+    terms = [f"{k} = {lit(v)}" for k, v in (("agency", agency), ("source", source)) if v]
+    return ("WHERE " + " AND ".join(terms)) if terms else ""
+
+
+def _memo(con: Any, sql: str) -> list[tuple]:
+    """The rows of `sql`, read once per store handle when it can remember them."""
+    return con.memo_rows(sql) if getattr(con, "batch", False) else con.rows(sql)
+
+
+def offense_filter(con: Any, members: tuple[str, ...]) -> str:
+    """The members only, unless the handle reads whole rollups once (batch)."""
+    return "TRUE" if getattr(con, "batch", False) else f"offense IN {in_list(members)}"
+
+
 def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
     out, d = [], first.replace(day=1)
     while d <= last:
@@ -98,18 +113,28 @@ def incident_series(
     Both come from the daily rollup the loader writes beside each incidents part (a few
     thousand rows per city-year), not from the records themselves.
     """
-    scope = " AND ".join(
-        f"{k} = {lit(v)}" for k, v in (("agency", agency), ("source", source)) if v
-    )
-    rows = con.rows(
+    scope = _scope(agency, source)
+    coverage = _memo(
+        con,
         "SELECT source, agency, CAST(date_trunc('month', day) AS DATE) AS period, "
-        "count(DISTINCT day) AS days, max(last_at) AS last_at, "
-        f"sum(CASE WHEN offense IN {in_list(members)} THEN n END) AS n "
-        f"FROM daily {'WHERE ' + scope if scope else ''} GROUP BY ALL"
+        f"count(DISTINCT day) AS days, max(last_at) AS last_at FROM daily {scope} GROUP BY ALL",
     )
+    counts = _memo(
+        con,
+        "SELECT source, agency, CAST(date_trunc('month', day) AS DATE) AS period, offense, "
+        f"sum(n) AS n FROM daily {scope or 'WHERE TRUE'} AND {offense_filter(con, members)} "
+        "GROUP BY ALL",
+    )
+    wanted = set(members)
+    n_by: dict[tuple[str, str, dt.date], float] = {}
+    for src, ag, period, off, n in counts:
+        if off in wanted:
+            key = (src, ag, _day(period))
+            n_by[key] = n_by.get(key, 0) + n
     by: dict[tuple[str, str], dict[dt.date, tuple[int, Any, Any]]] = {}
-    for src, ag, period, days, last_at, n in rows:
-        by.setdefault((src, ag), {})[_day(period)] = (int(days), last_at, n)
+    for src, ag, period, days, last_at in coverage:
+        p = _day(period)
+        by.setdefault((src, ag), {})[p] = (int(days), last_at, n_by.get((src, ag, p)))
     specs = all_sources()
     out = []
     for (src, ag), months in sorted(by.items()):
@@ -168,24 +193,21 @@ def count_series(
     source: str | None = None,
 ) -> list[Series]:
     """Series from published count tables; a total needs every member offense present."""
-    scope = " AND ".join(
-        f"{k} = {lit(v)}" for k, v in (("agency", agency), ("source", source)) if v
-    )
-    rows = con.rows(
-        f"WITH f AS (SELECT * FROM counts {'WHERE ' + scope if scope else ''}), "
-        "covered AS (SELECT DISTINCT source, agency, grain, period_start FROM f), "
-        "m AS (SELECT source, agency, grain, period_start, offense, sum(count) AS total, "
+    # every covered period (any offense: coverage), with the members' cells
+    members_only = offense_filter(con, members)
+    rows = _memo(
+        con,
+        "SELECT source, agency, grain, period_start, "
+        f"CASE WHEN {members_only} THEN offense END AS offense, sum(count) AS total, "
         "count(*) AS cells, count(count) AS present, min(months_reported) AS months "
-        f"FROM f WHERE offense IN {in_list(members)} GROUP BY ALL) "
-        "SELECT c.source, c.agency, c.grain, c.period_start, m.offense, m.total, m.cells, "
-        "m.present, m.months FROM covered c LEFT JOIN m USING (source, agency, grain, "
-        "period_start)"
+        f"FROM counts {_scope(agency, source)} GROUP BY ALL",
     )
+    wanted = set(members)
     tables: dict[tuple[str, str, str], dict[dt.date, dict[str, tuple]]] = {}
     for src, ag, grain, period, off, total, cells, present, months in rows:
         periods = tables.setdefault((src, grain, ag), {})
-        cell = periods.setdefault(_day(period), {})
-        if off is not None:
+        cell = periods.setdefault(_day(period), {})  # a covered period, whatever offense
+        if off in wanted:
             cell[off] = (total, int(cells), int(present), months)
     specs = all_sources()
     out = []

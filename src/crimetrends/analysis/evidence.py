@@ -378,24 +378,33 @@ def vintage_evidence(con: Any, q: TrendQuery, agency: str | None) -> list[Eviden
     The figures are summed over the query's member offenses in the engine, with the members
     each figure has, so a total with a missing component is known to be incomplete.
     """
-    from crimetrends.store.sql import in_list, lit
+    from crimetrends.analysis.aggregate import _memo, offense_filter
+    from crimetrends.store.sql import lit
 
-    terms = [f"offense IN {in_list(q.members)}"]
+    terms = ["offense IS NOT NULL", offense_filter(con, q.members)]
     if agency:
         terms.append(f"agency = {lit(agency)}")
     if q.source:
         terms.append(f"source = {lit(q.source)}")
     if isinstance(q.vintage, dt.date):
         terms.append(f"vintage <= {lit(q.vintage)}")
-    rows = con.rows(
-        "SELECT source, agency, vintage, period_start, period_end, sum(count) AS total, "
-        "list(DISTINCT offense) AS present, max(sample) AS sample, "
-        "max(sample_agencies) AS sample_agencies, max(population) AS population "
-        f"FROM ytd WHERE {' AND '.join(terms)} GROUP BY ALL"
+    rows = _memo(
+        con,
+        "SELECT source, agency, vintage, period_start, period_end, offense, sum(count), "
+        "max(sample), max(sample_agencies), max(population) "
+        f"FROM ytd WHERE {' AND '.join(terms)} GROUP BY ALL",
     )
     specs = all_sources()
+    wanted = set(q.members)
+    sums: dict[tuple, list] = {}
+    for src, ag, vintage, start, end, off, n, sample, n_agencies, pop in rows:
+        if off not in wanted:
+            continue
+        entry = sums.setdefault((src, ag, vintage, start, end), [0, set(), sample, n_agencies, pop])
+        entry[0] += int(n)
+        entry[1].add(off)
     found: dict[tuple, VintageEvidence] = {}
-    for src, ag, vintage, start, end, total, present, sample, n_agencies, pop in rows:
+    for (src, ag, vintage, start, end), (total, present, sample, n_agencies, pop) in sums.items():
         key = (src, ag, vintage)
         ev = found.get(key)
         if ev is None:
@@ -410,8 +419,8 @@ def vintage_evidence(con: Any, q: TrendQuery, agency: str | None) -> list[Eviden
                 population=None if pop is None else int(pop),
                 provisional_k=spec.provisional_months if spec else 0,
             )
-        missing = tuple(m for m in q.members if m not in set(present))
-        ev.figures[(_date(start), _date(end))] = (int(total), missing)
+        missing = tuple(m for m in q.members if m not in present)
+        ev.figures[(_date(start), _date(end))] = (total, missing)
     return list(found.values())
 
 

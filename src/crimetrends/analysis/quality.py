@@ -70,10 +70,24 @@ def tail_p(k: np.ndarray, mu: np.ndarray, phi: np.ndarray) -> tuple[np.ndarray, 
 
 def month_flags(frame: pd.DataFrame, provisional: set | None = None) -> pd.Series:
     """A flag text per row of a monthly series frame (period, count, complete)."""
+    months = [pd.Timestamp(p).date() for p in frame["period"]]
+    flags = flags_for(
+        months,
+        frame["count"].to_numpy(dtype=float),
+        frame["complete"].to_numpy(dtype=bool),
+        provisional,
+    )
+    return pd.Series(flags, index=frame.index)
+
+
+def flags_for(
+    months: list, counts: np.ndarray, complete: np.ndarray, provisional: set | None = None
+) -> list[str]:
+    """A flag text per month of a series (first days of months, counts with NaN missing)."""
     provisional = provisional or set()
-    k = frame["count"].to_numpy(dtype=float)
-    complete = frame["complete"].to_numpy(dtype=bool) & ~np.isnan(k)
-    calendar = pd.to_datetime(frame["period"]).dt.month.to_numpy()
+    k = np.asarray(counts, dtype=float)
+    complete = np.asarray(complete, dtype=bool) & ~np.isnan(k)
+    calendar = np.array([m.month for m in months])
     mu, seasonal = expected_counts(k, complete, calendar)
     has_mu = complete & ~np.isnan(mu) & (mu > 0)
     safe_mu = np.where(has_mu, mu, 1.0)
@@ -89,7 +103,6 @@ def month_flags(frame: pd.DataFrame, provisional: set | None = None) -> pd.Serie
     judged = has_mu & ~near_zero & seasonal
     high = judged & (upper < ANOMALY_P)
     low = judged & ~high & (lower < ANOMALY_P)
-    months = [pd.Timestamp(p).date() for p in frame["period"]]
     flags = []
     for i, month in enumerate(months):
         out = []
@@ -104,7 +117,7 @@ def month_flags(frame: pd.DataFrame, provisional: set | None = None) -> pd.Serie
         if month in provisional:
             out.append("provisional")
         flags.append("; ".join(out))
-    return pd.Series(flags, index=frame.index)
+    return flags
 
 
 def flagged_months(

@@ -10,7 +10,7 @@ years asked each agency's newest comparable windows.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from crimetrends.analysis.evidence import (
@@ -77,7 +77,10 @@ class TrendRow:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The row as plain values (flags copied: the row keeps its own list)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["flags"] = list(self.flags)
+        return out
 
 
 def compress_notes(notes: tuple[str, ...] | list[str]) -> list[str]:

@@ -269,6 +269,7 @@ def _load(job: LoadJob, step: Step) -> dict[str, Any]:
     step("superseding")
     superseded = _supersede(con, job.tx, kind.table, spec, load_id, kind.key_columns)
     manifest = _manifest(job, kind, raw, extra, stored, kept_rows, quarantined, superseded)
+    manifest.update(raw.manifest_entries())  # which header variant, how the text was read
     manifest["quarantine_reasons"] = _quarantine_reasons(con, write.part("quarantine"))
     job.tx.set_manifest(spec.name, load_id, manifest)
     return manifest

@@ -16,12 +16,23 @@ class Store:
     """A handle on the store for one engine: `rows(sql)` for small queries (no Ibis, no
     pandas), and everything an Ibis backend offers (`table(...)`, ...), made on first use."""
 
-    def __init__(self, engine: Any, lay: Layout) -> None:
+    def __init__(self, engine: Any, lay: Layout, batch: bool = False) -> None:
         self.engine, self.lay = engine, lay
         self._ibis: Any = None
+        self._memo: dict[str, list[tuple]] = {}
+        # a handle that will ask many questions (the site's tables): read each rollup whole,
+        # once, instead of once per offense
+        self.batch = batch
 
     def rows(self, sql: str) -> list[tuple]:
         return self.engine.rows(self.lay, sql)[1]
+
+    def memo_rows(self, sql: str) -> list[tuple]:
+        """`rows`, remembered for this handle's life: several questions asked through one
+        handle (the site's nine offenses) read each rollup once."""
+        if sql not in self._memo:
+            self._memo[sql] = self.rows(sql)
+        return self._memo[sql]
 
     def records(self, sql: str) -> list[dict[str, Any]]:
         columns, rows = self.engine.rows(self.lay, sql)
@@ -37,12 +48,16 @@ class Store:
         return getattr(self.ibis, name)
 
 
-def connect(settings: Settings | None = None) -> Store:
-    """The store, for the engine the settings name (cheap: nothing is opened until used)."""
+def connect(settings: Settings | None = None, batch: bool = False) -> Store:
+    """The store, for the engine the settings name (cheap: nothing is opened until used).
+
+    `batch`: the handle will answer many questions (every offense for every agency); it
+    reads each rollup once, whole, and remembers it.
+    """
     from crimetrends.store.engines import get_engine
 
     settings = settings or get_settings()
-    return Store(get_engine(settings.engine), layout(settings))
+    return Store(get_engine(settings.engine), layout(settings), batch)
 
 
 def raw_duckdb(*args: Any, **kwargs: Any) -> Any:

@@ -24,6 +24,16 @@ def _print_manifest(manifest: dict[str, Any], what: str) -> None:
         ),
         highlight=False,
     )
+    header = manifest.get("header") or {}
+    if header.get("variant") not in (None, "export"):
+        console.print(f"  read as {header.get('variant_title')}", highlight=False)
+    for col in header.get("columns_ignored") or []:
+        what = f"column {col.get('column')}" + (f" '{col['header']}'" if col.get("header") else "")
+        console.print(f"  ignored {what}: {col.get('why')}", highlight=False)
+    for column, n in (header.get("values_restored") or {}).items():
+        console.print(f"  restored {n:,} values in {column} (lost leading zeros)", highlight=False)
+    for key, value in (manifest.get("reading") or {}).items():
+        console.print(f"  reading: {key.replace('_', ' ')}: {value}", highlight=False)
     for reason, n in manifest.get("quarantine_reasons", {}).items():
         console.print(f"  quarantined {n:,}: {reason}", highlight=False)
     for check in manifest.get("checks", []):
