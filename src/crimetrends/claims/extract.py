@@ -175,6 +175,9 @@ def _resolve_periods(r: Reading, ctx: Context) -> None:
         if after & RELEASE_WORDS and m.kind in ("month", "year") and m.start < 3:
             continue  # "In January 2025, the department released data ...": a release date
         p = _period_of(m, ctx, years, base_years)
+        if m.kind == "next":  # "in 2022, with a 25% decline the next year"
+            prior = [x.year for x in r.times[:k] if x.year and x.kind == "year"]
+            p = Period("year", prior[-1] + 1, text=m.text) if prior else None
         if p is not None:
             r.periods[k] = p
             if m.role == "current" and (r.current is None or _later(p, r.current)):
@@ -640,6 +643,7 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
     then the article's."""
     n = len(r.toks)
     change = kind in ("pct", "direction", "ratio")
+    base_count = kind == "count" and _count_role(r, i) == "base"
     reach = 9 if kind == "superlative" else 7
     for k, m in enumerate(r.times):
         if not (i < m.start <= i + reach):
@@ -648,12 +652,17 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
             continue
         if r.clause_of[m.start] != r.clause_of[min(i, n - 1)] and m.start > i + 2:
             continue
+        if m.role == "base" and kind == "count" and not base_count and not _attached(r, i, m):
+            continue  # "42 killings compared to last year": 42 is this year's
         if m.kind == "same" and not change:
             cur = r.current or ctx.period
             if cur is not None:
                 return cur.in_year(m.year or cur.year - (m.offset or 1)), "sentence"
         if k in r.periods and not (m.role == "base" and change):
             return _explicit(r, k, i, ctx), "sentence"
+    if base_count and r.current is not None:  # "down from 61 to 42": 61 is the base's
+        base, _ = _base_at(r, i, r.current, ctx)
+        return base, "base of the sentence"
     if change and r.current is not None:
         return r.current, "sentence"
     for k in range(len(r.times) - 1, -1, -1):
@@ -698,6 +707,16 @@ def _as_current(p: Period, r: Reading, ctx: Context) -> Period:
         assert cur is not None
         return cur.in_year(p.year)
     return p
+
+
+def _attached(r: Reading, i: int, m: TimeMention) -> bool:
+    """'compared to 477 people in 2021': the year right after the count is its own."""
+    return all(
+        r.toks[k].low in ("in", "during", "for", "people", "cases", "of", "the")
+        or r.toks[k].low in measure_words()
+        or r.toks[k].low in GENERIC
+        for k in range(i + 1, m.start)
+    ) and m.kind in ("year", "month")
 
 
 def _number_between(r: Reading, a: int, b: int) -> bool:
@@ -887,7 +906,7 @@ def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
     period, where = _period_at(r, i, ctx, "count")
     c.period, c.carried["period"] = period, where
     role = _count_role(r, i)
-    if role == "base" and ctx.period is not None and where != "sentence":
+    if role == "base" and ctx.period is not None and where == "carried":
         c.period, c.carried["period"] = ctx.base or ctx.period.in_year(ctx.period.year - 1), "base"
     if _per_year_average(r, i):
         c.kind = "average"
@@ -964,7 +983,8 @@ def _word_pcts(r: Reading, ctx: Context) -> list[Claim]:
             t.low == "half"
             and i > 0
             and r.toks[i - 1].low in ("roughly", "about", "nearly", "almost", "around", "than")
-        ):
+            and not (i + 2 < len(r.toks) and r.toks[i + 2].low in ("century", "decade", "dozen"))
+        ):  # "nearly half a century" is a span
             c = _base_claim(r, i, "pct", ctx, max(0, i - 6), i + 1)
             c.value, c.pct, c.direction, c.numbers = None, -50.0, -1, [50.0]
             c.qualifier = "about"

@@ -122,6 +122,10 @@ ALIASES = {
     "kcmo": "Kansas City, Missouri",
     "motor city": "Detroit, Michigan",
     "big easy": "New Orleans, Louisiana",
+    "nola": "New Orleans, Louisiana",
+    "crescent city": "New Orleans, Louisiana",
+    "orleans parish": "New Orleans, Louisiana",
+    "nopd": "New Orleans, Louisiana",
     "kentucky's largest city": "Louisville, Kentucky",
     "lapd": "Los Angeles, California",
     "nypd": "New York City, New York",
@@ -221,6 +225,18 @@ INSTITUTION_WORDS = {
     "navy",
     "bureau",
     "and",
+}
+RANK_WORDS = {
+    "highest",
+    "lowest",
+    "most",
+    "fewest",
+    "largest",
+    "deadliest",
+    "worst",
+    "safest",
+    "top",
+    "biggest",
 }
 COMMON_WORD_CITIES = {
     "mobile",
@@ -363,6 +379,9 @@ def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | No
         after = toks[i + n].low if i + n < len(toks) else ""
         if payload == "national" and key in ("u.s.", "us") and after in INSTITUTION_WORDS:
             return None
+        possessive = toks[i + n - 1].low.endswith(("'s", "’s")) or key.endswith("'s")
+        if payload == "national" and possessive and after in RANK_WORDS:
+            return None  # "the nation's highest homicide rate": the set a rank is taken in
         return Mention(i, i + n, text, [Place(payload, text)], "kind")
     if what == "state":
         return Mention(i, i + n, text, [Place("state", payload, state=payload)], "state")

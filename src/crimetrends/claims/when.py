@@ -155,7 +155,12 @@ def _at(toks: list[Token], i: int, pub: dt.date | None) -> TimeMention | None:
     ranged = nxt in ("through", "to", "thru", "-", "–") and i + 2 < len(toks)
     if t.low in MONTH_NAMES and ranged and toks[i + 2].low in MONTH_NAMES:
         return None  # "January through July 2024": the range is read from "through"
-    if t.low in MONTH_NAMES and t.text[:1].isupper() and (len(t.low) > 3 or nxt != "."):
+    dotted_day = nxt == "." and i + 2 < len(toks) and toks[i + 2].num is not None
+    if (
+        t.low in MONTH_NAMES
+        and t.text[:1].isupper()
+        and (len(t.low) > 3 or nxt != "." or dotted_day)
+    ):
         if t.low == "may" and not (i + 1 < len(toks) and _year_token(toks[i + 1])):
             return None  # "may" is mostly a verb
         m = MONTH_NAMES[t.low]
@@ -283,6 +288,10 @@ def _same_period(toks, i, pub, t, nxt, two, three):
         if _low(toks, k, 1) in ("in", "of") and k + 1 < len(toks) and _year_token(toks[k + 1]):
             y = _year_token(toks[k + 1])
             return TimeMention(i, k + 2, "same", "base", year=y, text=_low(toks, i, k + 2 - i))
+        return TimeMention(i, k, "same", "base", offset=1, text=_low(toks, i, k - i))
+    four = _low(toks, i, 4)
+    if four in ("this time last year", "at this point last", "the same point last"):
+        k = i + 4 if four == "this time last year" else i + 5
         return TimeMention(i, k, "same", "base", offset=1, text=_low(toks, i, k - i))
     if three in ("a year earlier", "a year ago", "a year before") or two in (
         "year-over-year",
@@ -419,6 +428,11 @@ def _relative(toks, i, pub, t, nxt, two, three):
         y = pub.year - 1 if two != "this year" else pub.year
         kind = "year" if two != "this year" else "thisyear"
         return TimeMention(i, i + 2, kind, _role(toks, i), year=y, text=two)
+    if (two in ("next year", "following year") and i > 0 and toks[i - 1].low == "the") or (
+        three == "a year later"
+    ):
+        k = i + (3 if three == "a year later" else 2)
+        return TimeMention(i, k, "next", "current", offset=1, text=_low(toks, i, k - i))
     if two in ("previous year", "prior year", "year before", "year prior"):
         return TimeMention(i, i + 2, "same", "base", offset=1, text=two)
     if t.num is not None and nxt in ("years", "year") and _low(toks, i + 2) == "ago":
