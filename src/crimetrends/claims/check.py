@@ -46,7 +46,41 @@ def check_text(
             )
         out.append(verify(c, fb))
     confirm_tables(claims, out, fb)
+    follows_from_counts(claims, out)
     return out
+
+
+def follows_from_counts(claims: list, verdicts: list[Verdict]) -> None:
+    """A percent change that follows from counts the same sentence states, counts which
+    themselves differ from the store's only by definition (a police count vs RTCI's), is a
+    definitional mismatch too, not an error ("homicides decreased 31%, down to 72 from 105")."""
+    from crimetrends.claims.verify import CONSISTENT, INCONSISTENT, MISMATCH
+
+    by_sentence: dict[tuple[int, int], list[int]] = {}
+    for i, c in enumerate(claims[: len(verdicts)]):
+        by_sentence.setdefault((c.start, c.end), []).append(i)
+    for idx in by_sentence.values():
+        counts = [i for i in idx if claims[i].kind == "count" and claims[i].period is not None]
+        for i in idx:
+            c, v = claims[i], verdicts[i]
+            if c.kind != "pct" or v.verdict != INCONSISTENT or "direction is wrong" in v.reason:
+                continue
+            cur = [
+                k for k in counts if claims[k].period == c.period and claims[k].offense == c.offense
+            ]
+            base = [
+                k for k in counts if claims[k].period == c.base and claims[k].offense == c.offense
+            ]
+            if not cur or not base or c.pct is None:
+                continue
+            a, b = claims[cur[0]].value, claims[base[0]].value
+            fits = all(verdicts[k].verdict in (CONSISTENT, MISMATCH) for k in (cur[0], base[0]))
+            if a and b and fits and abs(100 * (a / b - 1) - c.pct) <= 1.5:
+                v.verdict = MISMATCH
+                v.reason = (
+                    f"the stated change follows from the article's own counts ({b:,.0f} → "
+                    f"{a:,.0f}), which differ from the store's by definition: {v.reason}"
+                )
 
 
 def confirm_tables(claims: list, verdicts: list[Verdict], fb) -> None:

@@ -223,6 +223,8 @@ def match(verdicts: list[Verdict], labels: list[Label]) -> dict[str, list[int]]:
         if lab.kind == "numeric":
             hit = []
             for n in dict.fromkeys(lab.numbers):  # each stated number: one claim at most
+                if any(abs(n - x) < 1e-6 for h in hit for x in _claim_numbers(verdicts[h])):
+                    continue  # a range "20 to 28%" is one claim carrying both numbers
                 k = next(
                     (
                         i

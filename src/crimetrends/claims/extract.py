@@ -113,6 +113,7 @@ def read(unit: Unit, g: Gazetteer, ctx: Context, text: str | None = None) -> Rea
         out.append(clause)
     r.clause_of = out
     _resolve_periods(r, ctx)
+    _same_window(r, ctx)
     return r
 
 
@@ -187,6 +188,29 @@ def _resolve_periods(r: Reading, ctx: Context) -> None:
 
 
 RELEASE_WORDS = {"released", "published", "announced", "unveiled", "issued"}
+
+
+def _same_window(r: Reading, ctx: Context) -> None:
+    """'In 2023, that number was at 39, while there were 56 ... at this same point in 2022':
+    a sentence that compares the same point of other years keeps the article's window
+    (the publication date's year so far when none was stated)."""
+    if not any(m.kind == "same" and ("same" in m.text or "this" in m.text) for m in r.times):
+        return  # only "the same point/period/time", "this time in 2022"
+    shape = ctx.period if ctx.period is not None and ctx.period.kind == "ytd" else None
+    if shape is None and r.current is None and ctx.pub is not None:
+        shape = ytd(
+            ctx.pub.year,
+            ctx.pub - dt.timedelta(days=7),
+            True,
+            approx=True,
+            text="from the publication date",
+        )
+    if shape is None:
+        return
+    if r.current is None:
+        r.current = shape
+    elif r.current.kind == "year":
+        r.current = shape.in_year(r.current.year)
 
 
 def _later(a: Period, b: Period) -> bool:
@@ -576,7 +600,9 @@ def _topic(
 def _place_for(r: Reading, i: int, ctx: Context) -> tuple[list[Place], str, str | None]:
     """Places a claim at token i is about: the nearest named (with a list joined by commas
     and 'and'), else the article's established place."""
-    ms = sorted(r.places, key=lambda m: m.start)
+    ms = sorted(
+        (m for m in r.places if not _set_word(r, m)), key=lambda m: m.start
+    )  # "20 U.S. cities" names a set, not the place
     clause = r.clause_of[min(i, len(r.toks) - 1)]
     left = [m for m in ms if m.end <= i + 1]
     pick = None
@@ -611,6 +637,11 @@ def _place_for(r: Reading, i: int, ctx: Context) -> tuple[list[Place], str, str 
         if not any(q.label == p.label for q in places):
             places.append(p)
     return places, "sentence", " and ".join(m.text for m in chain)
+
+
+def _set_word(r: Reading, m: Mention) -> bool:
+    nxt = r.toks[m.end].low if m.end < len(r.toks) else ""
+    return m.kind == "kind" and m.places[0].kind == "national" and nxt in ("cities", "city")
 
 
 def _joined(r: Reading, a: int, b: int) -> bool:
@@ -652,12 +683,12 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
             continue
         if r.clause_of[m.start] != r.clause_of[min(i, n - 1)] and m.start > i + 2:
             continue
-        if m.role == "base" and kind == "count" and not base_count and not _attached(r, i, m):
-            continue  # "42 killings compared to last year": 42 is this year's
-        if m.kind == "same" and not change:
+        if m.kind == "same" and not change:  # "168 homicides during the same timeframe in 2024"
             cur = r.current or ctx.period
             if cur is not None:
                 return cur.in_year(m.year or cur.year - (m.offset or 1)), "sentence"
+        if m.role == "base" and kind == "count" and not base_count and not _attached(r, i, m):
+            continue  # "42 killings compared to last year": 42 is this year's
         if k in r.periods and not (m.role == "base" and change):
             return _explicit(r, k, i, ctx), "sentence"
     if base_count and r.current is not None:  # "down from 61 to 42": 61 is the base's
@@ -903,6 +934,12 @@ def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
         c.kind = "ratio"
     if _threshold(r, i):
         c.kind, c.rule = "milestone", "milestone-threshold"  # "passed the 300-homicide mark"
+    delta = _delta_direction(r, i)
+    if delta is not None and c.kind == "count":
+        c.kind, c.rule, c.direction = "delta", "delta-by", delta  # "up 21 from the year before"
+        c.period, c.carried["period"] = _period_at(r, i, ctx, "pct")
+        c.base, c.carried["base"] = _base_at(r, i, c.period, ctx)
+        c.base_value = _parenthetical_base(r, i)
     period, where = _period_at(r, i, ctx, "count")
     c.period, c.carried["period"] = period, where
     role = _count_role(r, i)
@@ -944,6 +981,36 @@ def _threshold(r: Reading, i: int) -> bool:
         return True
     before = [x.low for x in t[max(0, i - 3) : i]]
     return any(w in MILESTONE_VERBS for w in before[-2:]) and "record" not in before
+
+
+def _delta_direction(r: Reading, i: int) -> int | None:
+    """A change by a number of crimes: 'up 21 from', 'fell by 1,092', 'dropped 7,259 cases',
+    'an increase of 21'."""
+    t = r.toks
+    prev = [x.low for x in t[max(0, i - 3) : i]]
+    nxt = t[i + 1].low if i + 1 < len(t) else ""
+    if prev[-1:] == ["by"] and len(prev) > 1 and _dir(prev[-2]):
+        return _dir(prev[-2])
+    if prev[-1:] and prev[-1] in ("up", "down") and nxt in ("from", "over", "compared"):
+        return _dir(prev[-1])
+    if prev[-2:] in (["increase", "of"], ["decrease", "of"], ["drop", "of"], ["rise", "of"]):
+        return _dir(prev[-2])
+    if (
+        prev[-1:]
+        and prev[-1] in STRONG_DIRECTION
+        and nxt in ("cases", "incidents", "fewer", "more")
+    ):
+        return _dir(prev[-1]) or (-1 if prev[-1].startswith("reduc") else None)
+    return None
+
+
+def _parenthetical_base(r: Reading, i: int) -> float | None:
+    """'(15,340 robberies in 2023)' right after a change: the base period's count."""
+    t = r.toks
+    for k in range(i + 1, min(i + 5, len(t))):
+        if t[k].text == "(" and k + 1 < len(t) and t[k + 1].num is not None:
+            return t[k + 1].num
+    return None
 
 
 def _count_role(r: Reading, i: int) -> str:
@@ -1680,12 +1747,15 @@ def sentence_claims(r: Reading, ctx: Context) -> list[Claim]:
         elif not any(abs(k.start - s.start) == 0 and k.fragment == s.fragment for k in kept_sups):
             kept_sups.append(s)
     claims += _dedupe_superlatives(kept_sups)
-    subset = next((m for _, _, m in r.measures if m in SUBSET_MEASURES), None)
+    subsets = {r.clause_of[a]: m for a, _, m in r.measures if m in SUBSET_MEASURES}
     spots = _outside_spots(r)
     for c in claims:
         _fill_defaults(c, ctx)
         if spots:
             _outside_sample(spots, c, ctx)
+        subset = subsets.get(r.clause_of[c.pos]) if 0 <= c.pos < len(r.toks) else None
+        if "case status" in subsets.values():
+            subset = subset or "case status"  # "... cases ... being investigated by others"
         if subset and c.offense and c.kind in ("count", "pct"):
             c.measure = subset  # "Robbery was listed as the cause for 15 homicides"
             c.notes.append(f"the sentence counts a subset ({subset})")

@@ -390,6 +390,8 @@ def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | No
         return None  # lower-case words are not names here ("reading", "mobile")
     if n == 1 and key in COMMON_WORD_CITIES:
         return None
+    if _person(toks, i):
+        return None  # "Police Chief Jeffrey Norman", "Mayor Johnson": a person
     places = [g.place_for(list(names)) for names in payload]
     # a state written beside the name ("Columbus, Ohio", "Portland, Ore.") narrows it
     j = i + n + (1 if i + n < len(toks) and toks[i + n].text == "," else 0)
@@ -401,6 +403,53 @@ def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | No
                 places = narrowed
                 n = j - i + st[1]
     return Mention(i, i + n, text, places, "alias" if key in ALIASES else "name")
+
+
+TITLES = {
+    "chief",
+    "mayor",
+    "officer",
+    "sgt",
+    "det",
+    "detective",
+    "commissioner",
+    "superintendent",
+    "sheriff",
+    "dr",
+    "mr",
+    "ms",
+    "mrs",
+    "gov",
+    "governor",
+    "sen",
+    "senator",
+    "rep",
+    "judge",
+    "attorney",
+    "president",
+    "director",
+    "councilman",
+    "councilwoman",
+    "alderman",
+    "lt",
+    "captain",
+    "capt",
+    "deputy",
+    "sergeant",
+    "lieutenant",
+    "spokesperson",
+    "spokesman",
+}
+
+
+def _person(toks: list[Token], i: int) -> bool:
+    """A title before the name, or a title and a first name ("Chief Jeffrey Norman")."""
+    prev = toks[i - 1].low.rstrip(".") if i > 0 else ""
+    if prev in TITLES:
+        return True
+    first = toks[i - 1] if i > 0 else None
+    before = toks[i - 2].low.rstrip(".") if i > 1 else ""
+    return bool(first and first.text[:1].isupper() and first.text.isalpha() and before in TITLES)
 
 
 def _state_at(toks: list[Token], j: int) -> tuple[str, int] | None:

@@ -105,6 +105,7 @@ def _verify_one(c: Claim, fb: FactBase) -> Verdict:
         "rank": check_rank,
         "compare": check_compare,
         "milestone": check_milestone,
+        "delta": check_delta,
     }.get(c.kind)
     if fn is None:
         return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE, f"{c.kind} claims are not checked")
@@ -828,6 +829,44 @@ def check_milestone(c: Claim, fb: FactBase) -> Verdict:
         v.reason = what
     else:
         v.reason = what + " (crossed within that month)"
+    return v
+
+
+def check_delta(c: Claim, fb: FactBase) -> Verdict:
+    """A change by N crimes. With the base count stated ('fell by 1,092 (15,340 in 2023)'),
+    the implied current count is checked; otherwise N against our own change. A change of
+    counts amplifies any difference of definitions, so a gap is a mismatch, not an error,
+    unless the direction is wrong."""
+    from dataclasses import replace
+
+    assert c.place and c.period and c.value is not None
+    if c.base_value is not None and c.direction and c.offense:
+        implied = c.base_value + c.direction * c.value
+        v = check_count(replace(c, kind="count", value=implied, qualifier=None), fb)
+        v.reason = (
+            f"implied {c.period.label}: {c.base_value:,.0f} "
+            f"{'+' if c.direction > 0 else '−'} {c.value:,.0f} = {implied:,.0f}; {v.reason}"
+        )
+        return v
+    if c.base is None:
+        return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE, "No base period for the change.")
+    got = [g for g in pairs(fb, c, c.period, c.base) if g[2] and g[0].bound == "exact"]
+    if not got:
+        return _no_pair(c)
+    fa, fb_, _ = got[-1]
+    ours = fa.count - fb_.count
+    v = Verdict(c.to_dict(), _agency(c), CONSISTENT, "", ours, source=fa.source, vintage=fa.vintage)
+    what = (
+        f"a change of {c.direction * c.value:+,.0f} stated vs {ours:+,.0f} ({fa.label} vs "
+        f"{fb_.window.label} {fb_.count:,.0f})"
+    )
+    if (ours < 0) != (c.direction < 0) and ours != 0:
+        v.verdict, v.reason = INCONSISTENT, what + "; the direction is wrong"
+    elif abs(abs(ours) - c.value) <= max(2, 0.15 * abs(ours)):
+        v.reason = what
+    else:
+        v.verdict = MISMATCH
+        v.reason = what + ": a change of counts magnifies any difference between sources"
     return v
 
 

@@ -290,6 +290,10 @@ def _same_period(toks, i, pub, t, nxt, two, three):
             return TimeMention(i, k + 2, "same", "base", year=y, text=_low(toks, i, k + 2 - i))
         return TimeMention(i, k, "same", "base", offset=1, text=_low(toks, i, k - i))
     four = _low(toks, i, 4)
+    if two in ("this time", "this point") and _low(toks, i + 2) == "in" and i + 3 < len(toks):
+        y = _year_token(toks[i + 3])
+        if y:  # "down to 72 from 105 this time in 2022"
+            return TimeMention(i, i + 4, "same", "base", year=y, text=_low(toks, i, 4))
     if four in ("this time last year", "at this point last", "the same point last"):
         k = i + 4 if four == "this time last year" else i + 5
         return TimeMention(i, k, "same", "base", offset=1, text=_low(toks, i, k - i))
