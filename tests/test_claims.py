@@ -284,3 +284,35 @@ def test_every_cell_of_a_table_row_is_a_claim(g):
         ("count", 573, 2024),
         ("pct", -7.1, 2024),
     ]
+
+
+def test_a_ranking_table_reads_rank_place_count_and_rate_columns(g):
+    table = (
+        "Homicides in 2022, by rate.\n\n| Rank | City | Homicides | Rate per 100,000 |\n"
+        "|---|---|---|---|\n| 1 | Baltimore | 334 | 57.9 |\n| 2 | Memphis | 289 (as of 12/22/22) |"
+        " 46 |\n"
+    )
+    found = claims(table, dt.date(2023, 1, 7), g)
+    got = [(c.kind, c.value, c.place.label, c.period.year) for c in found]
+    assert got == [
+        ("count", 334, "Baltimore, Maryland", 2022),
+        ("rate", 57.9, "Baltimore, Maryland", 2022),
+        ("count", 289, "Memphis, Tennessee", 2022),
+        ("rate", 46, "Memphis, Tennessee", 2022),
+    ]
+
+
+def test_people_named_like_cities_and_changes_by_a_number(g):
+    found = claims("Police Chief Jeffrey Houston said murders in Chicago fell 10% in 2024.", g=g)
+    assert [c.place.label for c in found] == ["Chicago, Illinois"]
+    found = claims(
+        "Chicago police say 214 people were killed in 2022, up 21 from the year before.", g=g
+    )
+    assert [(c.kind, c.value, c.direction) for c in found] == [
+        ("count", 214, None),
+        ("delta", 21, 1),
+    ]
+    a, b = claims(
+        "In Chicago murders were down from 61 to 42 compared to last year.", dt.date(2024, 4, 12), g
+    )[:2]
+    assert (a.value, a.period.year, b.value, b.period.year) == (61, 2023, 42, 2024)

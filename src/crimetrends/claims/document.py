@@ -100,7 +100,7 @@ ABBREVIATIONS = {
 PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'’ -]{2,40}(?:,\s*[A-Z][A-Za-z.]{1,12})?)\s*"
-    r"(?:\((?:AP|Reuters|CNN|AFP|UPI|[A-Z]{2,6})\)\s*)?[—–]{1,2}\s*|^(?P<date>"
+    r"(?:\((?:AP|Reuters|CNN|AFP|UPI|[A-Z]{2,6})\)\s*)?(?:[—–]{1,2}| - )\s*|^(?P<date>"
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4})"
     r"\s*[—–-]{1,2}\s*"
 )

@@ -14,6 +14,7 @@ positions; `--explain` prints which rule read each claim and what it carried.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 
 from crimetrends.analysis.periods import month_end
@@ -194,6 +195,25 @@ def _same_window(r: Reading, ctx: Context) -> None:
     """'In 2023, that number was at 39, while there were 56 ... at this same point in 2022':
     a sentence that compares the same point of other years keeps the article's window
     (the publication date's year so far when none was stated)."""
+    if (
+        r.current is None
+        and ctx.period is None
+        and ctx.pub is not None
+        and any(m.role == "base" for m in r.times)
+    ):  # "down from 61 to 42 compared to last year", and nothing said before
+        p = ctx.pub
+        r.current = (
+            Period("year", p.year - 1, text="from the publication date")
+            if p.month <= 2
+            else ytd(
+                p.year,
+                p - dt.timedelta(days=7),
+                True,
+                approx=True,
+                text="from the publication date",
+            )
+        )
+        return
     if not any(m.kind == "same" and ("same" in m.text or "this" in m.text) for m in r.times):
         return  # only "the same point/period/time", "this time in 2022"
     shape = ctx.period if ctx.period is not None and ctx.period.kind == "ytd" else None
@@ -639,6 +659,12 @@ def _place_for(r: Reading, i: int, ctx: Context) -> tuple[list[Place], str, str 
     return places, "sentence", " and ".join(m.text for m in chain)
 
 
+def _after_rank(r: Reading, m: Mention) -> bool:
+    """'ranks highest in U.S.', 'the most in the nation': the set of a rank."""
+    before = {t.low for t in r.toks[max(0, m.start - 5) : m.start]}
+    return bool(before & (set(SUPERLATIVE_WORDS) | {"ranks", "ranked", "among"}))
+
+
 def _set_word(r: Reading, m: Mention) -> bool:
     nxt = r.toks[m.end].low if m.end < len(r.toks) else ""
     return m.kind == "kind" and m.places[0].kind == "national" and nxt in ("cities", "city")
@@ -742,6 +768,9 @@ def _as_current(p: Period, r: Reading, ctx: Context) -> Period:
 
 def _attached(r: Reading, i: int, m: TimeMention) -> bool:
     """'compared to 477 people in 2021': the year right after the count is its own."""
+    between = {r.toks[k].low for k in range(i + 1, m.start)}
+    if between & {"compared", "from", "than", "over", "versus", "vs", "against", "since"}:
+        return False  # "42 killings compared to last year"
     return all(
         r.toks[k].low in ("in", "during", "for", "people", "cases", "of", "the")
         or r.toks[k].low in measure_words()
@@ -1577,10 +1606,14 @@ def compare_claims(r: Reading, ctx: Context) -> list[Claim]:
 # -- tables -----------------------------------------------------------------------------------
 
 
+CELL_NOTE = re.compile(r"\s*\([^)]{0,40}\)\s*$")
+
+
 def _cell_number(cell: str) -> tuple[float | None, bool]:
-    """(value, is a percent) of a cell that is just a number ('1,077', '-47%', '+1.1%')."""
+    """(value, is a percent) of a cell that is a number, perhaps with a note in brackets
+    ('1,077', '-47%', '+1.1%', '289 (as of 12/22/22)')."""
     s = cell.strip().replace("−", "-").replace("–", "-")
-    s = s.rstrip("*").strip()
+    s = CELL_NOTE.sub("", s).rstrip("*").strip()
     pct = s.endswith("%")
     body = s.rstrip("%").strip()
     try:
@@ -1589,10 +1622,34 @@ def _cell_number(cell: str) -> tuple[float | None, bool]:
         return None, False
 
 
+COLUMN_ROLES = (
+    ("rank", re.compile(r"^\s*(rank|ranking|#|no\.?)\s*$", re.I)),
+    ("place", re.compile(r"\b(city|cities|agency|place|department|jurisdiction)\b", re.I)),
+    ("pop", re.compile(r"\bpopulation\b", re.I)),
+    ("date", re.compile(r"\b(as of|date|through)\b", re.I)),
+    ("rate", re.compile(r"\b(rate|per capita|per 100)", re.I)),
+    ("pct", re.compile(r"%|percent|change", re.I)),
+)
+
+
+def _roles(header: list[str] | None) -> dict[int, str]:
+    out = {}
+    for k, h in enumerate(header or []):
+        for role, pat in COLUMN_ROLES:
+            if pat.search(h):
+                out[k] = role
+                break
+    return out
+
+
 def row_claims(u: Unit, g: Gazetteer, ctx: Context) -> list[Claim]:
     """A table row: every cell on its own (each year's count, the % column, rates)."""
     cells = u.cells or []
     header = u.table.header if u.table else None
+    roles = _roles(header)
+    typed = roles and any(r in ("rank", "place", "rate") for r in roles.values())
+    if typed and not _header_years(header or []):  # year columns: the grid reads them
+        return _typed_row(u, g, ctx, roles)
     numeric = [(k, *_cell_number(c)) for k, c in enumerate(cells) if k > 0]
     counts = [(k, v) for k, v, p in numeric if v is not None and not p]
     pcts = [(k, v) for k, v, p in numeric if v is not None and p]
@@ -1613,6 +1670,46 @@ def row_claims(u: Unit, g: Gazetteer, ctx: Context) -> list[Claim]:
     for c in found:
         c.text, c.start, c.end, c.rule = u.text, u.start, u.end, "row-" + c.rule
     return found
+
+
+def _typed_row(u: Unit, g: Gazetteer, ctx: Context, roles: dict[int, str]) -> list[Claim]:
+    """A row of a table whose header names its columns (rank, city, counts, rate, %): the
+    place from its column, each count and rate cell a claim for the header's year or the
+    article's; ranks, populations and dates are not claims."""
+    cells = u.cells or []
+    header = u.table.header if u.table and u.table.header else []
+    place_col = next((k for k, r in roles.items() if r == "place"), None)
+    if place_col is None:  # the first cell that names a place
+        place_col = next((k for k, c in enumerate(cells) if find_places(g, tokens(c))), 0)
+    ptoks = tokens(cells[place_col]) if place_col < len(cells) else []
+    mentions = find_places(g, ptoks)
+    place = _as_place(mentions[0], ctx) if mentions else None
+    out: list[Claim] = []
+    for k, cell in enumerate(cells):
+        role = roles.get(k, "count")
+        value, is_pct = _cell_number(cell)
+        if k == place_col or value is None or role in ("rank", "pop", "date", "place"):
+            continue
+        head = header[k] if k < len(header) else ""
+        year = _year_label(head)
+        period = Period("year", year) if year else ctx.period
+        offs = offense_index().scan(tokens(head)) or [(0, 0, ctx.offense)]
+        kind = "pct" if is_pct or role == "pct" else ("rate" if role == "rate" else "count")
+        c = Claim(kind, u.text, u.start, u.end, cell, "table-typed-cell")
+        c.value, c.numbers, c.period, c.table = value, [value], period, id(u.table)
+        if kind == "pct":
+            c.pct, c.value, c.direction = value, None, -1 if value < 0 else 1
+            c.base = period.in_year(period.year - 1) if period else None
+        if period is None:
+            c.notes.append("the column's year is not known")
+        _row_topic(c, offs[0][2], place, mentions, cells[place_col])
+        if place is None:
+            c.notes.append("the row names no place the store knows")
+            c.place = Place("unknown", cells[place_col])
+            c.places = [c.place]
+        c.carried.update(period="column" if year else "context")
+        out.append(c)
+    return out
 
 
 def _header_years(header: list[str]) -> dict[int, int]:
@@ -1897,7 +1994,7 @@ def update_context(r: Reading, claims: list[Claim], ctx: Context) -> None:
         elif p.kind == "state":
             ctx.state = p
             ctx.states.add(p.label)
-        elif p.kind == "sample" and ctx.place is None:
+        elif p.kind == "sample" and ctx.place is None and not _after_rank(r, m):
             ctx.fallback_place = p
     offs = [o for _, _, o in r.offenses]
     if offs:

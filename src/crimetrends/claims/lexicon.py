@@ -80,7 +80,15 @@ def tokens(text: str) -> list[Token]:
             if a in TENS and b in NUMBER_WORDS and NUMBER_WORDS[b] < 10:
                 num = float(NUMBER_WORDS[a] + NUMBER_WORDS[b])
         out.append(Token(t, low, m.start(), m.end(), num))
+    for k in range(len(out) - 1):  # "2.8 million": one number
+        scale = SCALES.get(out[k + 1].low)
+        if out[k].num is not None and scale:
+            t = out[k]
+            out[k] = Token(t.text, t.low, t.start, t.end, t.num * scale)
     return out
+
+
+SCALES = {"million": 1e6, "billion": 1e9, "thousand": 1e3}
 
 
 class PhraseIndex:

@@ -98,6 +98,11 @@ STATE_ABBREV = {
     "N.M.": "New Mexico",
     "Va.": "Virginia",
     "Ala.": "Alabama",
+    "Miss.": "Mississippi",
+    "Neb.": "Nebraska",
+    "Kan.": "Kansas",
+    "Conn.": "Connecticut",
+    "Ark.": "Arkansas",
 }
 NATIONAL = "Full Sample, Nationwide"
 LARGE = ("Agencies of 1M+, Nationwide", "Cities of 1M+, Nationwide")
@@ -399,9 +404,12 @@ def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | No
         st = _state_at(toks, j)
         if st:
             narrowed = [p for p in places if p.state == st[0]]
+            n = j - i + st[1]
             if narrowed:
                 places = narrowed
-                n = j - i + st[1]
+            else:  # "Jackson, Miss." when the store has only Jackson, Michigan and Tennessee
+                label = f"{text}, {st[0]}"
+                return Mention(i, i + n, text, [Place("unknown", label, state=st[0])], "name")
     return Mention(i, i + n, text, places, "alias" if key in ALIASES else "name")
 
 

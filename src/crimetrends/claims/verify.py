@@ -140,6 +140,8 @@ def _not_checkable(c: Claim) -> str | None:
         return f"The set of places ({p.label}) is not defined in the data."
     if p.kind == "state-whole":
         return "Statewide figures are not in the store."
+    if p.kind == "unknown":
+        return f"{p.label!r} is not a place the store has figures for."
     if c.period is None:
         return "No period is stated in or before the claim."
     if p.kind == "sample" and c.kind in ("count", "rate", "average", "rank"):
