@@ -925,6 +925,9 @@ def _base_claim(r: Reading, i: int, kind: str, ctx: Context, lo: int, hi: int) -
     c.qualifier = _qualifier(r, i)
     c.value = r.toks[i].num
     c.numbers = [r.toks[i].num or 0.0]
+    written = r.toks[i].text.replace(",", "")
+    if written.replace(".", "", 1).isdigit() and float(written) != c.value:
+        c.numbers.append(float(written))  # "$36 million": the number as written, too
     return c
 
 
@@ -974,8 +977,9 @@ def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
     role = _count_role(r, i)
     if role == "base" and ctx.period is not None and where == "carried":
         c.period, c.carried["period"] = ctx.base or ctx.period.in_year(ctx.period.year - 1), "base"
-    if _per_year_average(r, i):
-        c.kind = "average"
+    unit = _average_unit(r, i)
+    if unit:
+        c.kind, c.rule = "average", f"average-per-{unit}"  # "Weekly Average 2025: 4.3 homicides"
     return c
 
 
@@ -1050,9 +1054,21 @@ def _count_role(r: Reading, i: int) -> str:
     return "current"
 
 
-def _per_year_average(r: Reading, i: int) -> bool:
+def _average_unit(r: Reading, i: int) -> str | None:
+    """'4.3 homicides per week', 'Weekly Average 2025 ... 4.3', '130 homicides per year'."""
     after = [t.low for t in r.toks[i + 1 : i + 5]]
-    return "per" in after and ("year" in after or "week" in after or "day" in after)
+    before = [t.low for t in r.toks[max(0, i - 6) : i]]
+    for unit, words in (
+        ("week", ("week", "weekly")),
+        ("day", ("day", "daily")),
+        ("month", ("month", "monthly")),
+        ("year", ("year", "annual")),
+    ):
+        if "per" in after and words[0] in after:
+            return unit
+        if "average" in before and words[1] in before:
+            return unit
+    return None
 
 
 def _fragment(r: Reading, a: int, b: int) -> str:

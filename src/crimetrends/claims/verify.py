@@ -71,6 +71,9 @@ def _tol(offense: str | None) -> float:
     return COUNT_TOL.get(offense or "", DEFAULT_COUNT_TOL)
 
 
+ASSUMED = {"publication date", "page address"}  # what the article itself never says
+
+
 def verify(c: Claim, fb: FactBase) -> Verdict:
     """The verdict of one claim (and of the parts checked with it)."""
     v = _verify_one(c, fb)
@@ -80,6 +83,21 @@ def verify(c: Claim, fb: FactBase) -> Verdict:
         if SEVERITY[pv.verdict] > SEVERITY[v.verdict] and pv.verdict != NOT_CHECKABLE:
             v.verdict = pv.verdict
             v.reason = f"{v.reason}; but {part.fragment!r}: {pv.reason}"
+    return _unconfirmed(c, v)
+
+
+def _unconfirmed(c: Claim, v: Verdict) -> Verdict:
+    """'Inconsistent' needs the claim's period and place to be the ones it means. When the
+    article never states them (the period assumed from the publication date, the place only
+    from the page's address), a gap is reported as not checkable, with the figures."""
+    assumed = [k for k in ("period", "base", "place") if c.carried.get(k) in ASSUMED]
+    assumed += [k for k in ("period", "base") if c.carried.get(k) == "carried"]
+    if v.verdict == INCONSISTENT and assumed and "internally inconsistent" not in v.reason:
+        v.verdict = NOT_CHECKABLE
+        v.reason = (
+            f"the article does not state the {' or '.join(dict.fromkeys(assumed))}; read "
+            f"as assumed, it would not hold: {v.reason}"
+        )
     return v
 
 
@@ -106,6 +124,7 @@ def _verify_one(c: Claim, fb: FactBase) -> Verdict:
         "compare": check_compare,
         "milestone": check_milestone,
         "delta": check_delta,
+        "average": check_average,
     }.get(c.kind)
     if fn is None:
         return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE, f"{c.kind} claims are not checked")
@@ -869,6 +888,43 @@ def check_delta(c: Claim, fb: FactBase) -> Verdict:
     else:
         v.verdict = MISMATCH
         v.reason = what + ": a change of counts magnifies any difference between sources"
+    return v
+
+
+def check_average(c: Claim, fb: FactBase) -> Verdict:
+    """A weekly (daily, monthly) average over the claim's window: the window's count over its
+    length; a window ending inside a month gives the range of the whole-month figures."""
+    assert c.place and c.period and c.value is not None
+    unit = c.rule.rsplit("average-per-", 1)[-1]
+    if unit == "year" or not c.offense:
+        return Verdict(
+            c.to_dict(), _agency(c), NOT_CHECKABLE, "An average over several years is not checked."
+        )
+    figs = fb.figures(c.place.names, c.offense, c.period.window)
+    if not figs:
+        return _no_figure(c, fb)
+    days = {"week": 7, "day": 1, "month": 365.25 / 12}[unit]
+    rates = sorted(f.count / (f.window.days / days) for f in figs)
+    lo, hi = rates[0], rates[-1]
+    v = Verdict(
+        c.to_dict(),
+        _agency(c),
+        CONSISTENT,
+        "",
+        round(hi, 2),
+        source=figs[0].source,
+        vintage=figs[0].vintage,
+    )
+    what = (
+        f"{c.value:g} per {unit} vs {lo:.2f}–{hi:.2f} ("
+        + "; ".join(f"{f.label} over {f.window.days} days" for f in figs)
+        + ")"
+    )
+    slack = 0.05 + (0.05 if c.value != int(c.value) else 0.5 / max(c.value, 1))
+    if lo * (1 - slack) <= c.value <= hi * (1 + slack):
+        v.reason = what
+    else:
+        v.verdict, v.reason = INCONSISTENT, what
     return v
 
 
