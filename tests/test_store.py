@@ -97,7 +97,7 @@ def test_parts_are_parquet_named_by_file_hash_and_listed_by_a_version(empty_home
     m = load_file(path, "chicago")
     lay = layout(get_settings())
     part = lay.part("incidents", "chicago", m["load_id"])
-    load_id, tx, suffix = part.name.split(".")
+    load_id, _tx, suffix = part.name.split(".")
     assert load_id == hashlib.sha256(path.read_bytes()).hexdigest()[:16] and suffix == "parquet"
     (n,) = duckdb.sql(f"SELECT count(*) FROM read_parquet('{part}')").fetchone()
     assert n == 10_000
