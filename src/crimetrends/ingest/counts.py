@@ -246,11 +246,11 @@ class Counts(SourceKind):
         require(bool(data.get("crosswalk")), origin, "counts need a crosswalk")
 
     def parse(self, con, raw, spec, path, ctx: LoadContext) -> ParsedLoad:
-        from crimetrends.ingest.incidents import code_mapping
+        from crimetrends.ingest.codes import register_code_map
 
         spec = resolve(con, raw, spec, path)
         build_parsed(con, raw, spec, path)
-        con.register("code_map", code_mapping(con, spec, codes_query(spec)))
+        register_code_map(con, spec, codes_query(spec))
         extra: dict[str, Any] = {"checks": total_checks(con, spec)}
         if "published" in spec.columns:
             extra["published"] = published_date(con, raw, spec)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crimetrends.ingest.codes import register_code_map
 from crimetrends.ingest.fields import (
     bool_field,
     clean,
@@ -24,14 +25,11 @@ from crimetrends.ingest.read import (
     require_columns,
     sql_str,
 )
-from crimetrends.ingest.read import quarantine_select as quarantine_select_from
 from crimetrends.ingest.variants import record_sql, resolve
-from crimetrends.taxonomy.harmonize import SEP, load_crosswalk
-from crimetrends.taxonomy.offenses import offenses
+from crimetrends.taxonomy.harmonize import SEP
 
 if TYPE_CHECKING:
     import duckdb
-    import pandas as pd
 
     from crimetrends.sources.registry import ColumnSpec, SourceSpec
 
@@ -64,8 +62,10 @@ class ParsedQueries:
 
     `codes` lists the distinct offense codes of RAW; `duplicates` finds record ids seen more
     than once (table DUPS); `typed` gives every raw row typed and harmonized (joined with
-    `code_map`), with `reason` (NULL = keep) and, for quarantined rows, `record` (the raw
-    row as JSON). The Spark engine runs the same text through `ingest.on_spark`.
+    `code_map`), with `reason` (NULL = keep). The raw record is not carried: only quarantined
+    rows need it, and `quarantine_select` fetches theirs from RAW by row number (a struct of
+    every raw column on every row cost a fifth of a load). The Spark engine runs the same
+    text through `ingest.on_spark`.
     """
 
     codes: str
@@ -76,7 +76,7 @@ class ParsedQueries:
 PARSED_COLUMNS = (
     "__row, agency, record_id, occurred_at, reported_at, source_code, offense, offense_group, "
     "crosswalk_match, district, beat, community, block, latitude, longitude, arrest, domestic, "
-    "reason, record"
+    "reason"
 )
 
 
@@ -181,8 +181,6 @@ def parsed_queries(raw: RawInput, spec: SourceSpec, path: Path) -> ParsedQueries
 
     values = ", ".join(f"{expr} AS {_ref(name)}" for name, expr in select.items())
     fields = ", ".join(f"{_ref(name)} AS {name}" for name in select)
-    # the raw row as it was read (its row number first), for quarantined rows' `record`
-    record = record_sql(raw)
     names = ", ".join(f"t.{name}" for name in select)
     cleaned = ", ".join(
         f"{clean(col, spec.na_values)} AS {quoted(col)}" for col in needed_columns(spec)
@@ -190,18 +188,17 @@ def parsed_queries(raw: RawInput, spec: SourceSpec, path: Path) -> ParsedQueries
     if raw.read_problems:
         cleaned += f", r.{quoted(PROBLEM)}"
     typed = (
-        f"WITH cleaned AS (SELECT __row, {record} AS raw_row, {cleaned} FROM {raw.table} r), "
+        f"WITH cleaned AS (SELECT __row, {cleaned} FROM {raw.table} r), "
         f"valued AS (SELECT r.*, {values} FROM cleaned r), "
-        f"typed AS (SELECT __row, {fields}, {row_reason(raw, reasons)} AS field_reason, "
-        "raw_row FROM valued r), "
-        f"checked AS (SELECT t.__row, {names}, t.raw_row, "
+        f"typed AS (SELECT __row, {fields}, {row_reason(raw, reasons)} AS field_reason "
+        "FROM valued r), "
+        f"checked AS (SELECT t.__row, {names}, "
         "nullif(concat_ws('; ', t.field_reason, CASE WHEN d.first_row IS NOT NULL "
         "AND t.__row > d.first_row THEN 'duplicate record id ' || t.record_id || "
         "' (first at row ' || d.first_row || ')' END), '') "
         f"AS reason FROM typed t LEFT JOIN {DUPS} d ON d.record_id = t.record_id) "
         f"SELECT {', '.join('c.' + n for n in ('__row', *select))}, m.offense, m.offense_group, "
-        "m.match AS crosswalk_match, c.reason, CASE WHEN c.reason IS NOT NULL "
-        "THEN CAST(to_json(c.raw_row) AS VARCHAR) END AS record "
+        "m.match AS crosswalk_match, c.reason "
         "FROM checked c LEFT JOIN code_map m ON m.source_code = c.source_code"
     )
     codes = (
@@ -220,27 +217,24 @@ def build_parsed(
 ) -> None:
     """Create PARSED (see ParsedQueries.typed) on DuckDB.
 
-    Parsing is the costly step, so with a `work` folder it runs once, streaming into a
-    Parquet file there that the later passes read (bounded memory: no table of every row is
-    held); without one PARSED is a view that each pass parses again (fine for small inputs).
+    Parsing is the costly step, so for a load (`work` given) it runs once, into a temporary
+    table the writers then read: DuckDB keeps it compressed and spills what exceeds the
+    memory limit to the load's work folder, so memory stays bounded without writing and
+    re-reading a hand-over file. Without `work` PARSED is a view (each pass parses again;
+    fine for the small inputs of tests and checks).
     """
     spec = resolve(con, raw, spec, path)
     q = parsed_queries(raw, spec, path)
-    con.register("code_map", code_mapping(con, spec, q.codes))
+    register_code_map(con, spec, q.codes)
     drop_relation(con, DUPS)
     con.execute(f"CREATE TEMP TABLE {DUPS} AS {q.duplicates}")
     drop_relation(con, PARSED)
-    if work is None:
-        con.execute(f"CREATE TEMP VIEW {PARSED} AS {q.typed}")
-        return
-    work.mkdir(parents=True, exist_ok=True)
-    parsed_file = sql_str(str(work / "parsed.parquet"))
-    con.execute(f"COPY ({q.typed}) TO {parsed_file} (FORMAT parquet, COMPRESSION snappy)")
-    use_parsed_files(con, parsed_file)
+    kind = "VIEW" if work is None else "TABLE"
+    con.execute(f"CREATE TEMP {kind} {PARSED} AS {q.typed}")
 
 
 def use_parsed_files(con: duckdb.DuckDBPyConnection, files_sql: str) -> None:
-    """PARSED as a view over typed rows already written (by DuckDB or by Spark)."""
+    """PARSED as a view over typed rows another engine wrote (Spark)."""
     drop_relation(con, PARSED)
     con.execute(
         f"CREATE TEMP VIEW {PARSED} AS SELECT {PARSED_COLUMNS} FROM read_parquet({files_sql})"
@@ -251,25 +245,6 @@ def source_code_sql(spec: SourceSpec, na: tuple[str, ...] | None) -> tuple[list[
     """The cleaned code columns and the combined code ('IUCR|FBI') a crosswalk resolves."""
     parts = [clean(col, na) for col in spec.code_columns]
     return parts, f"concat_ws('{SEP}', " + ", ".join(f"coalesce({p}, '')" for p in parts) + ")"
-
-
-def code_mapping(con: duckdb.DuckDBPyConnection, spec: SourceSpec, query: str) -> pd.DataFrame:
-    """Resolve the distinct codes `query` returns through the crosswalk (small, in Python)."""
-    return resolve_codes(spec, [r[0] for r in con.execute(query).fetchall()])
-
-
-def resolve_codes(spec: SourceSpec, codes: list[str]) -> pd.DataFrame:
-    """source_code → offense, offense_group, match for each distinct code (crosswalk rules)."""
-    import pandas as pd
-
-    assert spec.crosswalk
-    cw = load_crosswalk(spec.crosswalk)
-    groups = {k: o.group for k, o in offenses().items()}
-    rows = []
-    for code in codes:
-        offense, match, _ = cw.resolve(code)
-        rows.append((code, offense, groups.get(offense) if offense else None, match))
-    return pd.DataFrame(rows, columns=["source_code", "offense", "offense_group", "match"])
 
 
 def kept_select(spec: SourceSpec, load_id: str) -> str:
@@ -283,8 +258,17 @@ def kept_select(spec: SourceSpec, load_id: str) -> str:
     )
 
 
-def quarantine_select(spec: SourceSpec, load_id: str) -> str:
-    return quarantine_select_from(spec.name, load_id, PARSED, record_column="record")
+def quarantine_select(spec: SourceSpec, load_id: str, raw: RawInput) -> str:
+    """The quarantined rows, each with its raw record (as read, row number first) as JSON.
+
+    The record comes from RAW by row number, for those rows only: a clean file's load does
+    no such work at all (an empty join side), a file with faults reads RAW once.
+    """
+    return (
+        f"SELECT {sql_str(spec.name)} AS source, {sql_str(load_id)} AS load_id, "
+        f"p.__row AS row_number, p.reason, CAST(to_json({record_sql(raw)}) AS VARCHAR) AS record "
+        f"FROM {PARSED} p JOIN {raw.table} r ON r.__row = p.__row WHERE p.reason IS NOT NULL"
+    )
 
 
 def daily_select(part: str) -> str:
@@ -341,7 +325,8 @@ class Incidents(SourceKind):
         get_engine(ctx.engine).type_incidents(con, raw, spec, path, ctx.work)
         # one stored row per kept row: the loader's check compares the file it wrote
         return ParsedLoad(
-            kept=kept_select(spec, ctx.load_id), quarantine=quarantine_select(spec, ctx.load_id)
+            kept=kept_select(spec, ctx.load_id),
+            quarantine=quarantine_select(spec, ctx.load_id, raw),
         )
 
     def derived_parts(self, con, spec, ctx, write) -> dict[str, Any]:

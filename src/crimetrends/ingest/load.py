@@ -33,7 +33,7 @@ Step = Callable[[str], None]
 
 
 def _count(con: duckdb.DuckDBPyConnection, path: Path) -> int:
-    (n,) = con.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchone()
+    (n,) = con.execute(f"SELECT count(*) FROM read_parquet({sql_str(str(path))})").fetchone()
     return int(n)
 
 
@@ -110,8 +110,7 @@ def _supersede(
 def _quarantine_reasons(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, int]:
     rows = con.execute(
         "SELECT regexp_replace(reason, ':.*', '') AS kind, count(*) "
-        "FROM read_parquet(?) GROUP BY 1 ORDER BY 2 DESC",
-        [str(path)],
+        f"FROM read_parquet({sql_str(str(path))}) GROUP BY 1 ORDER BY 2 DESC"
     ).fetchall()
     return {k: int(n) for k, n in rows}
 
@@ -219,9 +218,15 @@ def _rejects_select(con: duckdb.DuckDBPyConnection, raw: Any, spec: SourceSpec, 
     The lines travel as data, never pasted into SQL text: a NUL byte or thousands of broken
     lines cannot end or bloat a statement.
     """
+    rows = raw.rejects
+    if not rows:  # the usual case, without Arrow (whose first use imports pandas)
+        return (
+            f"SELECT {sql_str(spec.name)} AS source, {sql_str(load_id)} AS load_id, "
+            "NULL::BIGINT AS row_number, NULL::VARCHAR AS reason, NULL::VARCHAR AS record "
+            "WHERE false"
+        )
     import pyarrow as pa
 
-    rows = raw.rejects
     con.register(
         "csv_rejects",
         pa.table(

@@ -4,8 +4,9 @@ The incident SQL is written once, in DuckDB's dialect (`incidents.parsed_queries
 (the SQL compiler Ibis uses) translates it for Spark; two DuckDB functions have no
 translation there and are rewritten here: `try_strptime` (strftime formats) becomes
 `try_to_timestamp` with the equivalent Java pattern, and `regexp_full_match` becomes an
-anchored `rlike`. Spark writes the typed rows (with reason and raw record) as Parquet in the
-load's work folder; the loader then stores, counts and quarantines them as for DuckDB.
+anchored `rlike`. Spark writes the typed rows (with their reasons) as Parquet in the
+load's work folder; the loader then stores, counts and quarantines them as for DuckDB (a
+quarantined row's raw record taken from the rows DuckDB read).
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
 import sqlglot
 from sqlglot import exp
 
 from crimetrends.errors import ConfigError
 from crimetrends.ingest import incidents
+from crimetrends.ingest.codes import CODE_MAP_COLUMNS, resolve_codes
 from crimetrends.ingest.read import RAW_FILE, RawInput, file_format, sql_str
 from crimetrends.ingest.variants import resolve
 from crimetrends.sources.registry import SourceSpec
@@ -135,28 +136,21 @@ def build_parsed_on_spark(
     work.mkdir(parents=True, exist_ok=True)
     _raw_frame(spark, con, raw, path, work).createOrReplaceTempView(raw.table)
     codes = [r[0] for r in spark.sql(spark_sql(q.codes)).collect()]
-    mapping = incidents.resolve_codes(spec, codes)
-    schema = ", ".join(f"{c} STRING" for c in mapping.columns)
-    # an unmapped code has no offense: None (pandas may hold it as NaN), never the text "nan"
-    rows = [tuple(None if pd.isna(v) else str(v) for v in r) for r in mapping.itertuples(False)]
+    rows = resolve_codes(spec, codes)
+    schema = ", ".join(f"{c} STRING" for c in CODE_MAP_COLUMNS)
     # both small: broadcast, so the typed rows are never shuffled and sorted to be joined
     F.broadcast(spark.createDataFrame(rows, schema)).createOrReplaceTempView("code_map")
     F.broadcast(spark.sql(spark_sql(q.duplicates))).createOrReplaceTempView(incidents.DUPS)
-    previous = spark.conf.get("spark.sql.jsonGenerator.ignoreNullFields", "true")
-    spark.conf.set("spark.sql.jsonGenerator.ignoreNullFields", "false")  # as DuckDB: keep nulls
-    try:
-        typed = spark.sql(spark_sql(q.typed))
-        # local timestamps stay local (DuckDB TIMESTAMP = Spark TIMESTAMP_NTZ)
-        typed = typed.select(
-            *[
-                typed[f.name].cast("timestamp_ntz").alias(f.name)
-                if isinstance(f.dataType, T.TimestampType)
-                else typed[f.name]
-                for f in typed.schema.fields
-            ]
-        )
-        out = work / "parsed_spark"
-        typed.write.mode("overwrite").parquet(str(out))
-    finally:
-        spark.conf.set("spark.sql.jsonGenerator.ignoreNullFields", previous)
+    typed = spark.sql(spark_sql(q.typed))
+    # local timestamps stay local (DuckDB TIMESTAMP = Spark TIMESTAMP_NTZ)
+    typed = typed.select(
+        *[
+            typed[f.name].cast("timestamp_ntz").alias(f.name)
+            if isinstance(f.dataType, T.TimestampType)
+            else typed[f.name]
+            for f in typed.schema.fields
+        ]
+    )
+    out = work / "parsed_spark"
+    typed.write.mode("overwrite").parquet(str(out))
     incidents.use_parsed_files(con, sql_str(str(out / "*.parquet")))

@@ -131,7 +131,7 @@ def sql_str(value: str) -> str:
 def drop_relation(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Drop a temporary table or view of that name, whichever it is."""
     for (kind,) in con.execute(
-        "SELECT table_type FROM information_schema.tables WHERE table_name = ?", [name]
+        f"SELECT table_type FROM information_schema.tables WHERE table_name = {sql_str(name)}"
     ).fetchall():
         con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS {_quote(name)}")
 
@@ -356,24 +356,14 @@ def mapped_columns(spec: Any, *extra: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(cols))
 
 
-def quarantine_select(
-    source: str, load_id: str, parsed_table: str, record_column: str | None = None
-) -> str:
+def quarantine_select(source: str, load_id: str, parsed_table: str) -> str:
     """Rows of a parsed table that carry a reason, in the quarantine schema.
 
-    The original record (as JSON) is built for quarantined rows only: building it for every
-    row cost a third of a load's time and most of its memory. A parsed table that already
-    carries it names its `record_column`; otherwise it is built by a join with the raw rows.
+    The original record (as JSON) is built for quarantined rows only, by a join with the
+    raw rows: building it for every row cost a third of a load's time and most of its memory.
     """
-    head = (
-        f"SELECT {sql_str(source)} AS source, {sql_str(load_id)} AS load_id, "
-        "p.__row AS row_number, p.reason, "
-    )
-    if record_column:
-        return (
-            head + f"p.{record_column} AS record FROM {parsed_table} p WHERE p.reason IS NOT NULL"
-        )
     return (
-        head + "CAST(to_json(r) AS VARCHAR) AS record "
+        f"SELECT {sql_str(source)} AS source, {sql_str(load_id)} AS load_id, "
+        "p.__row AS row_number, p.reason, CAST(to_json(r) AS VARCHAR) AS record "
         f"FROM {parsed_table} p JOIN {RAW} r ON r.__row = p.__row WHERE p.reason IS NOT NULL"
     )

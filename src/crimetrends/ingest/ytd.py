@@ -158,14 +158,11 @@ class YearToDate(SourceKind):
         require(not unknown, origin, f"unknown year-to-date fields {sorted(unknown)}")
 
     def parse(self, con, raw, spec, path, ctx: LoadContext) -> ParsedLoad:
-        from crimetrends.ingest.incidents import code_mapping
+        from crimetrends.ingest.codes import register_code_map
 
         spec = resolve(con, raw, spec, path)
         build_parsed(con, raw, spec, path)
-        con.register(
-            "code_map",
-            code_mapping(con, spec, f"SELECT DISTINCT code FROM {PARSED} WHERE reason IS NULL"),
-        )
+        register_code_map(con, spec, f"SELECT DISTINCT code FROM {PARSED} WHERE reason IS NULL")
         return ParsedLoad(
             kept=kept_select(spec, ctx.load_id),
             quarantine=quarantine_select_from(spec.name, ctx.load_id, PARSED),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crimetrends.ingest.read import sql_str
 from crimetrends.settings import Settings, get_settings
 
 
@@ -40,7 +41,7 @@ class VerifyReport:
 
 
 def _rows(con: Any, path: Path) -> int:
-    (n,) = con.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchone()
+    (n,) = con.execute(f"SELECT count(*) FROM read_parquet({sql_str(str(path))})").fetchone()
     return int(n)
 
 
@@ -66,7 +67,6 @@ def _check_parts(con: Any, tx: Any, report: VerifyReport, repair: bool) -> None:
 def _check_rollups(con: Any, tx: Any, report: VerifyReport, repair: bool) -> None:
     from crimetrends.ingest.incidents import daily_select
     from crimetrends.ingest.load import PartWriter
-    from crimetrends.ingest.read import sql_str
 
     daily = tx.next.parts.get("daily", {})
     for key, info in sorted(tx.next.parts.get("incidents", {}).items()):
@@ -96,7 +96,6 @@ def _check_rollups(con: Any, tx: Any, report: VerifyReport, repair: bool) -> Non
 
 
 def _check_ids(con: Any, tx: Any, report: VerifyReport) -> None:
-    from crimetrends.ingest.read import sql_str
 
     by_source: dict[str, list[str]] = {}
     for key, info in tx.next.parts.get("incidents", {}).items():
