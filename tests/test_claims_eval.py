@@ -104,7 +104,7 @@ def test_real_corpus_both_splits(store):
     dev, test = r["dev"], r["test"]
     assert r["pages"] == {"dev": 16, "test": 8}
     assert (dev["labels"], test["labels"]) == (251, 129)
-    # development split, measured when written: recall 95.6%, agreement 92.9%
+    # development split, measured when written: recall 96.0%, agreement 93.0%
     assert dev["claim_recall"] >= 0.9 and dev["verdict_agreement"] >= 0.9
     assert len(dev["misses"]) == dev["labels"] - dev["agreed"]  # every dev miss is listed
     assert "misses" not in test and sum(test["miss_categories"].values()) == (
@@ -117,13 +117,14 @@ def test_real_corpus_both_splits(store):
 @needs_real
 @pytest.mark.xfail(
     strict=True,
-    reason="measured on the frozen split: verdict agreement 57% (target 85%) and 20 true "
+    reason="measured on the frozen split: verdict agreement 59% (target 85%) and 10 true "
     "claims called inconsistent (target 0); see README 'Check the claim'",
 )
 def test_real_corpus_frozen_split_targets(store):
     test = evaluate_real(REAL, SPLIT)["test"]
-    assert test["verdict_agreement"] >= 0.85
-    assert test["true_called_inconsistent"] == 0 and test["false_called_consistent"] == 0
+    assert test["false_called_consistent"] == 0  # holds (measured 0) ...
+    assert test["verdict_agreement"] >= 0.85  # ... these two do not yet
+    assert test["true_called_inconsistent"] == 0
 
 
 def test_cli_check_and_check_eval(store, tmp_path):

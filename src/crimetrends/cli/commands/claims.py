@@ -87,10 +87,10 @@ def check_eval(
     written = evaluate_written(corpus or Path("tests/claims_corpus"))
     folder = real or shared_claims_dir(Path.cwd())
     result: dict = {"written": written}
-    if folder.is_dir() and split.is_file():
+    if folder.is_dir() and any(folder.glob("*.json")) and split.is_file():
         result["real"] = evaluate_real(folder, split)
     else:
-        result["real"] = {"skipped": f"{folder} or {split} not found"}
+        result["real"] = {"skipped": f"no labelled pages in {folder}, or no {split}"}
     if emit(fmt, written["per_article"], result):
         return
     r = result["real"]
