@@ -152,3 +152,27 @@ def test_api_check_endpoint(store, public):
         (claim,) = r.json()["claims"]
         assert claim["verdict"] == "consistent" and claim["our_value"] == 782
         assert client.post("/v1/check", json={"text": "x" * 20_001}).status_code == 422
+
+
+def test_only_the_development_pages_can_be_scored(store, tmp_path):
+    """`check-eval --only dev` never runs the frozen pages (so tuning runs cannot see them)."""
+    page = {
+        "title": "Chicago murders 2016",
+        "date": "2017-02-01",
+        "claims": [
+            {
+                "id": "1",
+                "quote": "Chicago had 782 murders in 2016.",
+                "expected": "consistent",
+                "stated_values": "782",
+                "stated_pct": "—",
+            }
+        ],
+    }
+    for name in ("a_dev", "b_frozen"):
+        (tmp_path / f"{name}.json").write_text(json.dumps(page))
+    split = tmp_path / "split.toml"
+    split.write_text('test = ["b_frozen"]\n')
+    r = evaluate_real(tmp_path, split, only="dev")
+    assert "test" not in r and r["pages"] == {"dev": 1}
+    assert r["dev"]["labels"] == 1 and r["dev"]["agreed"] == 1

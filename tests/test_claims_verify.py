@@ -186,3 +186,27 @@ def test_a_ten_thousand_character_article_answers_in_under_two_seconds(store):
     start = time.perf_counter()
     vs = check_text(text, dt.date(2025, 2, 1))
     assert time.perf_counter() - start < 2.0 and len(vs) > 50
+
+
+def _claim(text: str, date: dt.date, fragment: str):
+    return next(v for v in check_text(text, date) if fragment in v.claim["fragment"])
+
+
+def test_a_place_carried_in_a_story_naming_several_is_never_called_inconsistent(store):
+    """Which city a sentence without a place means is a guess once the story names several:
+    the gap is shown, the verdict is not checkable. The headline's own city may be carried."""
+    body = "Chicago had 782 murders in 2016. Los Angeles also reported more killings. "
+    late = "There were 100 murders in 2016."
+    v = _claim(f"# Murders in big cities, 2016\n\n{body}{late}", dt.date(2017, 2, 1), "100")
+    assert v.verdict == NOT_CHECKABLE and "names several" in v.reason
+    assert v.claim["place"] == "Los Angeles, California" and "295" in v.reason
+    back = f"# Chicago murders, 2016\n\n{body}Chicago's police chief spoke. {late}"
+    v = _claim(back, dt.date(2017, 2, 1), "100")
+    assert v.verdict == INCONSISTENT and v.claim["place"] == "Chicago, Illinois"
+
+
+def test_a_period_unfinished_at_publication_is_not_refuted_by_the_whole_period(store):
+    text = "# Chicago murders\n\nChicago recorded 500 murders in 2016."
+    v = _claim(text, dt.date(2016, 10, 1), "500")
+    assert v.verdict == NOT_CHECKABLE and "had not ended" in v.reason and "782" in v.reason
+    assert _claim(text, dt.date(2017, 2, 1), "500").verdict == INCONSISTENT

@@ -59,6 +59,8 @@ class Context:
     main: Period | None = None  # the article's own period (headline or first one stated)
     year_span: list[int] | None = None  # "2020-2024" / "from 2019 to 2024", last said
     past: Period | None = None  # an earlier period the last sentence looked back to
+    named: set[str] = field(default_factory=set)  # every agency a sentence or row names
+    principal: str | None = None  # the agency the headline (else the page's address) names
 
 
 @dataclass
@@ -2005,6 +2007,9 @@ def update_context(r: Reading, claims: list[Claim], ctx: Context) -> None:
         p = _as_place(m, ctx)
         if p.kind == "agency":
             ctx.place = p
+            ctx.named.add(p.label)
+            if r.unit.kind == "headline":
+                ctx.principal = p.label if ctx.principal is None else ""
             if p.state:
                 ctx.states.add(p.state)
         elif p.kind == "state":
@@ -2054,4 +2059,34 @@ def extract(doc: Document, g: Gazetteer) -> list[Claim]:
         claims = sentence_claims(r, ctx)
         update_context(r, claims, ctx)
         out += claims
+    _carried_among_several(out, ctx)
+    _unfinished(out, ctx.pub)
     return out
+
+
+def _unfinished(claims: list[Claim], pub: dt.date | None) -> None:
+    """A period that had not ended when the article was published ("100 homicides in 2024"
+    in November 2024) holds a part of it: the whole period's figures cannot refute it."""
+    if pub is None:
+        return
+    for c in claims:
+        for key, p in (("period", c.period), ("base", c.base)):
+            if p is not None and c.kind != "milestone" and p.window.end > pub:
+                c.carried["unfinished"] = key
+
+
+def _carried_among_several(claims: list[Claim], ctx: Context) -> None:
+    """A place carried from earlier sentences (or a dateline) is the claim's place when the
+    article names one agency, or when it is the article's own (its headline's, else its
+    address's). In a story that names several, a sentence without a place that carries
+    another one is a guess: the claim is marked, and never called inconsistent on it."""
+    named = set(ctx.named)
+    named.update(c.place.label for c in claims if c.place and c.place.kind == "agency")
+    if len(named) < 2:
+        return
+    principal = ctx.principal
+    if principal is None and ctx.url_place is not None and ctx.url_place.kind == "agency":
+        principal = ctx.url_place.label
+    for c in claims:
+        if c.carried.get("place") == "carried" and (c.place is None or c.place.label != principal):
+            c.carried["place"] = "carried among several"

@@ -88,16 +88,24 @@ def verify(c: Claim, fb: FactBase) -> Verdict:
 
 def _unconfirmed(c: Claim, v: Verdict) -> Verdict:
     """'Inconsistent' needs the claim's period and place to be the ones it means. When the
-    article never states them (the period assumed from the publication date, the place only
-    from the page's address), a gap is reported as not checkable, with the figures."""
+    article never states them (the period assumed from the publication date or carried from
+    an earlier sentence, the place only from the page's address, or carried in a story that
+    names several places), or the period had not ended at publication, a gap is reported as
+    not checkable, with the figures."""
+    if v.verdict != INCONSISTENT or "internally inconsistent" in v.reason:
+        return v
     assumed = [k for k in ("period", "base", "place") if c.carried.get(k) in ASSUMED]
     assumed += [k for k in ("period", "base") if c.carried.get(k) == "carried"]
-    if v.verdict == INCONSISTENT and assumed and "internally inconsistent" not in v.reason:
+    if c.carried.get("place") == "carried among several":
+        assumed.append("place (the story names several)")
+    why = []
+    if assumed:
+        why.append(f"the article does not state the {' or '.join(dict.fromkeys(assumed))}")
+    if c.carried.get("unfinished"):
+        why.append("its period had not ended when the article was published (a part of it)")
+    if why:
         v.verdict = NOT_CHECKABLE
-        v.reason = (
-            f"the article does not state the {' or '.join(dict.fromkeys(assumed))}; read "
-            f"as assumed, it would not hold: {v.reason}"
-        )
+        v.reason = f"{'; '.join(why)}; read as assumed, it would not hold: {v.reason}"
     return v
 
 

@@ -78,6 +78,9 @@ def check_eval(
     split: Annotated[Path, typer.Option(help="the frozen test split")] = Path(
         "tests/claims_real/split.toml"
     ),
+    only: Annotated[
+        str | None, typer.Option(help="score one split of the real corpus: dev or test")
+    ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Claim recall and verdict agreement: real corpus (dev and frozen test split apart) and
@@ -88,31 +91,14 @@ def check_eval(
     folder = real or shared_claims_dir(Path.cwd())
     result: dict = {"written": written}
     if folder.is_dir() and any(folder.glob("*.json")) and split.is_file():
-        result["real"] = evaluate_real(folder, split)
+        if only not in (None, "dev", "test"):
+            raise typer.BadParameter("--only takes dev or test")
+        result["real"] = evaluate_real(folder, split, only)
     else:
         result["real"] = {"skipped": f"no labelled pages in {folder}, or no {split}"}
     if emit(fmt, written["per_article"], result):
         return
-    r = result["real"]
-    if "skipped" in r:
-        console.print(f"real corpus: skipped ({r['skipped']})", highlight=False)
-    else:
-        for name in ("dev", "test"):
-            console.print(
-                _line(f"real {name} ({r['pages'][name]} pages)", r[name]), highlight=False
-            )
-        console.print("development misses:", highlight=False)
-        for m in r["dev"]["misses"]:
-            got = f" got {m['got']!r}: {m['reason']}" if m["miss"] == "verdict" else ""
-            console.print(
-                f"  • {m['page']} {m['id']} ({m['miss']}; expected {m['expected']})"
-                f"{got} — {m['quote'][:100]}",
-                highlight=False,
-                markup=False,
-            )
-        console.print("test split misses, by category only (never tuned on):", highlight=False)
-        for k, n in sorted(r["test"]["miss_categories"].items()):
-            console.print(f"  • {k}: {n}", highlight=False, markup=False)
+    _print_real(result["real"])
     console.print(
         f"written examples: {written['articles']} articles, {written['expected_claims']} "
         f"claims: recall {written['claim_recall']:.0%}, agreement "
@@ -121,3 +107,29 @@ def check_eval(
     )
     for err in written["errors"]:
         console.print(f"  • {err}", highlight=False, markup=False)
+
+
+def _print_real(r: dict) -> None:
+    if "skipped" in r:
+        console.print(f"real corpus: skipped ({r['skipped']})", highlight=False)
+    else:
+        for name in ("dev", "test"):
+            if name not in r:
+                continue
+            console.print(
+                _line(f"real {name} ({r['pages'][name]} pages)", r[name]), highlight=False
+            )
+        if "dev" in r:
+            console.print("development misses:", highlight=False)
+        for m in r.get("dev", {}).get("misses", []):
+            got = f" got {m['got']!r}: {m['reason']}" if m["miss"] == "verdict" else ""
+            console.print(
+                f"  • {m['page']} {m['id']} ({m['miss']}; expected {m['expected']})"
+                f"{got} — {m['quote'][:100]}",
+                highlight=False,
+                markup=False,
+            )
+        if "test" in r:
+            console.print("test split misses, by category only (never tuned on):", highlight=False)
+        for k, n in sorted(r.get("test", {}).get("miss_categories", {}).items()):
+            console.print(f"  • {k}: {n}", highlight=False, markup=False)
