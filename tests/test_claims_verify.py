@@ -210,3 +210,32 @@ def test_a_period_unfinished_at_publication_is_not_refuted_by_the_whole_period(s
     v = _claim(text, dt.date(2016, 10, 1), "500")
     assert v.verdict == NOT_CHECKABLE and "had not ended" in v.reason and "782" in v.reason
     assert _claim(text, dt.date(2017, 2, 1), "500").verdict == INCONSISTENT
+
+
+def test_homicides_may_exceed_murders_but_not_fall_short(store):
+    """Homicides include killings murder leaves out: a count above the murder count, or a
+    change of the same direction within 15 points, is a definitional mismatch; a count below
+    it, or the same wording with 'murders', is still refuted."""
+    feb = dt.date(2017, 2, 1)
+    verdict = {
+        "Chicago recorded 900 homicides in 2016.": MISMATCH,
+        "Chicago recorded 900 murders in 2016.": INCONSISTENT,
+        "Chicago recorded 600 homicides in 2016.": INCONSISTENT,
+        "Homicides in Chicago rose 45% in 2016.": MISMATCH,
+        "Murders in Chicago rose 45% in 2016.": INCONSISTENT,
+    }
+    for text, want in verdict.items():
+        assert one(text, feb).verdict == want, text
+
+
+def test_a_homicide_change_is_refuted_when_its_own_count_matches_the_murders(store):
+    """Where the sentence's homicide count equals the store's murder count, the definitions
+    agree there and a change that does not hold is inconsistent; with a base count that
+    differs by definition too, it stays a mismatch."""
+    feb = dt.date(2017, 2, 1)
+    agree = "Chicago had 782 homicides in 2016, up 45% from 2015."
+    v = next(v for v in check_text(agree, feb) if v.claim["kind"] == "pct")
+    assert v.verdict == INCONSISTENT and "definitions agree" in v.reason
+    both = "Chicago had 782 homicides in 2016, up 45% from 540 in 2015."
+    v = next(v for v in check_text(both, feb) if v.claim["kind"] == "pct")
+    assert v.verdict == MISMATCH

@@ -46,8 +46,41 @@ def check_text(
             )
         out.append(verify(c, fb))
     confirm_tables(claims, out, fb)
+    homicides_agree(claims, out)
     follows_from_counts(claims, out)
     return out
+
+
+def _same(a, b) -> bool:
+    return a is not None and b is not None and a.window == b.window
+
+
+def homicides_agree(claims: list, verdicts: list[Verdict]) -> None:
+    """A change in homicides excused as 'not the change in murder' is not excused when the
+    same sentence's homicide count for that period matches the store's murder count (and no
+    count it states for the base period differs): there the two definitions agree, so the
+    change should too."""
+    from crimetrends.claims.verify import CONSISTENT, HOMICIDE_WHY, INCONSISTENT, unconfirmed
+
+    for i, c in enumerate(claims[: len(verdicts)]):
+        v = verdicts[i]
+        if c.kind != "pct" or not v.reason.endswith(HOMICIDE_WHY):
+            continue
+        counts = {
+            k: o
+            for k, o in enumerate(claims[: len(verdicts)])
+            if o.kind == "count" and (o.start, o.end) == (c.start, c.end) and o.offense == c.offense
+        }
+        agree = [verdicts[k] for k, o in counts.items() if _same(o.period, c.period)]
+        base = [verdicts[k] for k, o in counts.items() if _same(o.period, c.base)]
+        if agree and all(x.verdict == CONSISTENT for x in agree + base):
+            v.verdict = INCONSISTENT
+            v.reason = (
+                v.reason.removesuffix(HOMICIDE_WHY)
+                + f"the article's own count ({agree[0].reason}) matches the store's, so the "
+                "definitions agree here"
+            )
+            verdicts[i] = unconfirmed(c, v)
 
 
 def follows_from_counts(claims: list, verdicts: list[Verdict]) -> None:

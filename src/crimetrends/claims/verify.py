@@ -34,6 +34,12 @@ SEVERITY = {CONSISTENT: 0, NOT_CHECKABLE: 1, MISMATCH: 2, INCONSISTENT: 3}
 COUNT_TOL = {"murder": 0.03}  # others 0.02
 DEFAULT_COUNT_TOL = 0.02
 HOMICIDE_DRIFT = 0.13  # police homicide counts vs RTCI/UCR murder (the labels: up to ~14%)
+HOMICIDE_ABOVE = 0.35  # all homicides (justifiable, by police) above murder: never a refutation
+HOMICIDE_WHY = (
+    "a change in homicides (which include killings murder leaves out, and reclassifications) "
+    "is not the change in murder"
+)
+HOMICIDE_PCT = 15.0  # points: a change in homicides vs the change in murder, same direction
 POLICE_DRIFT = 0.08  # a police year-end count vs a later extract of the same offense
 PCT_TOL = 2.0  # percentage points
 PARTIAL_PCT_TOL = 5.0  # a window that ends on a day inside a month, bracketed
@@ -67,6 +73,11 @@ def _loose(c: Claim) -> bool:
     return c.offense_note.startswith("loose:")
 
 
+def _homicide(c: Claim) -> bool:
+    """The claim counts homicides or killings, a wider set than the store's murder."""
+    return c.offense == "murder" and "murder" not in (c.offense_text or "murder").lower()
+
+
 def _tol(offense: str | None) -> float:
     return COUNT_TOL.get(offense or "", DEFAULT_COUNT_TOL)
 
@@ -83,10 +94,10 @@ def verify(c: Claim, fb: FactBase) -> Verdict:
         if SEVERITY[pv.verdict] > SEVERITY[v.verdict] and pv.verdict != NOT_CHECKABLE:
             v.verdict = pv.verdict
             v.reason = f"{v.reason}; but {part.fragment!r}: {pv.reason}"
-    return _unconfirmed(c, v)
+    return unconfirmed(c, v)
 
 
-def _unconfirmed(c: Claim, v: Verdict) -> Verdict:
+def unconfirmed(c: Claim, v: Verdict) -> Verdict:
     """'Inconsistent' needs the claim's period and place to be the ones it means. When the
     article never states them (the period assumed from the publication date or carried from
     an earlier sentence, the place only from the page's address, or carried in a story that
@@ -297,6 +308,12 @@ def _count_verdict(c: Claim, stated: float, best: Figure, gap: float) -> Verdict
             f"{stated:,.0f} vs {ref} ({pct}): police homicide counts and RTCI/UCR "
             "murder counts differ by definition and later reclassification"
         )
+    elif _homicide(c) and 0 < gap <= HOMICIDE_ABOVE:
+        v.verdict = MISMATCH
+        v.reason = (
+            f"{stated:,.0f} vs {ref} ({pct}): a count of homicides includes killings murder "
+            "leaves out (justifiable, by police, negligent), so it may exceed the murder count"
+        )
     elif small:
         v.verdict = MISMATCH
         v.reason = (
@@ -428,6 +445,10 @@ def _pct_verdict(c: Claim, v: Verdict, gap: float, ours: float, fa, fb_, mixed) 
     if small and not wrong_way and abs(gap) <= 10:
         v.verdict = MISMATCH
         v.reason = what + ": small counts, where one or two crimes move the change by points"
+        return v
+    if _homicide(c) and abs(gap) <= HOMICIDE_PCT and not wrong_way:
+        v.verdict = MISMATCH
+        v.reason = what + f": {HOMICIDE_WHY}"
         return v
     if c.offense_note and abs(gap) <= (10 if _loose(c) else 5) and not wrong_way:
         v.verdict, v.reason = MISMATCH, what + f": {c.offense_note.removeprefix('loose: ')}"
