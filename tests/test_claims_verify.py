@@ -239,3 +239,21 @@ def test_a_homicide_change_is_refuted_when_its_own_count_matches_the_murders(sto
     both = "Chicago had 782 homicides in 2016, up 45% from 540 in 2015."
     v = next(v for v in check_text(both, feb) if v.claim["kind"] == "pct")
     assert v.verdict == MISMATCH
+
+
+def test_a_sum_of_offenses_or_a_sample_gives_a_mismatch_not_a_refutation(store):
+    """Police departments sum 'violent crime' from their own parts, and RTCI's national
+    sample is not the FBI's national estimate: a change of the right direction a few points
+    off is a definitional mismatch; the wrong direction is still inconsistent."""
+    now, before = ytd(YTD_2025, "Full Sample, Nationwide", "Murders")
+    pct = 100 * (1 - now / before)  # the sample's fall, in points
+    mar = dt.date(2026, 3, 1)
+    near = one(f"Murders nationwide fell {pct - 4:.0f}% in 2025.", mar, kind="pct")
+    assert near.verdict == MISMATCH and "sample" in near.reason
+    far = one(f"Murders nationwide fell {pct + 12:.0f}% in 2025.", mar, kind="pct")
+    assert far.verdict == INCONSISTENT
+    feb = dt.date(2017, 2, 1)
+    v = one("Violent crime in Chicago rose 30% in 2016.", feb, kind="pct")  # ours: +21.8%
+    assert v.verdict == MISMATCH and "sum" in v.reason
+    v = one("Property crime in Chicago fell 30% in 2016.", feb, kind="pct")  # ours: +8.2%
+    assert v.verdict == INCONSISTENT and "direction is wrong" in v.reason

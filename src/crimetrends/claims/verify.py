@@ -39,6 +39,9 @@ HOMICIDE_WHY = (
     "a change in homicides (which include killings murder leaves out, and reclassifications) "
     "is not the change in murder"
 )
+SAMPLE_PCT = 6.0  # points: RTCI's national sample vs the FBI's national estimate
+COMPOSITES = ("violent", "property", "all")
+COMPOSITE_PCT = 10.0  # points: a police total's change vs the UCR offenses' sum, same direction
 HOMICIDE_PCT = 15.0  # points: a change in homicides vs the change in murder, same direction
 POLICE_DRIFT = 0.08  # a police year-end count vs a later extract of the same offense
 PCT_TOL = 2.0  # percentage points
@@ -449,6 +452,21 @@ def _pct_verdict(c: Claim, v: Verdict, gap: float, ours: float, fa, fb_, mixed) 
     if _homicide(c) and abs(gap) <= HOMICIDE_PCT and not wrong_way:
         v.verdict = MISMATCH
         v.reason = what + f": {HOMICIDE_WHY}"
+        return v
+    if c.place and c.place.kind == "sample" and abs(gap) <= SAMPLE_PCT and not wrong_way:
+        v.verdict = MISMATCH
+        v.reason = what + (
+            ": RTCI's sample of agencies is not the whole country or group the claim may "
+            "mean (the FBI's national estimate, another survey's cities)"
+        )
+        return v
+    if c.offense in COMPOSITES and abs(gap) <= COMPOSITE_PCT and not wrong_way:
+        v.verdict = MISMATCH
+        v.reason = what + (
+            f": {c.offense} crime is a sum whose parts police departments choose "
+            "(some add kidnapping, human trafficking or simple assault); the store's is the "
+            "UCR offenses"
+        )
         return v
     if c.offense_note and abs(gap) <= (10 if _loose(c) else 5) and not wrong_way:
         v.verdict, v.reason = MISMATCH, what + f": {c.offense_note.removeprefix('loose: ')}"
