@@ -1,9 +1,11 @@
-"""API latency under a bounded loopback load: crimetrends' API beside datasette.
+"""API latency under a bounded loopback load: crimetrends' API beside datasette and beside a
+static file server holding the very bytes our API answers (the limit for any server that
+must read a request and write a response).
 
-Both serve the same aggregate table (the public `trends` table) on 127.0.0.1; wrk drives
-each for a fixed time with a fixed number of connections, and we report p50/p99 and
-requests/s side by side. Needs `wrk` (Debian package) and `datasette` (pip extra
-`bench`), and a loaded store (`make demo`). Usage:
+All three serve the same aggregate table (the public `trends` table) on 127.0.0.1; wrk
+drives each in turn for a fixed time with a fixed number of connections, and we report
+p50/p99 and requests/s side by side. Needs `wrk` (Debian package) and `datasette` (pip
+extra `bench`), and a loaded store (`make demo`). Usage:
 
     CRIMETRENDS_HOME=.crimetrends-home .venv/bin/python bench/api_latency.py
 """
@@ -68,6 +70,15 @@ def run_wrk(url: str) -> dict[str, float]:
     }
 
 
+def static_url(url: str, folder: Path, port: int, i: int) -> str:
+    """Save our API's answer to `url` as a file and return its address on the static server."""
+    import httpx
+
+    body = httpx.get(url, timeout=60).content
+    (folder / f"q{i}.json").write_bytes(body)
+    return f"http://127.0.0.1:{port}/q{i}.json"
+
+
 def main() -> None:
     from crimetrends.publish.public import public_tables
 
@@ -79,7 +90,9 @@ def main() -> None:
         trends.astype(object).where(trends.notna(), None).to_sql("trends", con, index=False)
         con.execute("CREATE INDEX idx_trends ON trends(slug, offense)")
 
-    ours_port, ds_port = free_port(), free_port()
+    ours_port, ds_port, static_port = free_port(), free_port(), free_port()
+    static_dir = workdir / "static"
+    static_dir.mkdir()
     env = {**os.environ}
     ours = subprocess.Popen(
         [sys.executable, "-m", "crimetrends", "serve", "--port", str(ours_port)],
@@ -100,9 +113,16 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    static = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(static_port), "--bind", "127.0.0.1"],
+        cwd=static_dir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for(ours_port)
         wait_for(ds_port)
+        wait_for(static_port)
         time.sleep(2)
         queries = {
             "one city, one offense": (
@@ -121,23 +141,28 @@ def main() -> None:
         )
         print("| query | server | p50 ms | p99 ms | req/s | non-2xx |")
         print("|---|---|---:|---:|---:|---:|")
-        for name, (a, b) in queries.items():
-            for url in (a, b):  # warm-up: first-request indexes and caches
+        for i, (name, (a, b)) in enumerate(queries.items()):
+            c = static_url(a, static_dir, static_port, i)
+            for url in (a, b, c):  # warm-up: first-request indexes and caches
                 subprocess.run(
                     ["wrk", "-t1", "-c2", "-d3s", url], capture_output=True, check=True, timeout=60
                 )
-            ra, rb = run_wrk(a), run_wrk(b)
-            for server, r in (("crimetrends", ra), ("datasette", rb)):
+            runs = {"crimetrends": run_wrk(a), "datasette": run_wrk(b), "static file": run_wrk(c)}
+            for server, r in runs.items():
                 print(
                     f"| {name} | {server} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
                     f"{r['rps']:.0f} | {r['errors']} |"
                 )
-            print(
-                f"| {name} | ratio crimetrends/datasette | {ra['p50_ms'] / rb['p50_ms']:.2f} "
-                f"| {ra['p99_ms'] / rb['p99_ms']:.2f} | {ra['rps'] / rb['rps']:.2f} | |"
-            )
+            ours_r = runs["crimetrends"]
+            for other in ("datasette", "static file"):
+                r = runs[other]
+                print(
+                    f"| {name} | ratio crimetrends/{other} | "
+                    f"{ours_r['p50_ms'] / r['p50_ms']:.2f} | {ours_r['p99_ms'] / r['p99_ms']:.2f} "
+                    f"| {ours_r['rps'] / r['rps']:.2f} | |"
+                )
     finally:
-        for proc in (ours, datasette):
+        for proc in (ours, datasette, static):
             proc.terminate()
             proc.wait(timeout=10)
 

@@ -90,6 +90,26 @@ def test_etag_and_cache_headers(client):
     assert again.status_code == 304 and not again.content
 
 
+def test_a_repeated_question_is_answered_alike_from_the_cache(client):
+    origin = {"Origin": "https://example.org"}
+    a = client.get("/v1/trends?agency=chicago-illinois&offense=violent", headers=origin)
+    b = client.get("/v1/trends?offense=violent&agency=chicago-illinois", headers=origin)
+    assert a.status_code == b.status_code == 200 and a.content == b.content
+    assert {r["slug"] for r in b.json()["data"]} == {"chicago-illinois"}
+    assert {r["offense"] for r in b.json()["data"]} == {"violent"}
+    assert a.headers["etag"] == b.headers["etag"]
+    assert b.headers["access-control-allow-origin"] == "*"
+    assert b.headers["content-type"] == "application/json"
+    assert int(b.headers["content-length"]) == len(b.content)
+    c = client.get(
+        "/v1/trends?agency=chicago-illinois&offense=violent",
+        headers={**origin, "If-None-Match": a.headers["etag"]},
+    )
+    assert c.status_code == 304 and not c.content
+    assert c.headers["etag"] == a.headers["etag"]
+    assert c.headers["access-control-allow-origin"] == "*"
+
+
 def test_cors_allows_get_only(client):
     r = client.get("/v1/cities", headers={"Origin": "https://example.org"})
     assert r.headers["access-control-allow-origin"] == "*"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ def public_tables(
         tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
         prov = json.loads((folder / "provenance.json").read_text())
         return tables, prov
-    tables, prov = build_tables(connect(settings), policy)
+    tables, prov = build_tables(connect(settings, batch=True), policy)
     tmp = root / f".{sig[:32]}.{os.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     write_tables(tables, prov, tmp)
@@ -63,6 +64,26 @@ def public_tables(
     return tables, prov
 
 
+def public_folder(settings: Settings | None = None, policy: PrivacyPolicy | None = None) -> Path:
+    """The cache folder of the store as it is now (made whole by `public_tables` first)."""
+    settings = settings or get_settings()
+    policy = policy or PrivacyPolicy.from_settings()
+    return settings.home / "public" / signature(settings, policy)[:32]
+
+
+def cached_frame(folder: Path, name: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """A frame derived from the public tables' store, kept beside them in `folder` (so it
+    is rebuilt when they are, and read in a blink in between); written whole, then renamed."""
+    path = folder / f"{name}.parquet"
+    if path.exists():
+        return pd.read_parquet(path)
+    frame = build()
+    tmp = folder / f".{name}.{os.getpid()}.tmp"
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+    return frame
+
+
 def store_version(settings: Settings | None = None) -> str:
     """A cheap key of what the store holds now: its version number and commit time (one
     small file read per call), with the code version and the default privacy policy."""
@@ -70,6 +91,6 @@ def store_version(settings: Settings | None = None) -> str:
 
     lay = layout(settings or get_settings())
     number = lay.version_number()
-    committed = lay.version(number).committed_at if number else str(len(lay.manifests()))
+    committed = lay.committed_at(number) if number else str(len(lay.manifests()))
     policy = PrivacyPolicy.from_settings()
     return f"{number}:{committed}:{__version__}:{policy.min_count}:{policy.cell_m}"

@@ -219,6 +219,14 @@ class Layout:
         n = self.version_number() if number is None else number
         if n == 0:
             return _legacy_version(self.root)
+        # a copy: callers may change it (a transaction builds the next version from it)
+        return Version.from_json(json.loads(json.dumps(self._version_data(n))))
+
+    def committed_at(self, number: int) -> str:
+        """When version `number` was committed, without copying the version (cache keys)."""
+        return self._version_data(number).get("committed_at", "") if number else ""
+
+    def _version_data(self, n: int) -> dict:
         key = (str(self.root), n)
         if key not in _VERSIONS:
             path = self.root / "versions" / f"{n}.json"
@@ -232,8 +240,7 @@ class Layout:
             if len(_VERSIONS) > 64:
                 _VERSIONS.clear()
             _VERSIONS[key] = data
-        # a copy: callers may change it (a transaction builds the next version from it)
-        return Version.from_json(json.loads(json.dumps(_VERSIONS[key])))
+        return _VERSIONS[key]
 
     def parts(self, table: str, source: str | None = None) -> list[Path]:
         """The current version's part files of `table` (of one source if given)."""

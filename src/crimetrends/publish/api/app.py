@@ -17,7 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from crimetrends import __version__
 from crimetrends.publish.api import docs, errors
-from crimetrends.publish.api.cache import BodyCache
+from crimetrends.publish.api.cache import BodyCache, FastPath
 from crimetrends.publish.api.data import DataSource, PublicData
 from crimetrends.publish.api.routes import router
 
@@ -116,6 +116,8 @@ def create_app(
     app.state.data = DataSource(fixed)
     app.state.check_in_workers = tables is None if check_in_workers is None else check_in_workers
     app.state.bodies = BodyCache()
+    # innermost: cached bodies answered before routing (CORS and the body limit still wrap it)
+    app.add_middleware(FastPath, bodies=app.state.bodies, data=app.state.data)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -76,14 +77,34 @@ class DataSource:
         self._fixed = fixed
         self._current: PublicData | None = fixed
         self._lock = threading.Lock()
+        self._version, self._token = "", None
+
+    def version(self) -> str:
+        """The store's current version key, recomputed only when the CURRENT file changed
+        (a commit replaces it atomically: a new inode and mtime), so a cache lookup per
+        request costs one stat."""
+        if self._fixed is not None:
+            return self._fixed.version
+        from crimetrends.publish.public import store_version
+        from crimetrends.settings import get_settings
+        from crimetrends.store.connect import layout
+
+        try:
+            st = os.stat(layout(get_settings()).current_path)
+            token: tuple | None = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except OSError:
+            token = None  # no CURRENT (an empty or first-round store): ask every time
+        if token is None or token != self._token:
+            self._version, self._token = store_version(), token
+        return self._version
 
     def current(self) -> PublicData:
         """The tables of the store's current version (rebuilt after a commit)."""
         if self._fixed is not None:
             return self._fixed
-        from crimetrends.publish.public import public_tables, store_version
+        from crimetrends.publish.public import public_tables
 
-        version = store_version()
+        version = self.version()
         data = self._current
         if data is None or data.version != version:
             with self._lock:
