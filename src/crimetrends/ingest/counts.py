@@ -85,8 +85,19 @@ def build_parsed(con: duckdb.DuckDBPyConnection, raw: RawInput, spec: SourceSpec
             select[opt] = "NULL::BIGINT"
     select["district"] = text_field(c["district"], na) if "district" in c else "''"
     key = ["agency", "period_start", "district"]
-    value_cols: dict[str, str] = {}
+    value_cols = _value_fields(spec, select, reasons, key)
+    fields = ", ".join(f"{expr} AS {name}" for name, expr in select.items())
+    _create_tables(con, raw, fields, reasons, ", ".join(key), value_cols)
+
+
+def _value_fields(
+    spec: SourceSpec, select: dict[str, str], reasons: list[str], key: list[str]
+) -> dict[str, str] | None:
+    """The count columns (one per code for a wide table, one `v` for a long one), added to
+    `select` with their reasons; returns code → column for the wide shape, None for long."""
+    na, c = spec.na_values, spec.columns
     if spec.shape == "wide":
+        value_cols: dict[str, str] = {}
         for i, code in enumerate(wide_codes(spec)):
             val, why = count_field(code, na)
             value_cols[code] = f"v{i}"
@@ -96,17 +107,28 @@ def build_parsed(con: duckdb.DuckDBPyConnection, raw: RawInput, spec: SourceSpec
             val, why = count_field(col, na)
             select[f"total_{group}"] = val
             reasons.append(why)
-    else:
-        code = text_field(c["code"], na)
-        select["source_code"] = code
-        reasons.append(f"CASE WHEN {code} IS NULL THEN 'missing code in {c['code'].column}' END")
-        val, why = count_field(c["count"].column or "", na)
-        select["v"] = val
-        reasons.append(why)
-        reasons.append(f"CASE WHEN {val} IS NULL THEN 'missing count in {c['count'].column}' END")
-        key.append("source_code")
-    fields = ", ".join(f"{expr} AS {name}" for name, expr in select.items())
-    keys = ", ".join(key)
+        return value_cols
+    code = text_field(c["code"], na)
+    select["source_code"] = code
+    reasons.append(f"CASE WHEN {code} IS NULL THEN 'missing code in {c['code'].column}' END")
+    val, why = count_field(c["count"].column or "", na)
+    select["v"] = val
+    reasons.append(why)
+    reasons.append(f"CASE WHEN {val} IS NULL THEN 'missing count in {c['count'].column}' END")
+    key.append("source_code")
+    return None
+
+
+def _create_tables(
+    con: duckdb.DuckDBPyConnection,
+    raw: RawInput,
+    fields: str,
+    reasons: list[str],
+    keys: str,
+    value_cols: dict[str, str] | None,
+) -> None:
+    """PARSED: typed rows with their reason (a repeated period key is a duplicate); ROWS:
+    one row per count (a wide table unpivoted)."""
     con.execute(f"DROP TABLE IF EXISTS {PARSED}")
     con.execute(
         f"CREATE TEMP TABLE {PARSED} AS "
@@ -121,7 +143,7 @@ def build_parsed(con: duckdb.DuckDBPyConnection, raw: RawInput, spec: SourceSpec
     )
     con.execute(f"DROP TABLE IF EXISTS {ROWS}")
     base = "agency, district, period_start, months_reported, reason"
-    if spec.shape == "wide":
+    if value_cols is not None:
         unions = " UNION ALL ".join(
             f"SELECT {base}, {sql_str(code)} AS source_code, {col} AS count FROM {PARSED}"
             for code, col in value_cols.items()
