@@ -45,6 +45,7 @@ def _fit_one(norm: np.ndarray, target: int, pool: list[int], pre: np.ndarray):
     return w, synth, rmspe_pre, rmspe_post, effect
 
 
+# long: the fit, its placebo distribution and the record, read top to bottom
 def synth(panel: Panel, donors: int = DONORS) -> Estimate:
     (treated,) = panel.treated
     wide = panel.wide

@@ -71,6 +71,7 @@ def matched_controls(
     return tuple(chosen)
 
 
+# long: one statistic's four sums and its full record (each figure the report shows)
 def wdd(panel: Panel, buffer: tuple[str, ...]) -> Estimate:
     """Before = the pre months, after = the post months (equal lengths: the last pre months)."""
     buffer = tuple(b for b in buffer if b in panel.wide.columns and b not in panel.treated)

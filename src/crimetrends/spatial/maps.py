@@ -21,6 +21,7 @@ class HotspotMap:
     summary: dict[str, Any]
 
 
+# long: counts, Gi*, concentration and stability, then the summary record, top to bottom
 def hotspot_map(
     con: Any,
     source: str,
