@@ -316,3 +316,53 @@ def test_people_named_like_cities_and_changes_by_a_number(g):
         "In Chicago murders were down from 61 to 42 compared to last year.", dt.date(2024, 4, 12), g
     )[:2]
     assert (a.value, a.period.year, b.value, b.period.year) == (61, 2023, 42, 2024)
+
+
+# -- readings found on unseen real pages (examples of our own making) ----------------------
+
+
+def test_each_number_keeps_its_own_year_when_a_relative_word_follows_it(g):
+    """'... 516 in 2022 and 410 last year': 'last year' is 410's, not 2022's."""
+    text = "Houston recorded 562 murders in 2021, 516 in 2022 and 410 last year."
+    found = [c for c in claims(text, dt.date(2024, 12, 31), g) if c.kind == "count"]
+    assert [(c.value, c.period.year) for c in found] == [(562, 2021), (516, 2022), (410, 2023)]
+
+
+def test_a_change_between_two_years_is_the_later_against_the_earlier(g):
+    (c,) = [x for x in claims("Houston saw a 30% jump in murders between 2019 and 2020.", g=g)]
+    assert (c.kind, c.pct, c.period.year, c.base.year) == ("pct", 30, 2020, 2019)
+
+
+def test_the_first_n_months_is_a_year_to_date_window():
+    toks = tokens("through the first four months of the year, against the first 10 months of 2022")
+    got = [(m.kind, m.year, m.offset) for m in find_times(toks, dt.date(2025, 5, 15))]
+    assert got == [("halfyear", 2025, 4), ("halfyear", 2022, 10)]
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        ("Houston murders peaked three to four years ago.", "time span"),
+        ("Three or four years ago Houston murders were far higher.", "time span"),
+        ("A dozen major U.S. cities broke homicide records in 2021.", "city count"),
+    ],
+)
+def test_numbers_that_count_years_or_cities_are_not_crime_counts(g, text, measure):
+    counts = [c for c in claims(text, g=g) if c.value in (3, 12)]
+    assert counts and all(c.measure == measure and c.offense is None for c in counts)
+
+
+def test_n_fewer_crimes_is_a_change_and_on_pace_for_is_a_projection(g):
+    (d,) = [c for c in claims("Houston had 184 fewer robberies in 2024 than in 2023.", g=g)]
+    assert (d.kind, d.direction, d.value, d.period.year, d.base.year) == (
+        "delta",
+        -1,
+        184,
+        2024,
+        2023,
+    )
+    found = claims(
+        "Houston had 96 murders by June, on pace for 192 this year.", dt.date(2023, 7, 6), g
+    )
+    (p,) = [c for c in found if c.value == 192]
+    assert "a projection" in p.notes

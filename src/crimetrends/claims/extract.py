@@ -747,6 +747,8 @@ def _explicit(r: Reading, k: int, i: int, ctx: Context) -> Period:
     if m.text in RELATIVE_TEXTS:
         for j, other in enumerate(r.times):
             beside = 0 <= other.start - m.end <= 2 or 0 <= m.start - other.end <= 2
+            lo, hi = min(m.end, other.end), max(m.start, other.start)
+            beside = beside and not _number_between(r, lo, hi)  # "516 in 2022 and 410 last year"
             written = other.kind == "year" and other.text not in RELATIVE_TEXTS
             if written and beside and j in r.periods:
                 return _as_current(r.periods[j], r, ctx)
@@ -982,7 +984,47 @@ def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
     unit = _average_unit(r, i)
     if unit:
         c.kind, c.rule = "average", f"average-per-{unit}"  # "Weekly Average 2025: 4.3 homicides"
+    counted = _counted_noun(r, i)
+    if counted and c.kind in ("count", "delta"):
+        c.measure, c.offense = counted, None
+    if _projected(r, i):
+        c.notes.append("a projection")
     return c
+
+
+TIME_UNITS = {"years", "year", "months", "weeks", "days", "decades", "hours", "consecutive"}
+TIME_UNITS |= {"straight", "ago", "minutes"}
+SET_NOUNS = {"cities", "states", "counties", "agencies", "departments", "jurisdictions"}
+SET_NOUNS |= {"neighborhoods", "neighbourhoods", "districts", "precincts", "countries"}
+
+
+def _counted_noun(r: Reading, i: int) -> str | None:
+    """What a number counts when it is not crimes: 'three or four years ago', 'three
+    consecutive years' (a span of time), 'a dozen major U.S. cities' (places), read in the
+    few words after it, up to the first offense word or other noun."""
+    stop = min((a for a, _, _ in r.offenses if a > i), default=len(r.toks))
+    for t in r.toks[i + 1 : min(i + 5, stop)]:
+        if t.low in TIME_UNITS:
+            return "time span"
+        if t.low in SET_NOUNS:
+            return "city count"
+        if t.num is None and t.low not in COUNT_FILLERS:
+            return None
+    return None
+
+
+COUNT_FILLERS = {"or", "to", "and", "-", "–", "major", "u.s.", "big", "large", "american"}
+COUNT_FILLERS |= {"of", "the", "full", "more", "other"}
+
+
+PROJECTION_WORDS = ("on pace for", "on pace to", "on track for", "on track to", "projected")
+PROJECTION_WORDS += ("expected to", "could reach", "on course for")
+
+
+def _projected(r: Reading, i: int) -> bool:
+    """'putting the city on pace for 192 this year': a projection, not a recorded count."""
+    before = " ".join(t.low for t in r.toks[max(0, i - 6) : i])
+    return any(w in before for w in PROJECTION_WORDS)
 
 
 MILESTONE_VERBS = {
@@ -1030,6 +1072,11 @@ def _delta_direction(r: Reading, i: int) -> int | None:
         return _dir(prev[-1])
     if prev[-2:] in (["increase", "of"], ["decrease", "of"], ["drop", "of"], ["rise", "of"]):
         return _dir(prev[-2])
+    if nxt == "fewer":  # "184 fewer robberies were reported last year compared to 2023"
+        return -1
+    later = {x.low for x in t[i + 2 : i + 8]}
+    if nxt == "more" and later & {"than", "compared", "from"}:  # "49 more killings than"
+        return 1
     if (
         prev[-1:]
         and prev[-1] in STRONG_DIRECTION
@@ -2061,7 +2108,14 @@ def extract(doc: Document, g: Gazetteer) -> list[Claim]:
         out += claims
     _carried_among_several(out, ctx)
     _unfinished(out, ctx.pub)
+    if any(POLICE_SOURCE.search(u.text) for u in doc.units):
+        for c in out:
+            if c.offense in ("violent", "property", "all"):  # a police department's own sum
+                c.notes.append("the article cites police figures")
     return out
+
+
+POLICE_SOURCE = re.compile(r"\bpolice\b|\b[A-Z]{1,4}PD\b|\bsheriff", re.I)
 
 
 def _unfinished(claims: list[Claim], pub: dt.date | None) -> None:

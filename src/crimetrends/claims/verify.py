@@ -190,6 +190,8 @@ def _not_checkable(c: Claim) -> str | None:
             f"{p.label} is a sample of agencies, not the whole country: its counts are not "
             "national totals (only its changes can be compared)."
         )
+    if "a projection" in c.notes and c.kind != "superlative":
+        return "A projection ('on pace for', 'on track to') is not a recorded figure."
     if "a vague period" in c.notes:
         return "The period ('in recent years', 'over the last few years') is too vague to check."
     if "a causal claim" in c.notes:
@@ -460,12 +462,13 @@ def _pct_verdict(c: Claim, v: Verdict, gap: float, ours: float, fa, fb_, mixed) 
             "mean (the FBI's national estimate, another survey's cities)"
         )
         return v
-    if c.offense in COMPOSITES and abs(gap) <= COMPOSITE_PCT and not wrong_way:
+    police = "the article cites police figures" in c.notes
+    if c.offense in COMPOSITES and police and abs(gap) <= COMPOSITE_PCT and not wrong_way:
         v.verdict = MISMATCH
         v.reason = what + (
-            f": {c.offense} crime is a sum whose parts police departments choose "
-            "(some add kidnapping, human trafficking or simple assault); the store's is the "
-            "UCR offenses"
+            f": the article cites police figures, and a police department's {c.offense} "
+            "crime is a sum of parts it chooses (some add kidnapping, human trafficking or "
+            "simple assault); the store's is the UCR offenses"
         )
         return v
     if c.offense_note and abs(gap) <= (10 if _loose(c) else 5) and not wrong_way:

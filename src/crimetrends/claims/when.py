@@ -109,6 +109,8 @@ def _role(toks: list[Token], i: int) -> str:
         low = toks[j].low
         if low in STOP_ROLE:
             return "current"
+        if low == "between" and j == i - 1 and _low(toks, i + 1) in ("and", "to"):
+            return "base"  # "between 2019 and 2020": the first year is the base
         if low in BASE_WORDS:
             nxt = toks[j + 1] if j + 1 < len(toks) else None
             if low in ("than", "over") and nxt is not None and nxt.num is not None and j + 1 != i:
@@ -308,33 +310,49 @@ def _same_period(toks, i, pub, t, nxt, two, three):
     return None
 
 
-def _half(toks, i, pub, t, nxt, two, three):
-    """'first half (of 2024)', 'first six months of this year', 'first quarter'."""
-    months = {
-        "first half": 6,
-        "first six months": 6,
-        "first quarter": 3,
-        "first three months": 3,
-        "first nine months": 9,
-        "first 6 months": 6,
-    }
-    for phrase, m in months.items():
-        k = len(phrase.split())
-        if _low(toks, i, k) == phrase:
-            j = i + k
-            year = None
-            if _low(toks, j, 1) in ("of", "in") and j + 1 < len(toks):
-                j += 1
-            if j < len(toks) and _year_token(toks[j]):
-                year, j = _year_token(toks[j]), j + 1
-            elif _low(toks, j, 2) == "this year":
-                year, j = (pub.year if pub else None), j + 2
-            elif _low(toks, j, 2) == "last year":
-                year, j = (pub.year - 1 if pub else None), j + 2
-            return TimeMention(
-                i, j, "halfyear", _role(toks, i), year=year, offset=m, text=_low(toks, i, j - i)
-            )
+MONTH_COUNT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+MONTH_COUNT.update({"nine": 9, "ten": 10, "eleven": 11})
+MONTH_COUNT.update({str(k): k for k in range(1, 12)})
+
+
+def _months_phrase(toks, i) -> tuple[int, int] | None:
+    """(months, tokens) of 'first half', 'first quarter', 'first four months', 'first 10
+    months', 'first three quarters' at token i."""
+    if _low(toks, i) != "first":
+        return None
+    two = _low(toks, i, 2)
+    if two == "first half":
+        return 6, 2
+    if two == "first quarter":
+        return 3, 2
+    word, unit = _low(toks, i + 1), _low(toks, i + 2)
+    if word in MONTH_COUNT and unit == "months":
+        return MONTH_COUNT[word], 3
+    if word in ("two", "three") and unit == "quarters":
+        return 3 * MONTH_COUNT[word], 3
     return None
+
+
+def _half(toks, i, pub, t, nxt, two, three):
+    """'first half (of 2024)', 'first six months of this year', 'first quarter', 'the first
+    four months of the year'."""
+    got = _months_phrase(toks, i)
+    if got is None:
+        return None
+    m, k = got
+    j = i + k
+    year = None
+    if _low(toks, j, 1) in ("of", "in") and j + 1 < len(toks):
+        j += 1
+    if j < len(toks) and _year_token(toks[j]):
+        year, j = _year_token(toks[j]), j + 1
+    elif _low(toks, j, 2) in ("this year", "the year"):
+        year, j = (pub.year if pub else None), j + 2
+    elif _low(toks, j, 2) == "last year":
+        year, j = (pub.year - 1 if pub else None), j + 2
+    return TimeMention(
+        i, j, "halfyear", _role(toks, i), year=year, offset=m, text=_low(toks, i, j - i)
+    )
 
 
 SPAN_UNITS = {"year": 1, "years": 1, "decade": 10, "decades": 10, "century": 100}
