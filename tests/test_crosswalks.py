@@ -8,7 +8,13 @@ from crimetrends.errors import CrosswalkError
 from crimetrends.sources.registry import all_sources
 from crimetrends.taxonomy import harmonize
 from crimetrends.taxonomy.harmonize import load_crosswalk
-from crimetrends.taxonomy.offenses import group_members, offenses, resolve_offense
+from crimetrends.taxonomy.offenses import (
+    PART_I,
+    REPORTED_OFFENSES,
+    group_members,
+    offenses,
+    resolve_offense,
+)
 
 
 def test_every_registered_crosswalk_loads_and_names_known_offenses():
@@ -45,6 +51,10 @@ def test_groups_follow_ucr_part_one():
     assert set(group_members("violent")) == {"murder", "rape", "robbery", "aggravated_assault"}
     assert set(group_members("property")) == {"burglary", "larceny", "motor_vehicle_theft"}
     assert resolve_offense("Homicide") == ("murder", ("murder",))
+    # the constant list the tables report is the CSV's Part I, in the CSV's order
+    assert group_members("violent") + group_members("property") == PART_I
+    assert {o.offense for o in offenses().values() if o.ucr_part == "1"} >= set(PART_I)
+    assert ("violent", "property", *PART_I) == REPORTED_OFFENSES
 
 
 def test_bad_crosswalk_is_rejected(tmp_path, monkeypatch):

@@ -22,19 +22,9 @@ from crimetrends.publish.privacy import SENSITIVE_OFFENSES, Grid, PrivacyPolicy
 from crimetrends.sources.registry import all_sources
 from crimetrends.store.catalog import provenance, sample_sources
 from crimetrends.store.status import source_status
-from crimetrends.taxonomy.offenses import group_members, offenses
+from crimetrends.taxonomy.offenses import REPORTED_OFFENSES, group_members, offenses
 
-TREND_OFFENSES = (
-    "violent",
-    "property",
-    "murder",
-    "rape",
-    "robbery",
-    "aggravated_assault",
-    "burglary",
-    "larceny",
-    "motor_vehicle_theft",
-)
+TREND_OFFENSES = REPORTED_OFFENSES
 MONTHLY_OFFENSES = ("violent", "property")
 # Groups that may be mapped: sensitive offenses never are.
 MAPPED_GROUPS = {

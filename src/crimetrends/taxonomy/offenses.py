@@ -9,6 +9,19 @@ from importlib import resources
 
 from crimetrends.errors import NotFoundError
 
+# The seven Part I offenses in UCR order, and what the public tables, site and claim checker
+# report: the two totals, then each offense (tests check these against offenses.csv).
+PART_I = (
+    "murder",
+    "rape",
+    "robbery",
+    "aggravated_assault",
+    "burglary",
+    "larceny",
+    "motor_vehicle_theft",
+)
+REPORTED_OFFENSES = ("violent", "property", *PART_I)
+
 GROUP_LABELS = {
     "violent": "Violent crime (UCR Part I: murder, rape, robbery, aggravated assault)",
     "property": "Property crime (UCR Part I: burglary, larceny-theft, motor vehicle theft; "
