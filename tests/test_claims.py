@@ -366,3 +366,9 @@ def test_n_fewer_crimes_is_a_change_and_on_pace_for_is_a_projection(g):
     )
     (p,) = [c for c in found if c.value == 192]
     assert "a projection" in p.notes
+
+
+def test_a_superlative_set_off_after_a_year_describes_that_year(g):
+    text = "Houston recorded 300 murders in 2023, down from 450 in 2022 — the highest since 1996."
+    (s,) = [c for c in claims(text, g=g) if c.kind == "superlative"]
+    assert (s.extremum, s.period.year) == ("max", 2022)

@@ -270,3 +270,12 @@ def test_noncriminal_homicides_and_projections_are_not_checked_as_murders(store)
     assert v.verdict == NOT_CHECKABLE and "subtype" in v.reason
     proj = [x for x in check_text("Chicago is on pace for 700 murders in 2016.", feb)]
     assert [x.verdict for x in proj] == [NOT_CHECKABLE] and "projection" in proj[0].reason
+
+
+def test_a_small_change_under_another_definition_does_not_refute_a_direction(store):
+    """UCR: Chicago rapes 1,388 (2014) -> 1,432 (2015), +3.2%. 'Sexual assaults fell' uses a
+    wider word: a mismatch; 'rapes fell' is refuted; so is a wider word against a large rise."""
+    assert one("Sexual assaults in Chicago fell in 2015.", dt.date(2016, 3, 1)).verdict == MISMATCH
+    assert one("Rapes in Chicago fell in 2015.", dt.date(2016, 3, 1)).verdict == INCONSISTENT
+    v = one("Sexual assaults in Chicago fell in 2016.", dt.date(2017, 3, 1))  # +9.0%
+    assert v.verdict == INCONSISTENT

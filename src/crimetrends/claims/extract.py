@@ -1575,6 +1575,9 @@ def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: 
     c.places, c.place_text, c.carried["place"] = places, ptext, where
     c.place = places[0] if places else None
     c.period, c.carried["period"] = _period_at(r, i, ctx, "superlative")
+    own = _appositive_period(r, i)
+    if own is not None:
+        c.period = own  # "down from 171 in 2022 — the highest since 1996": 2022's
     if (
         "rate" in after.split()[:3]
         or "per capita" in after
@@ -1599,6 +1602,23 @@ def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: 
     ):
         c.notes.append("a projection")
     return c
+
+
+APPOSITIVE_GAP = {"the", "—", "–", "-", ",", "a", "its", "which", "was", "is", "marking"}
+
+
+def _appositive_period(r: Reading, i: int) -> Period | None:
+    """A superlative set off right after a year ('171 in 2022 — the highest number since
+    1996', '..., the fewest since 1965') describes that year's figure."""
+    k = i - 1
+    while k >= 0 and r.toks[k].low in APPOSITIVE_GAP:
+        k -= 1
+    if k == i - 1 or not any(r.toks[x].low in ("—", "–", ",") for x in range(k + 1, i)):
+        return None
+    for n, m in enumerate(r.times):
+        if m.end == k + 1 and n in r.periods and m.kind == "year":
+            return r.periods[n]
+    return None
 
 
 def _direction_in(text: str) -> bool:

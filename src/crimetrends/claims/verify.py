@@ -533,7 +533,21 @@ def check_direction(c: Claim, fb: FactBase) -> Verdict:
     if not ok and (fa.bound != "exact" or abs(ours) < 1.0):
         v.verdict = NOT_CHECKABLE
         v.reason += " (too close to call for this window)"
+    elif not ok and _other_definition(c) and abs(ours) < DIRECTION_DRIFT:
+        v.verdict = MISMATCH
+        word = c.offense_text or c.offense
+        v.reason += f" (a small change, and the claim's {word!r} is not defined as ours)"
     return v
+
+
+DIRECTION_DRIFT = 5.0  # %: a small change of ours can flip under another definition
+
+
+def _other_definition(c: Claim) -> bool:
+    """The claim's offense is defined otherwise than the store's: a wider word ('sexual
+    assault', 'homicides'), or a police department's own sum."""
+    police = "the article cites police figures" in c.notes and c.offense in COMPOSITES
+    return bool(c.offense_note) or police
 
 
 def _each_place(c: Claim, fb: FactBase) -> Verdict:
