@@ -74,6 +74,11 @@ def test_stored_figures_equal_the_files(store):
             f"SELECT agency_full AS agency, crime_type AS source_code, YTD::BIGINT AS cur, "
             f"PrevYTD::BIGINT AS prev, year(Date_Through::DATE) AS y FROM {_csv(path)}"
         ).df()
+        # the one stated change to a name: 'St Louis' is stored as 'St. Louis' (as the UCR
+        # table spells it), so one agency has one name across sources
+        spelled = raw["agency"].str.replace(r"\bSt\.? +", "St. ", regex=True)
+        assert (spelled != raw["agency"]).sum() >= 3  # St Louis, St George, St Mary's ...
+        raw["agency"] = spelled
         cur = stored[stored.role == "current"].merge(raw, on=["agency", "source_code"])
         prev = stored[stored.role == "previous"].merge(raw, on=["agency", "source_code"])
         assert len(cur) == len(prev) == len(raw)
@@ -303,3 +308,21 @@ def test_cli_defaults_answer_and_json_names_through_and_vintage(store):
     assert all(r["through"] and r["vintage"] for r in rows)
     assert rows[0]["label"] == "down" and rows[1]["start"] == "2026-01-01"
     assert body["provenance"]["vintages_used"] == ["2026-02-17", "2026-03-23"]
+
+
+def test_one_agency_one_name_across_sources(store):
+    """RTCI writes 'St Louis', the UCR table 'St. Louis': one agency, one stored name, found
+    however a person types it."""
+    from crimetrends.store.catalog import resolve_agency
+    from crimetrends.store.connect import connect
+
+    con = connect()
+    rows = con.rows(
+        "SELECT DISTINCT agency, source FROM counts WHERE agency ILIKE 'st%louis, missouri' "
+        "UNION SELECT DISTINCT agency, source FROM ytd WHERE agency ILIKE 'st%louis, missouri'"
+    )
+    assert {a for a, _ in rows} == {"St. Louis, Missouri"}
+    assert {s for _, s in rows} == {"rtci", "rtci_ytd", "ucr_annual"}
+    for typed in ("St Louis", "Saint Louis", "st. louis, missouri", "St Louis Missouri"):
+        assert resolve_agency(con, typed) == "St. Louis, Missouri", typed
+    assert resolve_agency(con, "St Louis County") == "St. Louis County, Missouri"

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crimetrends.ingest.fields import (
+    agency_name_sql,
     clean,
     count_field,
     row_reason,
@@ -29,6 +30,12 @@ ROWS = "count_rows"
 
 
 def agency_sql(spec: SourceSpec) -> tuple[str, str]:
+    """Agency name expression (one spelling, `agency_name_sql`) and its reason."""
+    expr, why = _agency_sql(spec)
+    return agency_name_sql(expr), why
+
+
+def _agency_sql(spec: SourceSpec) -> tuple[str, str]:
     """Agency name expression and its reason; ORI codes resolve the state name."""
     na = spec.na_values
     col = spec.column("agency")

@@ -177,6 +177,13 @@ def text_field(spec: ColumnSpec, na: tuple[str, ...] | None) -> str:
     return clean(spec.column, na)
 
 
+def agency_name_sql(expr: str) -> str:
+    """One spelling per agency across sources: RTCI's tables write 'St Louis' where the UCR
+    table writes 'St. Louis' (and 'St George' beside 'St. George'); all are stored with the
+    dot, so that one agency is one name."""
+    return f"regexp_replace({expr}, '\\bSt\\.? +', 'St. ', 'g')"
+
+
 def double_field(
     spec: ColumnSpec,
     na: tuple[str, ...] | None,

@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from crimetrends.ingest.fields import clean, count_field, row_reason, text_field
+from crimetrends.ingest.fields import (
+    agency_name_sql,
+    clean,
+    count_field,
+    row_reason,
+    text_field,
+)
 from crimetrends.ingest.kinds import LoadContext, ParsedLoad, SourceKind, require
 from crimetrends.ingest.read import mapped_columns, sql_str
 from crimetrends.ingest.read import quarantine_select as quarantine_select_from
@@ -52,7 +58,7 @@ def build_parsed(con: Any, raw: Any, spec: SourceSpec, path: Any) -> None:
     """PARSED: one row per input row, typed, with `reason` (NULL = keep)."""
     spec = resolve(con, raw, spec, path)
     na, c = spec.na_values, spec.columns
-    agency = text_field(c["agency"], na)
+    agency = agency_name_sql(text_field(c["agency"], na))
     code = text_field(c["code"], na)
     current, current_why = count_field(c["count"].column or "", na)
     previous, previous_why = count_field(c["previous_count"].column or "", na)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +32,11 @@ def resolve_agency(con: Any, name: str) -> str:
     known = agencies(con)
     if not known:
         raise NoDataError("the store is empty", hint="run `crimetrends load` or `crimetrends demo`")
-    wanted = name.strip().lower()
+    wanted, loose = name.strip().lower(), _loose(name)
     for rule in (
         lambda a: a.lower() == wanted,
         lambda a: a.split(",")[0].strip().lower() == wanted,
+        lambda a: _loose(a) == loose or _loose(a.split(",")[0]) == loose,
         lambda a: a.lower().startswith(wanted),
     ):
         hits = [a for a in known if rule(a)]
@@ -49,6 +51,12 @@ def resolve_agency(con: Any, name: str) -> str:
         f"no agency named {name!r} in the store",
         hint=("did you mean: " + "; ".join(close)) if close else "see `crimetrends sources`",
     )
+
+
+def _loose(name: str) -> str:
+    """A name as people type it: no dots, apostrophes or extra spaces, 'Saint' as 'St'."""
+    text = re.sub(r"[.'’]", "", name.lower()).replace(",", " ")
+    return re.sub(r"\bsaint\b", "st", " ".join(text.split()))
 
 
 def loads(settings: Settings | None = None) -> list[dict[str, Any]]:
