@@ -372,3 +372,28 @@ def test_a_superlative_set_off_after_a_year_describes_that_year(g):
     text = "Houston recorded 300 murders in 2023, down from 450 in 2022 — the highest since 1996."
     (s,) = [c for c in claims(text, g=g) if c.kind == "superlative"]
     assert (s.extremum, s.period.year) == ("max", 2022)
+
+
+def test_a_count_after_versus_is_the_base_periods(g):
+    text = "Houston murders fell 23.5% in September 2022 (39 deaths versus 51)."
+    found = {c.value: c for c in claims(text, dt.date(2022, 10, 7), g) if c.kind == "count"}
+    assert (found[39].period.month, found[39].period.year) == (9, 2022)
+    assert (found[51].period.month, found[51].period.year) == (9, 2021)
+
+
+def test_last_year_against_this_years_window_is_the_same_window(g):
+    """'... from 86 last year to 63 this year', after 'January through June of this year'."""
+    text = (
+        "Houston saw fewer murders from January through June of this year. Murders fell 27%, "
+        "from 86 last year to 63 this year."
+    )
+    found = {c.value: c for c in claims(text, dt.date(2024, 7, 20), g) if c.kind == "count"}
+    assert [(p.year, p.kind, p.end.month) for p in (found[86].period, found[63].period)] == [
+        (2023, "ytd", 6),
+        (2024, "ytd", 6),
+    ]
+
+
+def test_a_number_of_crime_categories_is_not_a_crime_count(g):
+    found = claims("Houston crime fell in all three major crime categories in 2024.", g=g)
+    assert [c.measure for c in found if c.value == 3] == ["other"]

@@ -279,3 +279,25 @@ def test_a_small_change_under_another_definition_does_not_refute_a_direction(sto
     assert one("Rapes in Chicago fell in 2015.", dt.date(2016, 3, 1)).verdict == INCONSISTENT
     v = one("Sexual assaults in Chicago fell in 2016.", dt.date(2017, 3, 1))  # +9.0%
     assert v.verdict == INCONSISTENT
+
+
+def test_an_offense_carried_from_an_earlier_sentence_is_never_refuted(store):
+    text = "Chicago recorded 782 murders in 2016. Officials said the number was 900 in 2016."
+    v = next(v for v in check_text(text, dt.date(2017, 2, 1)) if v.claim["value"] == 900)
+    assert v.verdict == NOT_CHECKABLE and "offense" in v.reason and "782" in v.reason
+
+
+def test_a_single_months_count_allows_for_month_allocation(store):
+    august = chicago_incidents("01A", "2016-08-01", "2016-08-31")
+    near = one(f"Chicago had {round(august * 0.88)} murders in August 2016.", dt.date(2016, 10, 1))
+    assert near.verdict == MISMATCH
+    far = one(f"Chicago had {round(august * 0.7)} murders in August 2016.", dt.date(2016, 10, 1))
+    assert far.verdict == INCONSISTENT
+
+
+def test_a_small_opposite_change_under_another_definition_is_a_mismatch(store):
+    """UCR: Chicago rapes +3.2% in 2015; 'sexual assaults fell 1%' is another definition."""
+    v = one("Sexual assaults in Chicago fell 1% in 2015.", dt.date(2016, 3, 1), kind="pct")
+    assert v.verdict == MISMATCH
+    v = one("Rapes in Chicago fell 1% in 2015.", dt.date(2016, 3, 1), kind="pct")
+    assert v.verdict == INCONSISTENT

@@ -759,6 +759,12 @@ def _as_current(p: Period, r: Reading, ctx: Context) -> Period:
     """A bare year beside a year-to-date figure means the same months of that year (a
     written year, not "last year": that is the whole year)."""
     if p.text in RELATIVE_TEXTS:
+        cur = r.current
+        this_year = any(m.kind == "thisyear" for m in r.times)
+        same = cur is not None and cur.kind == "ytd" and cur.year == p.year + 1
+        if p.text == "last year" and this_year and same:
+            assert cur is not None
+            return cur.in_year(p.year)  # "from 86 last year to 63 this year" (Jan–Jun)
         return p
     cur = r.current if r.current is not None and r.current.kind != "year" else None
     if p.kind == "year" and cur is not None and cur.kind == "ytd" and cur.year == p.year:
@@ -1002,6 +1008,9 @@ def _counted_noun(r: Reading, i: int) -> str | None:
     """What a number counts when it is not crimes: 'three or four years ago', 'three
     consecutive years' (a span of time), 'a dozen major U.S. cities' (places), read in the
     few words after it, up to the first offense word or other noun."""
+    for a, b, _ in r.offenses:  # "all three major crime categories"
+        if i < a <= i + 3 and b < len(r.toks) and r.toks[b].low in ("categories", "types"):
+            return "other"
     stop = min((a for a, _, _ in r.offenses if a > i), default=len(r.toks))
     for t in r.toks[i + 1 : min(i + 5, stop)]:
         if t.low in TIME_UNITS:
@@ -1014,7 +1023,7 @@ def _counted_noun(r: Reading, i: int) -> str | None:
 
 
 COUNT_FILLERS = {"or", "to", "and", "-", "–", "major", "u.s.", "big", "large", "american"}
-COUNT_FILLERS |= {"of", "the", "full", "more", "other"}
+COUNT_FILLERS |= {"of", "the", "full", "more", "other", "crime", "offense"}
 
 
 PROJECTION_WORDS = ("on pace for", "on pace to", "on track for", "on track to", "projected")
@@ -1100,6 +1109,11 @@ def _count_role(r: Reading, i: int) -> str:
     prev = [t.low for t in r.toks[max(0, i - 3) : i]]
     if prev[-1:] == ["from"] or prev[-2:] in (["compared", "to"], ["compared", "with"]):
         return "base"
+    if prev[-1:] in (["versus"], ["vs"], ["v"], ["against"]) or prev[-2:] in (
+        ["vs", "."],
+        ["v", "."],
+    ):
+        return "base"  # "(39 deaths versus 51)", "(9,430 v. 9,187)": the base period's count
     return "current"
 
 
@@ -1578,6 +1592,17 @@ def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: 
     own = _appositive_period(r, i)
     if own is not None:
         c.period = own  # "down from 171 in 2022 — the highest since 1996": 2022's
+    _superlative_notes(c, r, i, after)
+    return c
+
+
+SUPERLATIVE_PROJECTIONS = ("on track", "poised", "on pace", "projected", "set to")
+SUPERLATIVE_PROJECTIONS += ("expected to", "will be", "could be", "on course")
+
+
+def _superlative_notes(c: Claim, r: Reading, i: int, after: str) -> None:
+    """A superlative of a rate ('the highest murder rate'), or of a projection ('on track
+    for the fewest')."""
     if (
         "rate" in after.split()[:3]
         or "per capita" in after
@@ -1586,22 +1611,8 @@ def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: 
         c.notes.append("a rate superlative")
         c.rule += "-rate"
     before = " ".join(x.low for x in r.toks[max(0, i - 8) : i])
-    if any(
-        w in before
-        for w in (
-            "on track",
-            "poised",
-            "on pace",
-            "projected",
-            "set to",
-            "expected to",
-            "will be",
-            "could be",
-            "on course",
-        )
-    ):
+    if any(w in before for w in SUPERLATIVE_PROJECTIONS):
         c.notes.append("a projection")
-    return c
 
 
 APPOSITIVE_GAP = {"the", "—", "–", "-", ",", "a", "its", "which", "was", "is", "marking"}

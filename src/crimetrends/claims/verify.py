@@ -41,9 +41,11 @@ HOMICIDE_WHY = (
 )
 SAMPLE_PCT = 6.0  # points: RTCI's national sample vs the FBI's national estimate
 COMPOSITES = ("violent", "property", "all")
-COMPOSITE_PCT = 10.0  # points: a police total's change vs the UCR offenses' sum, same direction
+COMPOSITE_PCT = 15.0  # points: a police total's change vs the UCR offenses' sum, same direction
 HOMICIDE_PCT = 15.0  # points: a change in homicides vs the change in murder, same direction
 POLICE_DRIFT = 0.08  # a police year-end count vs a later extract of the same offense
+MONTH_DRIFT = 0.15  # a single month's count: month allocation, late reports
+DIRECTION_DRIFT = 5.0  # %: a small change of ours can flip under another definition
 PCT_TOL = 2.0  # percentage points
 PARTIAL_PCT_TOL = 5.0  # a window that ends on a day inside a month, bracketed
 
@@ -110,6 +112,8 @@ def unconfirmed(c: Claim, v: Verdict) -> Verdict:
         return v
     assumed = [k for k in ("period", "base", "place") if c.carried.get(k) in ASSUMED]
     assumed += [k for k in ("period", "base") if c.carried.get(k) == "carried"]
+    if c.carried.get("offense") == "carried":
+        assumed.append("offense")
     if c.carried.get("place") == "carried among several":
         assumed.append("place (the story names several)")
     why = []
@@ -304,6 +308,8 @@ def _count_verdict(c: Claim, stated: float, best: Figure, gap: float) -> Verdict
         return v
     ratio = stated / best.count if best.count else float("inf")
     small = best.count <= 40 and abs(stated - best.count) <= 4 and abs(gap) <= 0.25
+    one_month = c.period is not None and c.period.kind == "month"
+    small = small or (one_month and abs(gap) <= MONTH_DRIFT)
     if 7 <= ratio <= 13 or 1 / 13 <= ratio <= 1 / 7:
         v.verdict = INCONSISTENT
         v.reason = f"{stated:,.0f} is about ten times off {ref}"
@@ -440,6 +446,8 @@ def _pct_verdict(c: Claim, v: Verdict, gap: float, ours: float, fa, fb_, mixed) 
         v.verdict, v.reason = INCONSISTENT, internal
         return v
     wrong_way = (c.pct < 0) != (ours < 0) and abs(ours) >= 0.5
+    if wrong_way and _other_definition(c) and abs(ours) < DIRECTION_DRIFT:
+        wrong_way = False  # a small change of ours can flip under another definition
     if abs(gap) <= PCT_TOL and not wrong_way:
         v.reason = what + f": within ±{PCT_TOL:.0f} points"
         return v
@@ -447,6 +455,7 @@ def _pct_verdict(c: Claim, v: Verdict, gap: float, ours: float, fa, fb_, mixed) 
         v.reason = what + ": within the allowance for a window ending inside a month (borderline)"
         return v
     small = fb_.count < 40 or fa.count < 40
+    small = small or (c.period is not None and c.period.kind == "month" and fa.count < 100)
     if small and not wrong_way and abs(gap) <= 10:
         v.verdict = MISMATCH
         v.reason = what + ": small counts, where one or two crimes move the change by points"
@@ -538,9 +547,6 @@ def check_direction(c: Claim, fb: FactBase) -> Verdict:
         word = c.offense_text or c.offense
         v.reason += f" (a small change, and the claim's {word!r} is not defined as ours)"
     return v
-
-
-DIRECTION_DRIFT = 5.0  # %: a small change of ours can flip under another definition
 
 
 def _other_definition(c: Claim) -> bool:

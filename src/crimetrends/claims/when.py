@@ -109,6 +109,9 @@ def _role(toks: list[Token], i: int) -> str:
         low = toks[j].low
         if low in STOP_ROLE:
             return "current"
+        nxt_num = j + 1 < len(toks) and toks[j + 1].num is not None
+        if low == "to" and nxt_num and (j < 1 or (toks[j - 1].low, low) not in BASE_PAIRS):
+            return "current"  # "from 86 last year to 63 this year": 63's period is current
         if low == "between" and j == i - 1 and _low(toks, i + 1) in ("and", "to"):
             return "base"  # "between 2019 and 2020": the first year is the base
         if low in BASE_WORDS:
