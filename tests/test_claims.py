@@ -397,3 +397,20 @@ def test_last_year_against_this_years_window_is_the_same_window(g):
 def test_a_number_of_crime_categories_is_not_a_crime_count(g):
     found = claims("Houston crime fell in all three major crime categories in 2024.", g=g)
     assert [c.measure for c in found if c.value == 3] == ["other"]
+
+
+def test_days_of_dates_and_ordinal_streaks_are_not_counts(g):
+    text = (
+        "Between January 1 and December 21, Houston murders fell for a 10th-straight month, "
+        "police said on Tuesday, Jan. 7."
+    )
+    assert not [
+        c for c in claims(text, dt.date(2024, 12, 22), g) if c.kind == "count" and c.offense
+    ]
+
+
+def test_the_later_month_is_the_sentences_and_versus_pairs_give_the_base(g):
+    text = "Houston robbery was flat in March; murders fell in April, 17 fewer (15 vs. 32)."
+    found = claims(text, dt.date(2024, 5, 7), g)
+    d = next(c for c in found if c.kind == "delta")
+    assert (d.period.month, d.base_value, d.direction) == (4, 32, -1)

@@ -301,3 +301,28 @@ def test_a_small_opposite_change_under_another_definition_is_a_mismatch(store):
     assert v.verdict == MISMATCH
     v = one("Rapes in Chicago fell 1% in 2015.", dt.date(2016, 3, 1), kind="pct")
     assert v.verdict == INCONSISTENT
+
+
+def test_a_sentence_count_far_from_the_records_is_a_misreading_not_a_refutation(store):
+    """Off by more than three times in a sentence, a number most likely counts something else
+    (a year to date read as a month, a subway's crimes read as the city's): not checkable.
+    A factor of ten for a written year (a dropped digit) is still inconsistent."""
+    feb = dt.date(2018, 2, 1)  # Chicago burglaries 2017: 12,999 (incident records)
+    far = one("Chicago saw 300 burglaries in 2017.", feb)
+    assert far.verdict == NOT_CHECKABLE and "something else" in far.reason
+    assert one("Chicago saw 1,300 burglaries in 2017.", feb).verdict == INCONSISTENT
+    part = one("Chicago saw 1,300 burglaries through June 2017.", feb, kind="count")
+    assert part.verdict == NOT_CHECKABLE
+
+
+def test_a_month_derived_from_two_vintages_does_not_refute(store):
+    v = one("Chicago had 40 murders in October 2024.", dt.date(2025, 2, 1))
+    assert "derived" in v.reason and v.verdict == MISMATCH
+
+
+def test_a_police_reported_change_allows_for_a_later_extract(store):
+    """RTCI: Houston robberies 2023 vs 2022, -2.1%."""
+    said = one("Houston police said robberies fell 6% in 2023.", dt.date(2025, 2, 1), kind="pct")
+    assert said.verdict == MISMATCH and "police" in said.reason
+    bare = one("Robberies in Houston fell 6% in 2023.", dt.date(2025, 2, 1), kind="pct")
+    assert bare.verdict == INCONSISTENT

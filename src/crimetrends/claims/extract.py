@@ -239,6 +239,8 @@ def _later(a: Period, b: Period) -> bool:
     """The later year wins; in one year, a part of it (to a day, a month) beats the year."""
     if a.year != b.year:
         return a.year > b.year
+    if a.kind == "month" and b.kind == "month" and a.month and b.month:
+        return a.month > b.month  # "flat in March, increased 7.2 percent in April"
     return a.kind != "year" and b.kind == "year"
 
 
@@ -301,8 +303,17 @@ def _num_anchors(r: Reading) -> list[int]:
             continue  # "per 100,000": the unit of a rate
         if nxt in TIME_UNITS:
             continue  # "the first seven months", "two weeks left in the year"
+        if i > 0 and _month_before(r, i) and t.num <= 31 and t.num == int(t.num):
+            continue  # "December 21", "Jan. 1": a day of a date
         out.append(i)
     return out
+
+
+def _month_before(r: Reading, i: int) -> bool:
+    prev = r.toks[i - 1].low
+    if prev == "." and i > 1:
+        prev = r.toks[i - 2].low
+    return prev in MONTH_NAMES
 
 
 TIME_UNITS = {
@@ -998,8 +1009,7 @@ def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
     return c
 
 
-TIME_UNITS = {"years", "year", "months", "weeks", "days", "decades", "hours", "consecutive"}
-TIME_UNITS |= {"straight", "ago", "minutes"}
+SPAN_WORDS = {"consecutive", "straight", "ago"}  # with TIME_UNITS: "three straight years"
 SET_NOUNS = {"cities", "states", "counties", "agencies", "departments", "jurisdictions"}
 SET_NOUNS |= {"neighborhoods", "neighbourhoods", "districts", "precincts", "countries"}
 
@@ -1013,17 +1023,19 @@ def _counted_noun(r: Reading, i: int) -> str | None:
             return "other"
     stop = min((a for a, _, _ in r.offenses if a > i), default=len(r.toks))
     for t in r.toks[i + 1 : min(i + 5, stop)]:
-        if t.low in TIME_UNITS:
+        low = t.low.split("-", 1)[1] if t.low[:3] in ORDINAL_JOINS else t.low  # "10th-straight"
+        if low in TIME_UNITS or low in SPAN_WORDS:
             return "time span"
-        if t.low in SET_NOUNS:
+        if low in SET_NOUNS:
             return "city count"
-        if t.num is None and t.low not in COUNT_FILLERS:
+        if t.num is None and low not in COUNT_FILLERS:
             return None
     return None
 
 
 COUNT_FILLERS = {"or", "to", "and", "-", "–", "major", "u.s.", "big", "large", "american"}
-COUNT_FILLERS |= {"of", "the", "full", "more", "other", "crime", "offense"}
+COUNT_FILLERS |= {"of", "the", "full", "more", "other", "crime", "offense", "th", "st", "nd", "rd"}
+ORDINAL_JOINS = ("th-", "st-", "nd-", "rd-")
 
 
 PROJECTION_WORDS = ("on pace for", "on pace to", "on track for", "on track to", "projected")
@@ -1079,8 +1091,8 @@ def _delta_direction(r: Reading, i: int) -> int | None:
         return _dir(prev[-2])
     if prev[-1:] and prev[-1] in ("up", "down") and nxt in ("from", "over", "compared"):
         return _dir(prev[-1])
-    if prev[-2:] in (["increase", "of"], ["decrease", "of"], ["drop", "of"], ["rise", "of"]):
-        return _dir(prev[-2])
+    if prev[-1:] == ["of"] and prev[-2:-1] and _change_noun(prev[-2]):
+        return _change_noun(prev[-2])  # "an increase of 21", "a reduction of seven incidents"
     if nxt == "fewer":  # "184 fewer robberies were reported last year compared to 2023"
         return -1
     later = {x.low for x in t[i + 2 : i + 8]}
@@ -1095,12 +1107,22 @@ def _delta_direction(r: Reading, i: int) -> int | None:
     return None
 
 
+def _change_noun(word: str) -> int | None:
+    if word in ("increase", "rise", "jump", "gain"):
+        return 1
+    if word in ("decrease", "drop", "reduction", "decline", "fall", "dip"):
+        return -1
+    return None
+
+
 def _parenthetical_base(r: Reading, i: int) -> float | None:
     """'(15,340 robberies in 2023)' right after a change: the base period's count."""
     t = r.toks
     for k in range(i + 1, min(i + 5, len(t))):
         if t[k].text == "(" and k + 1 < len(t) and t[k + 1].num is not None:
-            return t[k + 1].num
+            rest = [x for x in t[k + 2 : k + 6] if x.num is not None]
+            versus = {x.low for x in t[k + 2 : k + 4]} & {"vs", "versus", "v", "against"}
+            return rest[0].num if versus and rest else t[k + 1].num  # "(15 vs. 32)": 32
     return None
 
 
@@ -2141,8 +2163,7 @@ def extract(doc: Document, g: Gazetteer) -> list[Claim]:
     _unfinished(out, ctx.pub)
     if any(POLICE_SOURCE.search(u.text) for u in doc.units):
         for c in out:
-            if c.offense in ("violent", "property", "all"):  # a police department's own sum
-                c.notes.append("the article cites police figures")
+            c.notes.append("the article cites police figures")
     return out
 
 

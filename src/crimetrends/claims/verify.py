@@ -40,6 +40,7 @@ HOMICIDE_WHY = (
     "is not the change in murder"
 )
 SAMPLE_PCT = 6.0  # points: RTCI's national sample vs the FBI's national estimate
+POLICE_PCT = 5.0  # points: a police-reported change vs the change in a later extract
 COMPOSITES = ("violent", "property", "all")
 COMPOSITE_PCT = 15.0  # points: a police total's change vs the UCR offenses' sum, same direction
 HOMICIDE_PCT = 15.0  # points: a change in homicides vs the change in murder, same direction
@@ -116,11 +117,19 @@ def unconfirmed(c: Claim, v: Verdict) -> Verdict:
         assumed.append("offense")
     if c.carried.get("place") == "carried among several":
         assumed.append("place (the story names several)")
+    if "(derived: vintage" in v.reason and not assumed and not c.carried.get("unfinished"):
+        v.verdict = MISMATCH
+        v.reason += (
+            "; but the store's month is the difference of two year-to-date vintages, which "
+            "also holds late reports of earlier months"
+        )
+        return v
     why = []
     if assumed:
         why.append(f"the article does not state the {' or '.join(dict.fromkeys(assumed))}")
     if c.carried.get("unfinished"):
         why.append("its period had not ended when the article was published (a part of it)")
+
     if why:
         v.verdict = NOT_CHECKABLE
         v.reason = f"{'; '.join(why)}; read as assumed, it would not hold: {v.reason}"
@@ -307,10 +316,19 @@ def _count_verdict(c: Claim, stated: float, best: Figure, gap: float) -> Verdict
         v.reason = f"{stated:,.0f} vs {ref}: {pct}, within ±{tol:.0%}"
         return v
     ratio = stated / best.count if best.count else float("inf")
+    ten = 7 <= ratio <= 13 or 1 / 13 <= ratio <= 1 / 7
+    whole_year = c.period is not None and c.period.kind == "year" and c.period.text[:1].isdigit()
+    if c.table is None and not 1 / 3 <= ratio <= 3 and not (ten and whole_year):
+        v.verdict = NOT_CHECKABLE
+        v.reason = (
+            f"{stated:,.0f} vs {ref} ({pct}): so far from the store's figure that the number "
+            "most likely counts something else (another measure, place or window)"
+        )
+        return v
     small = best.count <= 40 and abs(stated - best.count) <= 4 and abs(gap) <= 0.25
     one_month = c.period is not None and c.period.kind == "month"
     small = small or (one_month and abs(gap) <= MONTH_DRIFT)
-    if 7 <= ratio <= 13 or 1 / 13 <= ratio <= 1 / 7:
+    if ten:  # a dropped or added digit, in a table or for a written year
         v.verdict = INCONSISTENT
         v.reason = f"{stated:,.0f} is about ten times off {ref}"
     elif c.offense == "murder" and abs(gap) <= HOMICIDE_DRIFT:
@@ -478,6 +496,13 @@ def _pct_verdict(c: Claim, v: Verdict, gap: float, ours: float, fa, fb_, mixed) 
             f": the article cites police figures, and a police department's {c.offense} "
             "crime is a sum of parts it chooses (some add kidnapping, human trafficking or "
             "simple assault); the store's is the UCR offenses"
+        )
+        return v
+    if police and abs(gap) <= POLICE_PCT and not wrong_way:
+        v.verdict = MISMATCH
+        v.reason = what + (
+            ": the article cites police figures, and a police department's year-end count "
+            "and a later extract of the same offense differ by a few percent each year"
         )
         return v
     if c.offense_note and abs(gap) <= (10 if _loose(c) else 5) and not wrong_way:
