@@ -414,3 +414,18 @@ def test_the_later_month_is_the_sentences_and_versus_pairs_give_the_base(g):
     found = claims(text, dt.date(2024, 5, 7), g)
     d = next(c for c in found if c.kind == "delta")
     assert (d.period.month, d.base_value, d.direction) == (4, 32, -1)
+
+
+def test_a_vague_look_back_and_a_stated_end_of_the_window(g):
+    found = claims("A few years back we got under 300 murders in Houston.", g=g)
+    assert all("a vague period" in c.notes for c in found if c.value == 300)
+    text = "Year to date through the end of April, Houston murders fell 15.9 percent."
+    (c,) = [c for c in claims(text, dt.date(2024, 5, 7), g) if c.kind == "pct"]
+    assert (c.period.kind, c.period.end) == ("ytd", dt.date(2024, 4, 30))
+
+
+def test_a_versus_pair_shares_the_period_after_it(g):
+    text = "Houston rapes remain down 1.4 percent (491 vs. 498) year to date through April."
+    found = {c.value: c for c in claims(text, dt.date(2024, 5, 7), g) if c.kind == "count"}
+    assert found[491].period.end == dt.date(2024, 4, 30)
+    assert (found[498].period.year, found[498].period.end.month) == (2023, 4)

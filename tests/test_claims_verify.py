@@ -326,3 +326,13 @@ def test_a_police_reported_change_allows_for_a_later_extract(store):
     assert said.verdict == MISMATCH and "police" in said.reason
     bare = one("Robberies in Houston fell 6% in 2023.", dt.date(2025, 2, 1), kind="pct")
     assert bare.verdict == INCONSISTENT
+
+
+def test_a_police_change_whose_implied_count_is_within_the_drift_is_a_mismatch(store):
+    """RTCI: Houston murders 435 (2022) -> 348 (2023), -20%. 'Fell 10%' applied to 435 gives
+    392, 12.5% above 348: within the murder drift between a police count and a later
+    extract when the article cites police figures; refuted otherwise."""
+    feb = dt.date(2025, 2, 1)
+    said = one("Houston police said murders fell 10% in 2023.", feb, kind="pct")
+    assert said.verdict == MISMATCH and "applied to the base" in said.reason
+    assert one("Murders in Houston fell 10% in 2023.", feb, kind="pct").verdict == INCONSISTENT

@@ -239,6 +239,8 @@ def _later(a: Period, b: Period) -> bool:
     """The later year wins; in one year, a part of it (to a day, a month) beats the year."""
     if a.year != b.year:
         return a.year > b.year
+    if a.kind == "ytd" and b.kind == "ytd" and a.approx != b.approx:
+        return b.approx  # "year to date through the end of April": the stated end wins
     if a.kind == "month" and b.kind == "month" and a.month and b.month:
         return a.month > b.month  # "flat in March, increased 7.2 percent in April"
     return a.kind != "year" and b.kind == "year"
@@ -718,8 +720,9 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
     for k, m in enumerate(r.times):
         if not (i < m.start <= i + reach):
             continue
-        if kind != "superlative" and _number_between(r, i + 1, m.start):
-            continue
+        between = kind != "superlative" and _number_between(r, i + 1, m.start)
+        if between and not _versus_pair(r, i + 1, m.start):
+            continue  # (a "(491 vs. 498) year to date" pair shares the period after it)
         if r.clause_of[m.start] != r.clause_of[min(i, n - 1)] and m.start > i + 2:
             continue
         if m.kind == "same" and not change:  # "168 homicides during the same timeframe in 2024"
@@ -798,6 +801,14 @@ def _attached(r: Reading, i: int, m: TimeMention) -> bool:
         or r.toks[k].low in GENERIC
         for k in range(i + 1, m.start)
     ) and m.kind in ("year", "month")
+
+
+def _versus_pair(r: Reading, a: int, b: int) -> bool:
+    lows = {r.toks[k].low for k in range(a, b) if r.toks[k].num is None}
+    return bool(lows & VERSUS) and lows <= VERSUS | {".", ")", ",", "("}
+
+
+VERSUS = {"vs", "versus", "v"}
 
 
 def _number_between(r: Reading, a: int, b: int) -> bool:
@@ -1006,6 +1017,11 @@ def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
         c.measure, c.offense = counted, None
     if _projected(r, i):
         c.notes.append("a projection")
+    before = " ".join(x.low for x in r.toks[max(0, i - 12) : i])
+    if any(v in before for v in VAGUE_PERIODS) and c.carried.get("period") != "sentence":
+        c.notes.append("a vague period")
+    elif any(v in before for v in VAGUE_PERIODS[-4:]):
+        c.notes.append("a vague period")  # "a few years back ... we got under 300"
     return c
 
 
@@ -1348,6 +1364,10 @@ VAGUE_PERIODS = (
     "in years past",
     "over the years",
     "for years",
+    "a few years back",
+    "a few years ago",
+    "years back",
+    "back then",
 )
 CAUSAL = {"fueled", "fuelled", "drove", "driven", "caused", "helped", "help", "helps"}
 LINK_WORDS = {

@@ -317,17 +317,15 @@ def _count_verdict(c: Claim, stated: float, best: Figure, gap: float) -> Verdict
         return v
     ratio = stated / best.count if best.count else float("inf")
     ten = 7 <= ratio <= 13 or 1 / 13 <= ratio <= 1 / 7
-    whole_year = c.period is not None and c.period.kind == "year" and c.period.text[:1].isdigit()
-    if c.table is None and not 1 / 3 <= ratio <= 3 and not (ten and whole_year):
+    if _misreading(c, ratio, ten):
         v.verdict = NOT_CHECKABLE
         v.reason = (
             f"{stated:,.0f} vs {ref} ({pct}): so far from the store's figure that the number "
             "most likely counts something else (another measure, place or window)"
         )
         return v
-    small = best.count <= 40 and abs(stated - best.count) <= 4 and abs(gap) <= 0.25
-    one_month = c.period is not None and c.period.kind == "month"
-    small = small or (one_month and abs(gap) <= MONTH_DRIFT)
+    month = c.period is not None and c.period.kind == "month" and abs(gap) <= MONTH_DRIFT
+    small = month or (best.count <= 40 and abs(stated - best.count) <= 4 and abs(gap) <= 0.25)
     if ten:  # a dropped or added digit, in a table or for a written year
         v.verdict = INCONSISTENT
         v.reason = f"{stated:,.0f} is about ten times off {ref}"
@@ -360,6 +358,13 @@ def _count_verdict(c: Claim, stated: float, best: Figure, gap: float) -> Verdict
         v.verdict = INCONSISTENT
         v.reason = f"{stated:,.0f} vs {ref}: {pct}, beyond the tolerance and the known drift"
     return v
+
+
+def _misreading(c: Claim, ratio: float, ten: bool) -> bool:
+    """A sentence's count more than three times off the store's (other than a factor of
+    ten for a written year, a dropped digit) most likely counts something else."""
+    whole_year = c.period is not None and c.period.kind == "year" and c.period.text[:1].isdigit()
+    return c.table is None and not 1 / 3 <= ratio <= 3 and not (ten and whole_year)
 
 
 def _no_figure(c: Claim, fb: FactBase) -> Verdict:
@@ -472,49 +477,53 @@ def _pct_verdict(c: Claim, v: Verdict, gap: float, ours: float, fa, fb_, mixed) 
     if partial and abs(gap) <= PARTIAL_PCT_TOL and not wrong_way:
         v.reason = what + ": within the allowance for a window ending inside a month (borderline)"
         return v
-    small = fb_.count < 40 or fa.count < 40
-    small = small or (c.period is not None and c.period.kind == "month" and fa.count < 100)
-    if small and not wrong_way and abs(gap) <= 10:
-        v.verdict = MISMATCH
-        v.reason = what + ": small counts, where one or two crimes move the change by points"
-        return v
-    if _homicide(c) and abs(gap) <= HOMICIDE_PCT and not wrong_way:
-        v.verdict = MISMATCH
-        v.reason = what + f": {HOMICIDE_WHY}"
-        return v
-    if c.place and c.place.kind == "sample" and abs(gap) <= SAMPLE_PCT and not wrong_way:
-        v.verdict = MISMATCH
-        v.reason = what + (
-            ": RTCI's sample of agencies is not the whole country or group the claim may "
-            "mean (the FBI's national estimate, another survey's cities)"
-        )
-        return v
-    police = "the article cites police figures" in c.notes
-    if c.offense in COMPOSITES and police and abs(gap) <= COMPOSITE_PCT and not wrong_way:
-        v.verdict = MISMATCH
-        v.reason = what + (
-            f": the article cites police figures, and a police department's {c.offense} "
-            "crime is a sum of parts it chooses (some add kidnapping, human trafficking or "
-            "simple assault); the store's is the UCR offenses"
-        )
-        return v
-    if police and abs(gap) <= POLICE_PCT and not wrong_way:
-        v.verdict = MISMATCH
-        v.reason = what + (
-            ": the article cites police figures, and a police department's year-end count "
-            "and a later extract of the same offense differ by a few percent each year"
-        )
-        return v
-    if c.offense_note and abs(gap) <= (10 if _loose(c) else 5) and not wrong_way:
-        v.verdict, v.reason = MISMATCH, what + f": {c.offense_note.removeprefix('loose: ')}"
-        return v
-    if mixed and abs(gap) <= 10 and not wrong_way:
-        v.verdict = MISMATCH
-        v.reason = what + ": the two years come from different sources, whose definitions differ"
+    why = None if wrong_way else _pct_allowance(c, abs(gap), fa, fb_, mixed)
+    if why:
+        v.verdict, v.reason = MISMATCH, f"{what}: {why}"
         return v
     v.verdict = INCONSISTENT
     v.reason = what + ("; the direction is wrong" if wrong_way else "")
     return v
+
+
+def _pct_allowance(c: Claim, gap: float, fa: Figure, fb_: Figure, mixed: bool) -> str | None:
+    """Why a change of the right direction, beyond the tolerance, may still be the claim's
+    figure under another definition (None: it is not)."""
+    police = "the article cites police figures" in c.notes
+    month = c.period is not None and c.period.kind == "month" and fa.count < 100
+    if (fb_.count < 40 or fa.count < 40 or month) and gap <= 10:
+        return "small counts, where one or two crimes move the change by points"
+    if _homicide(c) and gap <= HOMICIDE_PCT:
+        return HOMICIDE_WHY
+    if c.place and c.place.kind == "sample" and gap <= SAMPLE_PCT:
+        return (
+            "RTCI's sample of agencies is not the whole country or group the claim may mean "
+            "(the FBI's national estimate, another survey's cities)"
+        )
+    if c.offense in COMPOSITES and police and gap <= COMPOSITE_PCT:
+        return (
+            f"the article cites police figures, and a police department's {c.offense} crime "
+            "is a sum of parts it chooses (some add kidnapping, human trafficking or simple "
+            "assault); the store's is the UCR offenses"
+        )
+    if police and gap <= POLICE_PCT:
+        return (
+            "the article cites police figures, and a police department's year-end count and "
+            "a later extract of the same offense differ by a few percent each year"
+        )
+    if c.offense_note and gap <= (10 if _loose(c) else 5):
+        return c.offense_note.removeprefix("loose: ")
+    if mixed and gap <= 10:
+        return "the two years come from different sources, whose definitions differ"
+    implied = fb_.count * (1 + (c.pct or 0) / 100)
+    drift = HOMICIDE_DRIFT if c.offense == "murder" else POLICE_DRIFT
+    if police and fa.count and abs(implied / fa.count - 1) <= drift:
+        return (
+            f"applied to the base, the stated change gives {implied:,.0f}, "
+            f"{implied / fa.count - 1:+.0%} from the store's {fa.count:,.0f}, within the drift "
+            "between a police count and a later extract"
+        )
+    return None
 
 
 def _internal(c: Claim) -> str | None:
