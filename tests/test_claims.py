@@ -429,3 +429,26 @@ def test_a_versus_pair_shares_the_period_after_it(g):
     found = {c.value: c for c in claims(text, dt.date(2024, 5, 7), g) if c.kind == "count"}
     assert found[491].period.end == dt.date(2024, 4, 30)
     assert (found[498].period.year, found[498].period.end.month) == (2023, 4)
+
+
+def test_this_year_read_as_an_earlier_window_is_marked(g):
+    text = (
+        "Houston police presented the first quarter report for 2023. "
+        "The city recorded 111 murders this year."
+    )
+    (c,) = [c for c in claims(text, dt.date(2023, 5, 3), g) if c.value == 111]
+    assert c.period.end == dt.date(2023, 3, 31) and c.period.text.endswith("stated before)")
+
+
+def test_a_police_street_crime_category_and_a_score_ranking(g):
+    found = claims("Dallas police said violent street crime was down 13.79% in 2023.", g=g)
+    (p,) = [c for c in found if c.kind == "pct"]
+    assert p.offense == "violent" and p.offense_note.startswith("loose:")
+    found = claims("Houston ranked fifth largest in the nation on homicide issues, by score.", g=g)
+    assert all("a ranking by a study's own score" in c.notes for c in found if c.kind == "rank")
+
+
+def test_a_change_takes_the_period_after_its_versus_pair(g):
+    text = "Houston rapes remain down 1.4 percent (491 vs. 498) year to date."
+    (p,) = [c for c in claims(text, dt.date(2024, 5, 7), g) if c.kind == "pct"]
+    assert p.period.kind == "ytd" and p.base.year == 2023

@@ -336,3 +336,12 @@ def test_a_police_change_whose_implied_count_is_within_the_drift_is_a_mismatch(s
     said = one("Houston police said murders fell 10% in 2023.", feb, kind="pct")
     assert said.verdict == MISMATCH and "applied to the base" in said.reason
     assert one("Murders in Houston fell 10% in 2023.", feb, kind="pct").verdict == INCONSISTENT
+
+
+def test_this_year_carried_from_an_earlier_window_is_never_refuted(store):
+    text = (
+        "Chicago police presented the first quarter report for 2016. "
+        "The city recorded 300 murders this year."
+    )
+    v = next(v for v in check_text(text, dt.date(2016, 5, 3)) if v.claim["value"] == 300)
+    assert v.verdict == NOT_CHECKABLE and "window stated before" in v.reason

@@ -263,7 +263,7 @@ def _period_of(
             and abs((ctx.pub - ctx.period.end).days) <= 45
         )
         if ctx.period and ctx.period.kind == "ytd" and ctx.period.year == year and near:
-            return replace(ctx.period, text=m.text)  # "this year" = the window just stated
+            return replace(ctx.period, text=m.text + CARRIED_WINDOW)  # the window just stated
         if ctx.pub and ctx.pub.year == year:
             return ytd(year, ctx.pub, True, approx=True, text=m.text)
         if ctx.pub and ctx.pub.year > year:
@@ -718,12 +718,17 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
     base_count = kind == "count" and _count_role(r, i) == "base"
     reach = 9 if kind == "superlative" else 7
     for k, m in enumerate(r.times):
-        if not (i < m.start <= i + reach):
+        paired = i < m.start <= i + 12 and _versus_pair(r, i + 1, m.start)
+        if not (i < m.start <= i + reach or paired):
             continue
+        nxt = r.times[k + 1] if k + 1 < len(r.times) else None
+        if m.kind == "ytd_open" and nxt is not None and nxt.start <= m.end + 1:
+            continue  # "year to date through April": the stated end
+
         between = kind != "superlative" and _number_between(r, i + 1, m.start)
         if between and not _versus_pair(r, i + 1, m.start):
             continue  # (a "(491 vs. 498) year to date" pair shares the period after it)
-        if r.clause_of[m.start] != r.clause_of[min(i, n - 1)] and m.start > i + 2:
+        if r.clause_of[m.start] != r.clause_of[min(i, n - 1)] and m.start > i + 2 and not paired:
             continue
         if m.kind == "same" and not change:  # "168 homicides during the same timeframe in 2024"
             cur = r.current or ctx.period
@@ -752,6 +757,7 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
 
 
 RELATIVE_TEXTS = {"last year", "this year", "past year"}
+CARRIED_WINDOW = " (the window stated before)"  # "this year" read as an earlier sentence's
 
 
 def _explicit(r: Reading, k: int, i: int, ctx: Context) -> Period:
@@ -805,7 +811,7 @@ def _attached(r: Reading, i: int, m: TimeMention) -> bool:
 
 def _versus_pair(r: Reading, a: int, b: int) -> bool:
     lows = {r.toks[k].low for k in range(a, b) if r.toks[k].num is None}
-    return bool(lows & VERSUS) and lows <= VERSUS | {".", ")", ",", "("}
+    return bool(lows & VERSUS) and lows <= VERSUS | {".", ")", ",", "(", "%", "percent", "year"}
 
 
 VERSUS = {"vs", "versus", "v"}
@@ -1643,8 +1649,10 @@ SUPERLATIVE_PROJECTIONS += ("expected to", "will be", "could be", "on course")
 
 
 def _superlative_notes(c: Claim, r: Reading, i: int, after: str) -> None:
-    """A superlative of a rate ('the highest murder rate'), or of a projection ('on track
-    for the fewest')."""
+    """A superlative of a rate ('the highest murder rate'), of a projection ('on track
+    for the fewest'), a ranking by a study's score ('the fifth largest homicide issue')."""
+    if c.rule == "rank-places" and {x.low for x in r.toks} & SCORE_WORDS:
+        c.notes.append("a ranking by a study's own score")
     if (
         "rate" in after.split()[:3]
         or "per capita" in after
@@ -1657,6 +1665,7 @@ def _superlative_notes(c: Claim, r: Reading, i: int, after: str) -> None:
         c.notes.append("a projection")
 
 
+SCORE_WORDS = {"score", "scores", "issue", "issues", "problem", "problems"}
 APPOSITIVE_GAP = {"the", "—", "–", "-", ",", "a", "its", "which", "was", "is", "marking"}
 
 

@@ -113,6 +113,8 @@ def unconfirmed(c: Claim, v: Verdict) -> Verdict:
         return v
     assumed = [k for k in ("period", "base", "place") if c.carried.get(k) in ASSUMED]
     assumed += [k for k in ("period", "base") if c.carried.get(k) == "carried"]
+    if c.period is not None and c.period.text.endswith("(the window stated before)"):
+        assumed.append("period (its 'this year' is read as the window stated before)")
     if c.carried.get("offense") == "carried":
         assumed.append("offense")
     if c.carried.get("place") == "carried among several":
@@ -203,6 +205,8 @@ def _not_checkable(c: Claim) -> str | None:
             f"{p.label} is a sample of agencies, not the whole country: its counts are not "
             "national totals (only its changes can be compared)."
         )
+    if "a ranking by a study's own score" in c.notes:
+        return "A ranking by a study's own score (not by counts or rates) is not checked."
     if "a projection" in c.notes and c.kind != "superlative":
         return "A projection ('on pace for', 'on track to') is not a recorded figure."
     if "a vague period" in c.notes:
