@@ -9,25 +9,40 @@ export CRIMETRENDS_HOME ?= $(CURDIR)/.crimetrends-home
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
+# The demo installs only what it uses (no PySpark, no test tools); `make test` adds the
+# [dev] and [spark] extras to the same venv. Each stamp is renewed when pyproject.toml changes.
+$(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
-	touch $@
+	touch $@ $(VENV)/.installed-demo
 
 setup: $(VENV)/.installed
 
-demo: setup
+demo: $(VENV)/.installed-demo
 	$(BIN)/crimetrends demo
 
 lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
-# Browser tests drive Debian's chromium through Playwright (no browser download);
-# the Spark engine tests need a Java runtime (Debian's default JRE, 17 on bookworm).
-browser:
+# Browser tests drive Debian's chromium through Playwright (no browser download) and inject
+# axe-core (npm package, MPL-2.0) fetched once into .cache/axe; the Spark engine tests need a
+# Java runtime (Debian's default JRE, 17 on bookworm).
+AXE_VERSION := 4.14.1
+browser: .cache/axe/package/axe.min.js
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 	@command -v java >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null)
+
+.cache/axe/package/axe.min.js:
+	@command -v npm >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq npm >/dev/null)
+	mkdir -p .cache/axe
+	cd .cache/axe && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar -xzf axe-core-$(AXE_VERSION).tgz
+	@test -s $@
 
 test: setup lint browser
 	CRIMETRENDS_REQUIRE_SPARK=1 $(BIN)/python -m pytest -q

@@ -143,7 +143,8 @@ def test_results_are_served_by_the_api_and_the_site(store, tmp_path):
     from fastapi.testclient import TestClient
 
     from crimetrends.publish.api import create_app
-    from crimetrends.publish.site.build import _env, _render_models_page
+    from crimetrends.publish.site.build import _env
+    from crimetrends.publish.site.models import render_page as _render_models_page
 
     out = _json(
         [

@@ -309,7 +309,8 @@ def test_placebo_calibration_by_hand():
 
 def test_models_page_skips_results_it_cannot_show(store, tmp_path):
     """A saved simulation summary is named impact-* but is not an initiative result."""
-    from crimetrends.publish.site.build import _env, _render_models_page
+    from crimetrends.publish.site.build import _env
+    from crimetrends.publish.site.models import render_page as _render_models_page
     from crimetrends.store import results
 
     results.save("impact-simulation", {"summary": [], "reps": 1, "seed": 1})
