@@ -452,3 +452,16 @@ def test_a_change_takes_the_period_after_its_versus_pair(g):
     text = "Houston rapes remain down 1.4 percent (491 vs. 498) year to date."
     (p,) = [c for c in claims(text, dt.date(2024, 5, 7), g) if c.kind == "pct"]
     assert p.period.kind == "ytd" and p.base.year == 2023
+
+
+def test_windows_between_months_and_through_the_end_of_a_month():
+    got = find_times(tokens("between January and June this year"), dt.date(2024, 7, 25))
+    assert [(m.kind, m.period.end) for m in got] == [("ytd", dt.date(2024, 6, 30))]
+    got = find_times(tokens("from January through the end of March"), dt.date(2024, 4, 20))
+    assert [(m.kind, m.period.end) for m in got] == [("ytd", dt.date(2024, 3, 31))]
+
+
+def test_a_sentence_about_a_set_of_cities_does_not_carry_the_city(g):
+    text = "# Houston murders rose\n\nHomicides dropped by over 10% in America's biggest cities."
+    (c,) = [c for c in claims(text, dt.date(2024, 1, 5), g) if c.kind == "pct"]
+    assert c.place.kind == "vague"

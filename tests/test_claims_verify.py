@@ -345,3 +345,12 @@ def test_this_year_carried_from_an_earlier_window_is_never_refuted(store):
     )
     v = next(v for v in check_text(text, dt.date(2016, 5, 3)) if v.claim["value"] == 300)
     assert v.verdict == NOT_CHECKABLE and "window stated before" in v.reason
+
+
+def test_tiny_counts_and_a_count_called_a_rate(store):
+    feb = dt.date(2017, 2, 1)  # Chicago 2016: 782 murders
+    v = one("Chicago had a murder rate of 790 per 100,000 residents in 2016.", feb, kind="rate")
+    assert v.verdict == MISMATCH and "called a rate" in v.reason
+    apr = dt.date(2024, 4, 20)  # RTCI: St. Paul, 6 murders Jan-Mar 2024
+    v = one("St. Paul recorded 4 murders through March 2024.", apr, kind="count")
+    assert v.verdict == MISMATCH and v.our_value == 6

@@ -220,13 +220,8 @@ def _same_window(r: Reading, ctx: Context) -> None:
         return  # only "the same point/period/time", "this time in 2022"
     shape = ctx.period if ctx.period is not None and ctx.period.kind == "ytd" else None
     if shape is None and r.current is None and ctx.pub is not None:
-        shape = ytd(
-            ctx.pub.year,
-            ctx.pub - dt.timedelta(days=7),
-            True,
-            approx=True,
-            text="from the publication date",
-        )
+        week = ctx.pub - dt.timedelta(days=7)  # in early January: last year, whole
+        shape = ytd(week.year, week, True, approx=True, text="from the publication date")
     if shape is None:
         return
     if r.current is None:
@@ -650,6 +645,11 @@ def _place_for(r: Reading, i: int, ctx: Context) -> tuple[list[Place], str, str 
         right = [m for m in ms if m.start > i and r.clause_of[m.start] == clause]
         pick = right[0] if right else None
     if pick is None:
+        sets = [k for k, t in enumerate(r.toks) if t.low == "cities" and k > 0]
+        sets = [k for k in sets if {x.low for x in r.toks[max(0, k - 2) : k]} & SET_ADJECTIVES]
+        if sets:  # "in America's biggest cities": a set the data does not define
+            text = " ".join(t.text for t in r.toks[max(0, sets[0] - 2) : sets[0] + 1])
+            return [Place("vague", text)], "sentence", text
         if ctx.place is not None:
             return [ctx.place], "carried", ctx.place.label
         if ctx.fallback_place is not None:
@@ -681,8 +681,12 @@ def _after_rank(r: Reading, m: Mention) -> bool:
 
 
 def _set_word(r: Reading, m: Mention) -> bool:
-    nxt = r.toks[m.end].low if m.end < len(r.toks) else ""
-    return m.kind == "kind" and m.places[0].kind == "national" and nxt in ("cities", "city")
+    """'20 U.S. cities', "America's biggest cities": a set of places, not the country."""
+    after = [t.low for t in r.toks[m.end : m.end + 4]]
+    if after[:1] in (["'s"], ["’s"]):
+        after = after[1:]
+    near = after[:1] == ["cities"] or after[:1] == ["city"] or after[1:2] == ["cities"]
+    return m.kind == "kind" and m.places[0].kind == "national" and near
 
 
 def _joined(r: Reading, a: int, b: int) -> bool:
@@ -789,7 +793,7 @@ def _as_current(p: Period, r: Reading, ctx: Context) -> Period:
     cur = r.current if r.current is not None and r.current.kind != "year" else None
     if p.kind == "year" and cur is not None and cur.kind == "ytd" and cur.year == p.year:
         return cur  # "Through July, violent crime was up 1.1 percent in 2024"
-    near = cur is not None and cur.kind == "ytd" and cur.year - 3 <= p.year < cur.year
+    near = cur is not None and cur.kind == "ytd" and cur.year - 6 <= p.year < cur.year
     if p.kind == "year" and near:
         assert cur is not None
         return cur.in_year(p.year)
@@ -1665,6 +1669,7 @@ def _superlative_notes(c: Claim, r: Reading, i: int, after: str) -> None:
         c.notes.append("a projection")
 
 
+SET_ADJECTIVES = {"biggest", "largest", "major", "big", "other", "many", "several", "most"}
 SCORE_WORDS = {"score", "scores", "issue", "issues", "problem", "problems"}
 APPOSITIVE_GAP = {"the", "—", "–", "-", ",", "a", "its", "which", "was", "is", "marking"}
 

@@ -329,7 +329,10 @@ def _count_verdict(c: Claim, stated: float, best: Figure, gap: float) -> Verdict
         )
         return v
     month = c.period is not None and c.period.kind == "month" and abs(gap) <= MONTH_DRIFT
-    small = month or (best.count <= 40 and abs(stated - best.count) <= 4 and abs(gap) <= 0.25)
+    tiny = best.count < 10 and abs(stated - best.count) <= 3
+    small = (
+        month or tiny or (best.count <= 40 and abs(stated - best.count) <= 4 and abs(gap) <= 0.25)
+    )
     if ten:  # a dropped or added digit, in a table or for a written year
         v.verdict = INCONSISTENT
         v.reason = f"{stated:,.0f} is about ten times off {ref}"
@@ -447,6 +450,14 @@ def check_pct(c: Claim, fb: FactBase) -> Verdict:
     if not scored:
         return _no_pair(c)
     gap, mixed, ours, fa, fb_ = min(scored, key=lambda s: (abs(s[0]), s[1]))
+    if fa.count == 0 and fb_.count >= 20:
+        return Verdict(
+            c.to_dict(),
+            _agency(c),
+            NOT_CHECKABLE,
+            f"The store has no {c.offense} reports for {fa.window.label} against "
+            f"{fb_.count:,.0f} in {fb_.window.label}: a gap in the data, not a 100% drop.",
+        )
     v = Verdict(
         c.to_dict(),
         _agency(c),
@@ -497,6 +508,8 @@ def _pct_allowance(c: Claim, gap: float, fa: Figure, fb_: Figure, mixed: bool) -
     month = c.period is not None and c.period.kind == "month" and fa.count < 100
     if (fb_.count < 40 or fa.count < 40 or month) and gap <= 10:
         return "small counts, where one or two crimes move the change by points"
+    if fb_.count < 10 and fa.count < 10:
+        return "counts under ten, where one crime moves the change by ten points or more"
     if _homicide(c) and gap <= HOMICIDE_PCT:
         return HOMICIDE_WHY
     if c.place and c.place.kind == "sample" and gap <= SAMPLE_PCT:
@@ -664,6 +677,12 @@ def check_rate(c: Claim, fb: FactBase) -> Verdict:
     elif abs(gap) <= 0.12:
         v.verdict = MISMATCH
         v.reason = what + ": population estimates (and homicide vs murder counts) differ by source"
+    elif abs(_count_gap(c.value, c.qualifier, f.count)) <= HOMICIDE_DRIFT:
+        v.verdict = MISMATCH  # "its lowest murder rate -- 266": a count called a rate
+        v.reason = what + f": the stated figure is the count ({f.count:,.0f}), called a rate"
+    elif c.value > 5 * rate and c.table is None:
+        v.verdict = NOT_CHECKABLE
+        v.reason = what + ": far above any rate; the number is likely a count of something else"
     else:
         v.verdict, v.reason = INCONSISTENT, what
     return v

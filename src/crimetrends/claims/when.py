@@ -221,12 +221,19 @@ def _through(toks, i, pub, t, nxt, two, three):
             when, k, exact = got
             p = ytd(when.year, when, exact, text=_low(toks, i, k - i))
             return TimeMention(i, k, "ytd", "current", year=when.year, period=p, text=p.text)
-    if t.low == "from" and nxt in MONTH_NAMES and MONTH_NAMES[nxt] == 1:
+    if t.low in ("from", "between") and nxt in MONTH_NAMES and MONTH_NAMES[nxt] == 1:
         k = i + 2
-        if k < len(toks) and toks[k].low in ("through", "to", "thru", "-", "–"):
-            got = _date_after(toks, k + 1, pub)
+        if k < len(toks) and toks[k].num == 1:
+            k += 1  # "between January 1 and December 21"
+        if k < len(toks) and toks[k].low in ("through", "to", "thru", "-", "–", "and"):
+            j = k + 1
+            if _low(toks, j, 3) == "the end of":
+                j += 3  # "from January through the end of March"
+            got = _date_after(toks, j, pub)
             if got:
                 when, k2, exact = got
+                if _low(toks, k2, 2) == "this year" and pub is not None:
+                    k2 += 2  # "between January and June this year"
                 p = ytd(when.year, when, exact, text=_low(toks, i, k2 - i))
                 return TimeMention(i, k2, "ytd", "current", year=when.year, period=p, text=p.text)
     return None
