@@ -328,43 +328,44 @@ def _count_verdict(c: Claim, stated: float, best: Figure, gap: float) -> Verdict
             "most likely counts something else (another measure, place or window)"
         )
         return v
-    month = c.period is not None and c.period.kind == "month" and abs(gap) <= MONTH_DRIFT
-    tiny = best.count < 10 and abs(stated - best.count) <= 3
-    small = (
-        month or tiny or (best.count <= 40 and abs(stated - best.count) <= 4 and abs(gap) <= 0.25)
-    )
     if ten:  # a dropped or added digit, in a table or for a written year
         v.verdict = INCONSISTENT
         v.reason = f"{stated:,.0f} is about ten times off {ref}"
-    elif c.offense == "murder" and abs(gap) <= HOMICIDE_DRIFT:
-        v.verdict = MISMATCH
-        v.reason = (
-            f"{stated:,.0f} vs {ref} ({pct}): police homicide counts and RTCI/UCR "
-            "murder counts differ by definition and later reclassification"
-        )
-    elif _homicide(c) and 0 < gap <= HOMICIDE_ABOVE:
-        v.verdict = MISMATCH
-        v.reason = (
-            f"{stated:,.0f} vs {ref} ({pct}): a count of homicides includes killings murder "
-            "leaves out (justifiable, by police, negligent), so it may exceed the murder count"
-        )
-    elif small:
-        v.verdict = MISMATCH
-        v.reason = (
-            f"{stated:,.0f} vs {ref}: off by {abs(stated - best.count):.0f} on a small "
-            "monthly count, which month allocation and late reports explain"
-        )
-    elif _loose(c) and 0.5 <= ratio <= 2:
-        v.verdict = MISMATCH
-        v.reason = f"{stated:,.0f} vs {ref} ({pct}): {c.offense_note.removeprefix('loose: ')}"
-    elif abs(gap) <= (0.15 if c.offense_note else POLICE_DRIFT):
-        v.verdict = MISMATCH
-        why = c.offense_note or "a police count and a later extract of the same offense differ"
-        v.reason = f"{stated:,.0f} vs {ref} ({pct}): {why.removeprefix('loose: ')}"
+        return v
+    why = _count_allowance(c, stated, best, gap, ratio)
+    if why:
+        v.verdict, v.reason = MISMATCH, f"{stated:,.0f} vs {ref} ({pct}): {why}"
     else:
         v.verdict = INCONSISTENT
         v.reason = f"{stated:,.0f} vs {ref}: {pct}, beyond the tolerance and the known drift"
     return v
+
+
+def _count_allowance(c: Claim, stated: float, best: Figure, gap: float, ratio: float):
+    """Why a count beyond the tolerance may still be the claim's figure under another
+    definition or allocation (None: it is not)."""
+    month = c.period is not None and c.period.kind == "month" and abs(gap) <= MONTH_DRIFT
+    off = abs(stated - best.count)
+    tiny = best.count < 10 and off <= 3
+    small = month or tiny or (best.count <= 40 and off <= 4 and abs(gap) <= 0.25)
+    if c.offense == "murder" and abs(gap) <= HOMICIDE_DRIFT:
+        return (
+            "police homicide counts and RTCI/UCR murder counts differ by definition and "
+            "later reclassification"
+        )
+    if _homicide(c) and 0 < gap <= HOMICIDE_ABOVE:
+        return (
+            "a count of homicides includes killings murder leaves out (justifiable, by "
+            "police, negligent), so it may exceed the murder count"
+        )
+    if small:
+        return f"off by {off:.0f} on a small count, which month allocation and late reports explain"
+    if _loose(c) and 0.5 <= ratio <= 2:
+        return c.offense_note.removeprefix("loose: ")
+    if abs(gap) <= (0.15 if c.offense_note else POLICE_DRIFT):
+        why = c.offense_note or "a police count and a later extract of the same offense differ"
+        return why.removeprefix("loose: ")
+    return None
 
 
 def _misreading(c: Claim, ratio: float, ten: bool) -> bool:
