@@ -465,3 +465,9 @@ def test_a_sentence_about_a_set_of_cities_does_not_carry_the_city(g):
     text = "# Houston murders rose\n\nHomicides dropped by over 10% in America's biggest cities."
     (c,) = [c for c in claims(text, dt.date(2024, 1, 5), g) if c.kind == "pct"]
     assert c.place.kind == "vague"
+
+
+def test_a_count_in_a_when_clause_takes_the_period_it_hangs_on(g):
+    text = "Houston murders fell 35% compared with the year before, when more than 400 were killed."
+    (c,) = [c for c in claims(text, dt.date(2025, 1, 2), g) if c.value == 400]
+    assert c.period.year == 2023 and c.qualifier == "over"

@@ -742,6 +742,13 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
             continue  # "42 killings compared to last year": 42 is this year's
         if k in r.periods and not (m.role == "base" and change):
             return _explicit(r, k, i, ctx), "sentence"
+    when = _when_clause(r, i) if kind == "count" else None
+    if when is not None:  # "... compared with the year before, when more than 400 were killed"
+        m = r.times[when]
+        if m.role == "base" and r.current is not None:
+            return _base_at(r, i, r.current, ctx)[0], "base of the sentence"
+        if when in r.periods:
+            return r.periods[when], "sentence"
     if base_count and r.current is not None:  # "down from 61 to 42": 61 is the base's
         base, _ = _base_at(r, i, r.current, ctx)
         return base, "base of the sentence"
@@ -811,6 +818,16 @@ def _attached(r: Reading, i: int, m: TimeMention) -> bool:
         or r.toks[k].low in GENERIC
         for k in range(i + 1, m.start)
     ) and m.kind in ("year", "month")
+
+
+def _when_clause(r: Reading, i: int) -> int | None:
+    """The time mention a 'when' clause holding token i hangs on ('the year before, when
+    ...', 'in 2021, when ...')."""
+    for k in range(i - 1, max(i - 6, 0) - 1, -1):
+        if r.toks[k].low == "when":
+            end = k - 1 if k > 0 and r.toks[k - 1].text == "," else k
+            return next((n for n, m in enumerate(r.times) if m.end == end), None)
+    return None
 
 
 def _versus_pair(r: Reading, a: int, b: int) -> bool:
