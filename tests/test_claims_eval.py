@@ -104,26 +104,30 @@ def test_real_corpus_both_splits(store):
     dev, test = r["dev"], r["test"]
     assert r["pages"] == {"dev": 16, "test": 8}
     assert (dev["labels"], test["labels"]) == (251, 129)
-    # development split, measured when written: recall 96.0%, agreement 93.0%
+    # development split, measured 2026-12-01: recall 96.0%, agreement 92.9%, no true claim
+    # called inconsistent, no false claim called consistent
     assert dev["claim_recall"] >= 0.9 and dev["verdict_agreement"] >= 0.9
+    assert dev["true_called_inconsistent"] == 0 and dev["false_called_consistent"] == 0
     assert len(dev["misses"]) == dev["labels"] - dev["agreed"]  # every dev miss is listed
     assert "misses" not in test and sum(test["miss_categories"].values()) == (
         test["labels"] - test["agreed"]
     )
-    # frozen test split: the recall target holds ...
+    # frozen test split: the recall target and "no false claim called consistent"
+    # hold (measured 2026-12-01: recall 89.1%, 0 false claims called consistent) ...
     assert test["claim_recall"] >= 0.85
+    assert test["false_called_consistent"] == 0
 
 
 @needs_real
 @pytest.mark.xfail(
     strict=True,
-    reason="measured on the frozen split: verdict agreement 59% (target 85%) and 10 true "
-    "claims called inconsistent (target 0); see README 'Check the claim'",
+    reason="measured on the frozen split 2026-12-01: verdict agreement 63.5% (target 85%) "
+    "and 6 true claims called inconsistent (target 0; 10 before the safety rules); see "
+    "README 'Check the claim'",
 )
 def test_real_corpus_frozen_split_targets(store):
-    test = evaluate_real(REAL, SPLIT)["test"]
-    assert test["false_called_consistent"] == 0  # holds (measured 0) ...
-    assert test["verdict_agreement"] >= 0.85  # ... these two do not yet
+    test = evaluate_real(REAL, SPLIT, only="test")["test"]
+    assert test["verdict_agreement"] >= 0.85  # these two do not hold yet
     assert test["true_called_inconsistent"] == 0
 
 
