@@ -354,3 +354,12 @@ def test_tiny_counts_and_a_count_called_a_rate(store):
     apr = dt.date(2024, 4, 20)  # RTCI: St. Paul, 6 murders Jan-Mar 2024
     v = one("St. Paul recorded 4 murders through March 2024.", apr, kind="count")
     assert v.verdict == MISMATCH and v.our_value == 6
+
+
+def test_a_rate_superlative_that_holds_for_the_count_is_a_mismatch(store):
+    """UCR: Detroit 2014, 298 murders, the fewest of 2007-2013, but its rate (43.5) was above
+    2010's (43.4): the writer's 'rate' may mean the count; both readings are shown."""
+    v = one("Detroit had its lowest murder rate in 8 years in 2014.", dt.date(2015, 3, 1))
+    assert v.verdict == MISMATCH and "as a count it holds" in v.reason
+    v = one("Detroit had its lowest murder count in 8 years in 2014.", dt.date(2015, 3, 1))
+    assert v.verdict == CONSISTENT

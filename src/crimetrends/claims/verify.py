@@ -165,7 +165,26 @@ def _verify_one(c: Claim, fb: FactBase) -> Verdict:
     }.get(c.kind)
     if fn is None:
         return Verdict(c.to_dict(), _agency(c), NOT_CHECKABLE, f"{c.kind} claims are not checked")
-    return fn(c, fb)
+    v = fn(c, fb)
+    if v.verdict == INCONSISTENT and c.kind == "superlative" and "a rate superlative" in c.notes:
+        return _rate_or_count(c, fb, v)
+    return v
+
+
+def _rate_or_count(c: Claim, fb: FactBase, v: Verdict) -> Verdict:
+    """'Its highest homicide rate in 26 years, with 274 homicides': a superlative that fails
+    as a rate but holds for the count is a definitional mismatch (the writer's 'rate' may
+    mean the count), with both readings shown."""
+    from dataclasses import replace
+
+    counts = check_superlative(
+        replace(c, notes=[n for n in c.notes if n != "a rate superlative"]), fb
+    )
+    if counts.verdict != CONSISTENT:
+        return v
+    v.verdict = MISMATCH
+    v.reason = f"as a rate, {v.reason}; as a count it holds ({counts.reason})"
+    return v
 
 
 def _agency(c: Claim) -> str | None:
