@@ -4,7 +4,7 @@
 |----------------------------|------------------------------------------------|--------------------|
 | CRIMETRENDS_HOME           | where the store, vintages and results live     | per-user data dir  |
 | CRIMETRENDS_ENGINE         | engine for row-level work (`--engine` too)     | duckdb             |
-| CRIMETRENDS_MEMORY_LIMIT   | DuckDB memory cap during loads (spills beyond) | 1GB                |
+| CRIMETRENDS_MEMORY_LIMIT   | DuckDB memory cap during loads (spills beyond) | 700MB              |
 | CRIMETRENDS_MIN_COUNT      | public outputs suppress area counts below this | 5                  |
 | CRIMETRENDS_CELL_M         | public grid cell size in metres                | 500                |
 | CRIMETRENDS_BUNDLE         | folder of bundled data for `demo`              | data/bundled       |
@@ -21,6 +21,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+# DuckDB's cap during a load; the process peaks above it (Python, allocator slack): at
+# 700MB a 10M-row load peaks near 0.9 GB of RSS, at 1GB near 1.2 GB (bench/RESULTS.md)
+DEFAULT_MEMORY_LIMIT = "700MB"
+
 # Values the command line sets for this invocation (`--engine`), beside the environment.
 _overrides: dict[str, str] = {}
 
@@ -29,7 +33,7 @@ _overrides: dict[str, str] = {}
 class Settings:
     home: Path
     engine: str
-    memory_limit: str = "1GB"
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
 
     @property
     def warehouse(self) -> Path:
@@ -62,7 +66,7 @@ def get_settings() -> Settings:
     return Settings(
         home=Path(home).expanduser() if home else default_home(),
         engine=engine,
-        memory_limit=_get("CRIMETRENDS_MEMORY_LIMIT") or "1GB",
+        memory_limit=_get("CRIMETRENDS_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT,
     )
 
 

@@ -23,7 +23,7 @@ from crimetrends.errors import InputFileError, LoadIntegrityError
 from crimetrends.ingest.kinds import LoadContext, SourceKind, get_kind
 from crimetrends.ingest.read import file_format, read_input, sha256_file, sql_str
 from crimetrends.reference import register_reference
-from crimetrends.settings import Settings, get_settings
+from crimetrends.settings import DEFAULT_MEMORY_LIMIT, Settings, get_settings
 from crimetrends.sources.registry import SourceSpec, get_source
 from crimetrends.store.connect import layout, raw_duckdb
 from crimetrends.store.layout import Transaction, fault_point
@@ -201,7 +201,7 @@ class LoadJob:
     sample: bool
     engine: str = "duckdb"
     published: str | None = None
-    memory_limit: str = "1GB"
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
 
     @property
     def load_id(self) -> str:
