@@ -363,3 +363,9 @@ def test_a_rate_superlative_that_holds_for_the_count_is_a_mismatch(store):
     assert v.verdict == MISMATCH and "as a count it holds" in v.reason
     v = one("Detroit had its lowest murder count in 8 years in 2014.", dt.date(2015, 3, 1))
     assert v.verdict == CONSISTENT
+
+
+def test_an_average_over_several_years_is_not_checked(store):
+    text = "Chicago averaged 60 murders per month from 2014 through 2016."
+    v = one(text, dt.date(2017, 2, 1), kind="average")
+    assert v.verdict == NOT_CHECKABLE and "several years" in v.reason

@@ -820,6 +820,12 @@ def _attached(r: Reading, i: int, m: TimeMention) -> bool:
     ) and m.kind in ("year", "month")
 
 
+def _years_span_after(r: Reading, i: int) -> bool:
+    """'44 homicides per month from 2020 through 2022': the average spans several years."""
+    years = [m for m in r.times if m.kind == "year" and i < m.start <= i + 8]
+    return len(years) >= 2 and years[0].text != years[1].text
+
+
 def _when_clause(r: Reading, i: int) -> int | None:
     """The time mention a 'when' clause holding token i hangs on ('the year before, when
     ...', 'in 2021, when ...')."""
@@ -1039,6 +1045,8 @@ def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
     unit = _average_unit(r, i)
     if unit:
         c.kind, c.rule = "average", f"average-per-{unit}"  # "Weekly Average 2025: 4.3 homicides"
+        if _years_span_after(r, i):
+            c.notes.append("an average over several years")
     counted = _counted_noun(r, i)
     if counted and c.kind in ("count", "delta"):
         c.measure, c.offense = counted, None

@@ -224,6 +224,8 @@ def _not_checkable(c: Claim) -> str | None:
             f"{p.label} is a sample of agencies, not the whole country: its counts are not "
             "national totals (only its changes can be compared)."
         )
+    if "an average over several years" in c.notes:
+        return "An average over several years is not checked (each year's figure would be)."
     if "a ranking by a study's own score" in c.notes:
         return "A ranking by a study's own score (not by counts or rates) is not checked."
     if "a projection" in c.notes and c.kind != "superlative":
