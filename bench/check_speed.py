@@ -128,5 +128,32 @@ def main() -> None:
     )
 
 
+ADVERSARIAL_UNITS = ("1", "1, ", "| 1 ", "a.", "(", "Chicago murders fell 5%, ")
+
+
+def linearity() -> None:
+    """Reading 20,000 characters of each adversarial unit against 5,000: best of three each;
+    a ratio near 4 is linear (tests/test_claims.py counts the calls, this times them)."""
+    from crimetrends.claims.document import parse
+    from crimetrends.claims.extract import extract
+    from crimetrends.claims.places import gazetteer
+
+    places = gazetteer(("Chicago, Illinois", "New York City, New York"))
+
+    def took(unit: str, n: int) -> float:
+        runs = []
+        for _ in range(3):
+            start = time.perf_counter()
+            extract(parse(unit * (n // len(unit)), dt.date(2025, 2, 10)), places)
+            runs.append(time.perf_counter() - start)
+        return min(runs)
+
+    print("| input unit | 5,000 chars s | 20,000 chars s | ratio |\n|---|---:|---:|---:|")
+    for unit in ADVERSARIAL_UNITS:
+        small, large = took(unit, 5_000), took(unit, 20_000)
+        print(f"| `{unit!r}` | {small:.3f} | {large:.3f} | {large / max(small, 1e-6):.1f} |")
+
+
 if __name__ == "__main__":
     main()
+    linearity()
