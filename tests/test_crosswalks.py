@@ -10,7 +10,9 @@ from crimetrends.taxonomy import harmonize
 from crimetrends.taxonomy.harmonize import load_crosswalk
 from crimetrends.taxonomy.offenses import (
     PART_I,
+    PROPERTY,
     REPORTED_OFFENSES,
+    VIOLENT,
     group_members,
     offenses,
     resolve_offense,
@@ -52,6 +54,7 @@ def test_groups_follow_ucr_part_one():
     assert set(group_members("property")) == {"burglary", "larceny", "motor_vehicle_theft"}
     assert resolve_offense("Homicide") == ("murder", ("murder",))
     # the constant list the tables report is the CSV's Part I, in the CSV's order
+    assert group_members("violent") == VIOLENT and group_members("property") == PROPERTY
     assert group_members("violent") + group_members("property") == PART_I
     assert {o.offense for o in offenses().values() if o.ucr_part == "1"} >= set(PART_I)
     assert ("violent", "property", *PART_I) == REPORTED_OFFENSES

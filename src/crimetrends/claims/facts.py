@@ -25,26 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from crimetrends.analysis.periods import Window, add_months, month_end
+from crimetrends.taxonomy.offenses import PART_I, PROPERTY, VIOLENT
 
 CORE = {
-    "murder": ("murder",),
-    "rape": ("rape",),
-    "robbery": ("robbery",),
-    "aggravated_assault": ("aggravated_assault",),
-    "burglary": ("burglary",),
-    "larceny": ("larceny",),
-    "motor_vehicle_theft": ("motor_vehicle_theft",),
-    "violent": ("murder", "rape", "robbery", "aggravated_assault"),
-    "property": ("burglary", "larceny", "motor_vehicle_theft"),
-    "all": (
-        "murder",
-        "rape",
-        "robbery",
-        "aggravated_assault",
-        "burglary",
-        "larceny",
-        "motor_vehicle_theft",
-    ),
+    **{o: (o,) for o in PART_I},
+    "violent": VIOLENT,
+    "property": PROPERTY,
+    "all": PART_I,
 }
 SOURCE_LABELS = {
     "rtci": "RTCI monthly",
