@@ -326,3 +326,23 @@ def test_one_agency_one_name_across_sources(store):
     for typed in ("St Louis", "Saint Louis", "st. louis, missouri", "St Louis Missouri"):
         assert resolve_agency(con, typed) == "St. Louis, Missouri", typed
     assert resolve_agency(con, "St Louis County") == "St. Louis County, Missouri"
+
+
+def test_agencies_found_by_the_names_people_use(store):
+    from crimetrends.errors import AmbiguousNameError
+    from crimetrends.store.catalog import resolve_agency
+    from crimetrends.store.connect import connect
+
+    con = connect()
+    for typed, agency in (
+        ("NYC", "New York City, New York"),
+        ("D.C.", "Washington, District of Columbia"),
+        ("Washington DC", "Washington, District of Columbia"),
+        ("LA", "Los Angeles, California"),  # an alias beats the 16 names starting 'La'
+        ("Philly", "Philadelphia, Pennsylvania"),
+        ("LAPD", "Los Angeles, California"),
+    ):
+        assert resolve_agency(con, typed) == agency, typed
+    with pytest.raises(AmbiguousNameError) as err:
+        resolve_agency(con, "MPD")  # Washington's, Memphis', Milwaukee's, Minneapolis'
+    assert "Memphis, Tennessee" in err.value.hint and "Milwaukee, Wisconsin" in err.value.hint

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from crimetrends.claims.lexicon import PhraseIndex, Token
+from crimetrends.reference import agency_aliases
 
 STATES = {
     "Alabama": "AL",
@@ -108,49 +109,7 @@ NATIONAL = "Full Sample, Nationwide"
 LARGE = ("Agencies of 1M+, Nationwide", "Cities of 1M+, Nationwide")
 
 # Aliases → the city part of a store agency name (resolved against the store) or a kind.
-ALIASES = {
-    "dc": "Washington, District of Columbia",
-    "d.c.": "Washington, District of Columbia",
-    "washington": "Washington, District of Columbia",
-    "washington dc": "Washington, District of Columbia",
-    "washington d.c.": "Washington, District of Columbia",
-    "district of columbia": "Washington, District of Columbia",
-    "the district": "Washington, District of Columbia",
-    "nyc": "New York City, New York",
-    "new york": "New York City, New York",
-    "new york city": "New York City, New York",
-    "big apple": "New York City, New York",
-    "l.a.": "Los Angeles, California",
-    "philly": "Philadelphia, Pennsylvania",
-    "bayou city": "Houston, Texas",
-    "windy city": "Chicago, Illinois",
-    "kcmo": "Kansas City, Missouri",
-    "motor city": "Detroit, Michigan",
-    "big easy": "New Orleans, Louisiana",
-    "nola": "New Orleans, Louisiana",
-    "crescent city": "New Orleans, Louisiana",
-    "orleans parish": "New Orleans, Louisiana",
-    "nopd": "New Orleans, Louisiana",
-    "kentucky's largest city": "Louisville, Kentucky",
-    "lapd": "Los Angeles, California",
-    "nypd": "New York City, New York",
-    "cpd": "Chicago, Illinois",
-    "ppb": "Portland, Oregon",
-    "kcpd": "Kansas City, Missouri",
-    "sapd": "San Antonio, Texas",
-    "impd": "Indianapolis, Indiana",
-    "slmpd": "St Louis, Missouri",
-    "lmpd": "Louisville, Kentucky",
-    "sfpd": "San Francisco, California",
-    "mpd": "Washington, District of Columbia|Memphis, "
-    "Tennessee|Milwaukee, Wisconsin|Minneapolis, Minnesota",
-    "hpd": "Houston, Texas|Honolulu, Hawaii",
-    "dpd": "Dallas, Texas|Detroit, Michigan|Denver, Colorado",
-    "bpd": "Baltimore, Maryland|Boston, Massachusetts",
-    "metropolitan police department": "Washington, District of Columbia",
-}
 CASE_SENSITIVE = {"dc": "DC", "la": "LA", "us": "US", "mpd": "MPD", "cpd": "CPD", "hpd": "HPD"}
-ALIASES["la"] = "Los Angeles, California"
 KIND_WORDS = {
     "nationwide": "national",
     "nationally": "national",
@@ -334,9 +293,9 @@ def gazetteer(agencies: tuple[str, ...]) -> Gazetteer:
             if city.startswith("St "):
                 add("St. " + city[3:], tuple(names))
                 add("Saint " + city[3:], tuple(names))
-    for alias, target in ALIASES.items():
+    for alias, targets in agency_aliases().items():
         hits = []
-        for t in target.split("|"):
+        for t in targets:
             grp = groups.get(_norm(t))
             if grp:
                 hits.append(tuple(grp))
@@ -410,7 +369,7 @@ def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | No
             else:  # "Jackson, Miss." when the store has only Jackson, Michigan and Tennessee
                 label = f"{text}, {st[0]}"
                 return Mention(i, i + n, text, [Place("unknown", label, state=st[0])], "name")
-    return Mention(i, i + n, text, places, "alias" if key in ALIASES else "name")
+    return Mention(i, i + n, text, places, "alias" if key in agency_aliases() else "name")
 
 
 TITLES = {

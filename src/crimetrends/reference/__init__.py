@@ -1,4 +1,5 @@
-"""Small reference tables shipped with the package (US state names by postal/ORI prefix)."""
+"""Small reference tables shipped with the package: US state names by postal/ORI prefix, and
+the names people use for agencies (nicknames, initials, police department abbreviations)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,14 @@ def states() -> dict[str, str]:
     path = resources.files("crimetrends.reference") / "states.csv"
     with path.open(encoding="utf-8") as f:
         return {row["abbr"]: row["name"] for row in csv.DictReader(f)}
+
+
+@cache
+def agency_aliases() -> dict[str, tuple[str, ...]]:
+    """alias (lower case) → the agencies it may mean (several: ambiguous, e.g. 'MPD')."""
+    path = resources.files("crimetrends.reference") / "agency_aliases.csv"
+    with path.open(encoding="utf-8") as f:
+        return {row["alias"]: tuple(row["agencies"].split("|")) for row in csv.DictReader(f)}
 
 
 def register_reference(con: duckdb.DuckDBPyConnection) -> None:

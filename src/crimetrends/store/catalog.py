@@ -28,29 +28,43 @@ def agencies(con: Any) -> list[str]:
 
 
 def resolve_agency(con: Any, name: str) -> str:
-    """Exact name, then city part ('Chicago' → 'Chicago, Illinois'), then prefix."""
+    """Exact name, city part ('Chicago' → 'Chicago, Illinois'), the name as typed loosely
+    ('Saint Louis'), a known alias ('NYC'), then a unique prefix."""
     known = agencies(con)
     if not known:
         raise NoDataError("the store is empty", hint="run `crimetrends load` or `crimetrends demo`")
     wanted, loose = name.strip().lower(), _loose(name)
-    for rule in (
+    rules = (
         lambda a: a.lower() == wanted,
         lambda a: a.split(",")[0].strip().lower() == wanted,
         lambda a: _loose(a) == loose or _loose(a.split(",")[0]) == loose,
+        None,  # an alias
         lambda a: a.lower().startswith(wanted),
-    ):
-        hits = [a for a in known if rule(a)]
+    )
+    for rule in rules:
+        hits = _by_alias(name, known) if rule is None else [a for a in known if rule(a)]
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
             raise AmbiguousNameError(
-                f"{name!r} matches {len(hits)} agencies", hint="; ".join(hits[:10])
+                f"{name!r} may mean {len(hits)} agencies", hint="; ".join(hits[:10])
             )
     close = difflib.get_close_matches(name, known, n=5, cutoff=0.5)
     raise NotFoundError(
         f"no agency named {name!r} in the store",
         hint=("did you mean: " + "; ".join(close)) if close else "see `crimetrends sources`",
     )
+
+
+def _by_alias(name: str, known: list[str]) -> list[str]:
+    """The agencies a nickname, initials or police abbreviation may mean ('NYC', 'D.C.',
+    'Philly', 'LAPD'; 'MPD' several), from reference/agency_aliases.csv."""
+    from crimetrends.reference import agency_aliases
+
+    key = " ".join(name.lower().split())
+    targets = agency_aliases().get(key) or agency_aliases().get(key.replace(".", "")) or ()
+    wanted = {_loose(t) for t in targets}
+    return [a for a in known if _loose(a) in wanted]
 
 
 def _loose(name: str) -> str:
