@@ -91,18 +91,24 @@ def interval_chart(
 
     rows: y (the place or method), group, pct, lo, hi, text (the change as printed), label.
     Used for the answer card (a city beside its state and national samples) and for program
-    impact estimates. The x domain always holds zero and leaves room for the printed value.
+    impact estimates. The x domain always holds zero and leaves room for the printed value,
+    which stands on the side of the interval away from zero (never struck by the zero line).
     """
     for r in rows:
-        r["textx"] = r["hi"] if r.get("hi") is not None else r["pct"]
+        left = r["pct"] < 0
+        end = r.get("lo") if left else r.get("hi")
+        r["textx"] = end if end is not None else r["pct"]
+        r["side"] = "left" if left else "right"
         r.setdefault("text_short", r["text"])
     lo = min([r["lo"] if r.get("lo") is not None else r["pct"] for r in rows] + [0.0])
-    hi = max([r["textx"] for r in rows] + [0.0])
+    hi = max([r["hi"] if r.get("hi") is not None else r["pct"] for r in rows] + [0.0])
     span = max(hi - lo, 1.0)
+    room_left = 0.35 if any(r["side"] == "left" for r in rows) else 0.08
+    room_right = 0.35 if any(r["side"] == "right" for r in rows) else 0.08
     x = {
         "type": "quantitative",
         "scale": {  # rounded: no published number may look like a precise coordinate
-            "domain": [round(lo - 0.08 * span, 2), round(hi + 0.35 * span, 2)],
+            "domain": [round(lo - room_left * span, 2), round(hi + room_right * span, 2)],
             "nice": False,
             "zero": False,
         },
@@ -159,14 +165,18 @@ def _interval_layers(x: dict[str, Any], x_title: str) -> list[dict[str, Any]]:
             "mark": {"type": "point", "filled": True, "size": 90, "opacity": 1},
             "encoding": {"x": {"field": "pct", **x}, "tooltip": tooltip},
         },
-        {
-            "mark": {"type": "text", "align": "left", "dx": 6, "fontSize": 12},
-            "encoding": {
-                "x": {"field": "textx", **x},
-                "text": {"field": "text_short"},
-                "color": {"value": "#1a1a1a"},
-            },
-        },
+        *(
+            {
+                "transform": [{"filter": f"datum.side == '{side}'"}],
+                "mark": {"type": "text", "align": align, "dx": dx, "fontSize": 12},
+                "encoding": {
+                    "x": {"field": "textx", **x},
+                    "text": {"field": "text_short"},
+                    "color": {"value": "#1a1a1a"},
+                },
+            }
+            for side, align, dx in (("left", "right", -6), ("right", "left", 6))
+        ),
     ]
 
 
