@@ -29,6 +29,8 @@ def clean(column: str, na_values: tuple[str, ...] | None) -> str:
     c = quoted(column)
     outer_space = f"starts_with({c}, ' ') OR ends_with({c}, ' ')"
     trimmed = f"(CASE WHEN {outer_space} THEN trim({c}) ELSE {c} END)"
+    if na_values in ((), ("",)):  # the usual case: evaluate the trimmed text once
+        return f"nullif({trimmed}, '')"
     return f"(CASE WHEN {trimmed} IN ({nas}) THEN NULL ELSE {trimmed} END)"
 
 
