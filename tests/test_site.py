@@ -331,6 +331,22 @@ def test_forecasts_page_only_with_results(site, rsite):
     charts = specs(models)
     assert any(k.startswith("forecast-") for k in charts)
     assert any(k.startswith("impact-") for k in charts)
+    # a forecast that starts inside the reported months says why (RTCI's provisional months)
+    (result,) = (with_results / "data" / "results").glob("forecast-chicago*.json")
+    fc = [r for r in json.loads(result.read_text())["forecasts"] if r["source"] == "rtci"]
+    first = min(r["period"][:7] for r in fc)
+    series = pd.read_parquet(with_results / "data" / "series.parquet")
+    rtci = series[
+        (series["slug"] == "chicago-illinois")
+        & (series["source"] == "rtci")
+        & (series["offense"] == "violent")
+        & (series["grain"] == "month")
+        & series["count"].notna()
+    ]
+    later = rtci[rtci["period"].str[:7] >= first]
+    assert len(later) and later["provisional"].all()
+    assert f"The forecast starts at {pd.Timestamp(first):%b %Y}" in text
+    assert "are provisional, so the model was fitted on the months before them" in text
 
 
 def test_hotspot_results_are_published_as_the_policy_allows(rsite):

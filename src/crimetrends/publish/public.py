@@ -1,4 +1,9 @@
-"""The public tables on disk ($CRIMETRENDS_HOME/public), rebuilt when the store changes."""
+"""The public tables on disk ($CRIMETRENDS_HOME/public), rebuilt when the store changes.
+
+Reading the cache imports neither the table builders nor what they use (SciPy, Ibis):
+the cache folder lists its own tables (`tables.txt`), so a site build or the API starting
+on a cached store pays only for pandas and Parquet.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +18,8 @@ import pandas as pd
 
 from crimetrends import __version__
 from crimetrends.publish.privacy import PrivacyPolicy
-from crimetrends.publish.tables import TABLES, build_tables, write_tables
 from crimetrends.settings import Settings, get_settings
 from crimetrends.store.catalog import loads
-from crimetrends.store.connect import connect
 
 
 def signature(settings: Settings, policy: PrivacyPolicy) -> str:
@@ -48,13 +51,19 @@ def public_tables(
     sig = signature(settings, policy)
     folder = root / sig[:32]
     if (folder / "complete").exists():
-        tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
+        names = _table_names(folder)
+        tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in names}
         prov = json.loads((folder / "provenance.json").read_text())
         return tables, prov
-    tables, prov = build_tables(connect(settings, batch=True), policy)
+    from crimetrends.publish.tables import TABLES, build_tables, write_tables
+    from crimetrends.store.connect import connect
+
+    built, prov = build_tables(connect(settings, batch=True), policy)
+    tables = {name: built[name] for name in TABLES}  # the order a cached read gives
     tmp = root / f".{sig[:32]}.{os.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     write_tables(tables, prov, tmp)
+    (tmp / "tables.txt").write_text("\n".join(tables) + "\n")
     (tmp / "complete").write_text(sig)
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(tmp, folder)
@@ -62,6 +71,17 @@ def public_tables(
         if old != folder and old.is_dir() and (old.name.startswith(".") or len(old.name) == 32):
             shutil.rmtree(old, ignore_errors=True)
     return tables, prov
+
+
+def _table_names(folder: Path) -> list[str]:
+    """The tables a complete cache folder holds, in their order (the builder's list for a
+    folder written before the list was kept)."""
+    listed = folder / "tables.txt"
+    if listed.exists():
+        return listed.read_text().split()
+    from crimetrends.publish.tables import TABLES
+
+    return list(TABLES)
 
 
 def public_folder(settings: Settings | None = None, policy: PrivacyPolicy | None = None) -> Path:

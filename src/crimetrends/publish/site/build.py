@@ -100,9 +100,7 @@ def _write(env: Environment, path: Path, template: str, common: dict[str, Any], 
 def _write_tables(folder: Path, data: SiteData) -> None:
     """The public tables' files (CSV, Parquet, JSON with provenance) and the series, copied
     from the cache `public_tables` made whole (written afresh when there is none)."""
-    from crimetrends.publish.tables import TABLES, write_tables
-
-    names = [f"{t}.{ext}" for t in TABLES for ext in ("csv", "parquet", "json")]
+    names = [f"{t}.{ext}" for t in data.tables for ext in ("csv", "parquet", "json")]
     names += ["provenance.json"]
     folder.mkdir(parents=True, exist_ok=True)
     cache = data.folder
@@ -110,6 +108,8 @@ def _write_tables(folder: Path, data: SiteData) -> None:
         for n in names:
             shutil.copyfile(cache / n, folder / n)
     else:
+        from crimetrends.publish.tables import write_tables
+
         write_tables(data.tables, data.prov, folder)
     if cache is not None and (cache / "site-series.parquet").exists():
         shutil.copyfile(cache / "site-series.parquet", folder / "series.parquet")
@@ -125,20 +125,10 @@ def _copy_static(out: Path) -> None:
 
 
 def _render_cities(env: Environment, out: Path, common: dict[str, Any], data: SiteData) -> int:
-    from crimetrends.publish.site.city import city_context, write_downloads
+    from crimetrends.publish.site.pages import write_city_pages
     from crimetrends.publish.site.prepare import prepare
 
-    prep = prepare(data)
-    folder = out / "city"
-    folder.mkdir(exist_ok=True)
-    template = env.get_template("city.html")
-    cities = data.tables["cities"].to_dict("records")
-    for c in cities:
-        ctx = city_context(c, data, prep)
-        ctx["downloads"] = write_downloads(out, ctx, prep)
-        html = template.render(**common, root="../", title=c["agency"], **ctx)
-        (folder / f"{c['slug']}.html").write_text(html, encoding="utf-8")
-    return len(cities)
+    return write_city_pages(env, out, common, data, prepare(data))
 
 
 def _render_reference(env: Environment, out: Path, common: dict[str, Any], data: SiteData) -> int:

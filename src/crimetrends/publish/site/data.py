@@ -33,8 +33,12 @@ class SiteData:
     folder: Path | None = None  # the public tables' cache folder (its files are copied)
 
     def city(self, table: str, slug: str) -> pd.DataFrame:
-        frame = self.by_slug.get(table, {}).get(slug)
-        return frame if frame is not None else self.tables.get(table, self.series).iloc[0:0]
+        """One city's rows of a table (grouped once for the tables every page reads)."""
+        full = self.series if table == "series" else self.tables[table]
+        if table not in self.by_slug:
+            return full[full["slug"] == slug] if len(full) else full
+        frame = self.by_slug[table].get(slug)
+        return frame if frame is not None else full.iloc[0:0]
 
     @property
     def hotspots(self) -> list[dict[str, Any]]:
@@ -71,12 +75,8 @@ def load(policy: PrivacyPolicy) -> SiteData:
         else:
             data.trends_by_slug.setdefault(r["slug"], []).append(r)
     data.trend_rows = rows
-    for name, frame in (
-        ("series", series),
-        *((t, tables[t]) for t in ("monthly", "areas", "arrests")),
-    ):
-        if not frame.empty:
-            data.by_slug[name] = {k: g for k, g in frame.groupby("slug", sort=False)}
+    for name in ("areas", "arrests"):  # read by every page (the rest: see prepare.py)
+        data.by_slug[name] = {k: g for k, g in tables[name].groupby("slug", sort=False)}
     return data
 
 

@@ -176,7 +176,25 @@ def _forecast_chart(
         "source": words.source_name(source),
         "file": name,
         "last": history["period"].max()[:7] if len(history) else "",
+        "overlap": _overlap(history, g),
     }
+
+
+def _overlap(history: pd.DataFrame, g: pd.DataFrame) -> str:
+    """Why the forecast starts inside the reported months, when it does: the model left out
+    the publisher's provisional months (it forecasts them too)."""
+    first = str(g["period"].min())[:7]
+    later = history[history["period"].str[:7] >= first]
+    if later.empty:
+        return ""
+    months = ", ".join(words.month_label(p) for p in later["period"])
+    provisional = "provisional" in later and bool(later["provisional"].astype(bool).all())
+    why = "are provisional" if provisional else "were left out of the fit"
+    return (
+        f"The forecast starts at {words.month_label(first + '-01')}: the latest reported "
+        f"months ({months}) {why}, so the model was fitted on the months before them and "
+        "forecasts them as well."
+    )
 
 
 def _score(scores: pd.DataFrame, source: str, agency: str, offense: str, model: str) -> tuple:
