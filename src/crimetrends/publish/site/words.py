@@ -13,18 +13,9 @@ import re
 from typing import Any
 
 from crimetrends.render import numbers as fmt
+from crimetrends.taxonomy.offenses import REPORTED_OFFENSES
 
-OFFENSES = (
-    "violent",
-    "property",
-    "murder",
-    "rape",
-    "robbery",
-    "aggravated_assault",
-    "burglary",
-    "larceny",
-    "motor_vehicle_theft",
-)
+OFFENSES = REPORTED_OFFENSES  # the two totals, then each Part I offense
 OFFENSE_NAMES = {
     "violent": "Violent crime",
     "property": "Property crime",
