@@ -113,3 +113,11 @@ def test_provenance_names_files_crosswalk_and_definitions(store):
     assert {f["file"] for f in src["files"]} >= {"chicago_crimes_2016.parquet"}
     assert all(len(f["sha256"]) == 64 for f in src["files"])
     assert "Murder" in prov["definition"] and "Clopper-Pearson" in prov["interval_method"]
+
+
+def test_small_numbers_is_both_periods_together_under_fifty():
+    from crimetrends.analysis.trends import small_numbers
+
+    assert small_numbers(20, 29) and small_numbers(0, 9)  # Greenwich's 0 vs 9
+    assert not small_numbers(25, 25) and not small_numbers(14, 36)
+    assert not small_numbers(None, 10) and not small_numbers(3, None)  # unknown is not small

@@ -33,6 +33,14 @@ from crimetrends.analysis.uncertainty import rate_change
 from crimetrends.errors import ConfigError, MissingPopulationError
 from crimetrends.sources.registry import all_sources
 
+# A window whose two periods hold fewer crimes than this together is "small numbers": its
+# interval is honest but wide, and a ranking by percent change would put it first.
+SMALL_NUMBERS = 50
+
+
+def small_numbers(count: int | None, previous: int | None) -> bool:
+    return count is not None and previous is not None and count + previous < SMALL_NUMBERS
+
 
 @dataclass
 class TrendRow:

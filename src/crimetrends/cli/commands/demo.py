@@ -121,15 +121,30 @@ def _city(agency: str) -> str:
 
 def _every_agency() -> None:
     from crimetrends.analysis.report import TrendQuery, trend_report
+    from crimetrends.analysis.trends import SMALL_NUMBERS, small_numbers
     from crimetrends.render import tables
 
     everyone = trend_report(TrendQuery(all_agencies=True))
-    rows = sorted(everyone.rows, key=lambda r: (not r.comparable, r.pct_change or 0, r.agency))
+    rows = sorted(
+        everyone.rows,
+        key=lambda r: (
+            not r.comparable,
+            small_numbers(r.count, r.previous_count),
+            r.pct_change or 0,
+            r.agency,
+        ),
+    )
+    small = sum(small_numbers(r.count, r.previous_count) for r in rows)
     counts = {
         lab: sum(r.label == lab for r in rows) for lab in ("down", "up", "no detectable change")
     }
     not_comparable = len(rows) - sum(counts.values())
     console.rule("Every agency: its newest comparable window (at least 90 days), sorted")
+    console.print(
+        f"Sorted by change; the {small} windows with fewer than {SMALL_NUMBERS} crimes in both "
+        "periods together (small numbers: wide intervals) come after the others.",
+        highlight=False,
+    )
     console.print(
         tables.trend_table(rows, everyone.title, show_notes=False),
     )

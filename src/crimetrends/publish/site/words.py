@@ -12,6 +12,7 @@ import math
 import re
 from typing import Any
 
+from crimetrends.analysis.trends import SMALL_NUMBERS, small_numbers
 from crimetrends.render import numbers as fmt
 from crimetrends.taxonomy.offenses import REPORTED_OFFENSES
 
@@ -55,7 +56,7 @@ POPULATION_NOTE = re.compile(
     r"population [\d,]+ from (\d{4}), the nearest year available \(([\w]+)\)"
 )
 # Fewer crimes than this in the two periods together: the interval is too wide to say much.
-SMALL_TOTAL = 50
+SMALL_TOTAL = SMALL_NUMBERS  # one threshold for the site and the CLI
 POPULATION_CLASSES = (
     (1_000_000, "1M and over"),
     (250_000, "250K to 1M"),
@@ -150,8 +151,7 @@ def label_kind(label: str | None) -> str:
 
 def is_small(row: dict[str, Any]) -> bool:
     """Counts too small to compare: both periods together under SMALL_TOTAL crimes."""
-    a, b = whole(row.get("count")), whole(row.get("previous_count"))
-    return a is not None and b is not None and a + b < SMALL_TOTAL
+    return small_numbers(whole(row.get("count")), whole(row.get("previous_count")))
 
 
 def population_class(pop: Any) -> str:
