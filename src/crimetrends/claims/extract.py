@@ -1600,6 +1600,8 @@ def superlative_claims(r: Reading, ctx: Context) -> list[Claim]:
     return out
 
 
+# long: one superlative's reading (rank, measure, set of places, window) in the order a reader
+# meets them; split it when the next rule lands
 def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: Context):
     t = r.toks[i]
     after = " ".join(x.low for x in r.toks[i + 1 : i + 12])
@@ -1910,6 +1912,7 @@ def _month_label(text: str) -> int | None:
     return MONTH_NAMES.get(w) if w in MONTH_NAMES else None
 
 
+# long: a table row's cells read left to right (label, year columns, change column)
 def _grid_row(u, g, ctx, counts, pcts, years, header) -> list[Claim]:
     """Counts in year columns (from the header, or the article's two years), a % column."""
     cells = u.cells or []
