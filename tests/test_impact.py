@@ -314,11 +314,14 @@ def test_models_page_skips_results_it_cannot_show(store, tmp_path):
     from crimetrends.store import results
 
     results.save("impact-simulation", {"summary": [], "reps": 1, "seed": 1})
-    _render_models_page(_env(), tmp_path, {"generated_at": "now", "root": ""})
+    try:
+        _render_models_page(_env(), tmp_path, {"generated_at": "now", "root": ""})
+        shown = [results.load(n) for n in results.names() if n.startswith("impact-")]
+    finally:  # the store is shared by the session's tests: leave no result behind
+        (results.results_dir() / "impact-simulation.json").unlink()
     page = (tmp_path / "models.html").read_text()
     # the file is published, but only real initiative results get a line on the page
     assert (tmp_path / "data" / "results" / "impact-simulation.json").exists()
-    shown = [results.load(n) for n in results.names() if n.startswith("impact-")]
     initiatives = [p for p in shown if p and "initiative" in p]
     assert len(shown) > len(initiatives)
     assert page.count("<li><strong>") == len(initiatives)
