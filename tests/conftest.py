@@ -90,6 +90,9 @@ def site(bundle_home: Path, public, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 # Marks by where a test needs more than Python: `make test-fast` leaves these out.
+# Tests on the whole public tables or the built site wait for their session build (20-30 s
+# on the bundled store) and are slow whatever they assert.
+SLOW_FIXTURES = {"public", "site"}
 BROWSER_MODULES = {"test_site_browser.py", "test_api_docs_browser.py"}
 SPARK_MODULES = {"test_spark_load.py"}
 
@@ -101,3 +104,5 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.spark)
         if module in BROWSER_MODULES:
             item.add_marker(pytest.mark.browser)
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

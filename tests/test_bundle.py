@@ -41,6 +41,7 @@ def test_provenance_lists_the_sha256_of_every_bundled_file():
         assert listed[entry["path"]] == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 @needs_shared
 @pytest.mark.parametrize("year", [2014, 2015, 2016, 2017])
 def test_chicago_parquet_holds_every_published_row_unchanged(year):

@@ -116,6 +116,7 @@ def rtci_direct(tmp_path_factory):
         return [r for r in stored("rtci") if r[1] in set(RTCI_TO_CDE) - {"theft"} | {"larceny"}]
 
 
+@pytest.mark.slow
 def test_fetch_through_every_fault_loads_exactly_the_replayed_rows(empty_home, rtci_direct):
     faults = {2: "500", 3: "429", 5: "truncate", 7: "drop", 9: "slow", 12: "500"}
     with FakeCDE(cde_series(), faults) as cde:
@@ -167,6 +168,7 @@ def test_fetch_interrupted_at_twenty_points_gives_the_same_table(
     assert not (empty_home / "fetch" / "fbi_cde" / "checkpoint.json").exists()
 
 
+@pytest.mark.slow
 def test_a_month_the_fbi_has_not_received_is_quarantined_with_a_reason(empty_home):
     with FakeCDE(cde_series(), {1: "unreported"}) as cde:
         result = fetch("fbi_cde", client=client(cde.url))
@@ -175,6 +177,7 @@ def test_a_month_the_fbi_has_not_received_is_quarantined_with_a_reason(empty_hom
     assert len(q) == 1 and "missing count" in q.reason.iloc[0]
 
 
+@pytest.mark.slow
 def test_api_key_missing_refused_and_sent(empty_home, monkeypatch):
     monkeypatch.delenv("FBI_CDE_API_KEY", raising=False)
     # the default api.usa.gov host needs a key: stop before any request
@@ -192,6 +195,7 @@ def test_api_key_missing_refused_and_sent(empty_home, monkeypatch):
     assert agencies == ["Memphis Police Department, Tennessee"]
 
 
+@pytest.mark.slow
 def test_cli_errors_are_one_line(empty_home, monkeypatch):
     monkeypatch.delenv("FBI_CDE_API_KEY", raising=False)
     proc = run("fetch", "fbi_cde")

@@ -34,6 +34,7 @@ def test_no_real_article_text_lives_in_the_project():
     assert all(p.name.startswith(("w", "README")) for p in CORPUS.iterdir())
 
 
+@pytest.mark.slow
 def test_written_examples(store):
     result = evaluate_written(CORPUS)
     assert result["articles"] == 13 and result["expected_claims"] >= 20

@@ -105,6 +105,7 @@ def test_trends_csv_and_table(store):
     assert "Clopper-Pearson" in table.output
 
 
+@pytest.mark.slow
 def test_errors_are_one_line_with_exit_codes(store, monkeypatch):
     monkeypatch.setenv("CRIMETRENDS_HOME", str(store))
     proc = run("trends", "--agency", "Atlantis")
@@ -121,6 +122,7 @@ def test_errors_are_one_line_with_exit_codes(store, monkeypatch):
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_coverage_reconcile_sources_quarantine_commands(store):
     cov = runner.invoke(app, ["coverage", "--format", "json"])
     assert cov.exit_code == 0, cov.output
@@ -177,6 +179,7 @@ def test_quality_flags_outages_and_provisional_months(store):
     assert "2024-05" not in flags or "provisional" not in flags["2024-05"]
 
 
+@pytest.mark.spark  # starts a Spark session (Java): out of the quick loop
 def test_engine_option_loads_on_spark(tmp_path, monkeypatch):
     """`--engine spark` reaches the loader: same accounting as DuckDB, engine recorded."""
     if shutil.which("java") is None and not os.environ.get("CRIMETRENDS_REQUIRE_SPARK"):
@@ -202,6 +205,7 @@ def test_unknown_engine_is_refused():
     assert "pandas" in r.stderr and "duckdb" in r.stderr
 
 
+@pytest.mark.slow
 def test_json_error_shape_follows_the_parsed_format_option(store, tmp_path, monkeypatch):
     monkeypatch.setenv("CRIMETRENDS_HOME", str(store))
     proc = run("trends", "--agency", "Atlantis", "--format=json")

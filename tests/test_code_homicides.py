@@ -89,6 +89,7 @@ def ucr_2015_murders() -> dict[str, int]:
     return {wanted[r["ORI"]]: int(r["homs_sum"]) for r in rows if r["ORI"] in wanted}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "city", ["Chicago, Illinois", "Kansas City, Missouri", "Los Angeles, California", "Tucson"]
 )
@@ -110,6 +111,7 @@ def test_reconcile_with_what_the_city_reported_to_the_fbi(empty_home, city):
     assert row["pct_difference"] == pytest.approx(100 * (code - ucr) / ucr)
 
 
+@pytest.mark.slow
 def test_served_as_a_plain_file_it_loads_the_same_rows(empty_home):
     """CODE publishes files, not an API: fetch-file over loopback gives the same table."""
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(FIXTURES))

@@ -42,6 +42,7 @@ def test_chicago_annual_counts_equal_plain_sql_on_bundle(store, offense):
     assert row.previous_count == sql_count(files, BY_FBI[offense], 2016)
 
 
+@pytest.mark.slow
 @needs_shared
 @pytest.mark.parametrize("offense", ["violent", "property", "murder"])
 def test_chicago_annual_counts_equal_plain_sql_on_published_csv(store, offense):

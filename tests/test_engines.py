@@ -55,6 +55,7 @@ def test_chicago_counts_and_intervals_match_sql(engine, offense):
     assert (row.ci_low, row.ci_high) == pytest.approx((exact.ci_low, exact.ci_high), rel=1e-12)
 
 
+@pytest.mark.slow
 def test_every_rtci_agency_gets_the_same_answer(engine, bundle_home):
     import duckdb
 

@@ -53,6 +53,7 @@ def direct(tmp_path_factory):
         return table_snapshot()
 
 
+@pytest.mark.slow
 def test_fetch_loads_exactly_the_recorded_rows(empty_home, direct):
     with FakePortal(soda_rows()) as portal:
         result = fetch("chicago", client=client(portal.url))
@@ -62,6 +63,7 @@ def test_fetch_loads_exactly_the_recorded_rows(empty_home, direct):
     assert result["fetch"]["url"].endswith("/resource/ijzp-q8t2.json")
 
 
+@pytest.mark.slow
 def test_fetch_survives_every_fault(empty_home, direct):
     faults = {2: "500", 3: "429", 5: "truncate", 7: "drop", 9: "slow", 11: "500"}
     with FakePortal(soda_rows(), faults) as portal:
@@ -71,6 +73,7 @@ def test_fetch_survives_every_fault(empty_home, direct):
     assert table_snapshot() == direct
 
 
+@pytest.mark.slow
 def test_rows_published_during_the_fetch_are_picked_up(empty_home):
     with FakePortal(soda_rows(), {4: "grow"}) as portal:
         result = fetch("chicago", client=client(portal.url))
@@ -131,6 +134,7 @@ def test_killed_at_twenty_random_points_gives_the_same_table(empty_home, direct)
     assert table_snapshot() == direct
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "source,file",
     [("nypd", "nypd_complaints_sample_2015.csv.gz"), ("lapd", "lapd_crimes_2020_sample.csv.gz")],
@@ -151,6 +155,7 @@ def test_every_registered_city_fetches_its_recorded_rows(
     assert len(fetched) == result["rows"]
 
 
+@pytest.mark.slow
 def test_plain_file_url_source_loads_the_same_rows(empty_home, direct):
     import functools
     import http.server
@@ -173,6 +178,7 @@ def test_plain_file_url_source_loads_the_same_rows(empty_home, direct):
         httpd.shutdown()
 
 
+@pytest.mark.slow
 def test_arcgis_layer_pages_by_object_id(empty_home, direct):
     from crimetrends.sources.portals.arcgis import ArcGISPortal
 
@@ -188,6 +194,7 @@ def test_arcgis_layer_pages_by_object_id(empty_home, direct):
     assert table_snapshot() == direct
 
 
+@pytest.mark.slow
 def test_vintage_records_the_sha256_of_every_raw_page(empty_home):
     import hashlib
     import json

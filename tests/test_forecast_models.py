@@ -100,6 +100,7 @@ def _simulated(rng, n=72, base=120.0, trend=0.0):
     return rng.poisson(mu).astype(float), mu
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model", [CountRegression(), PoissonAutoregression()])
 def test_count_models_cover_near_nominal_on_poisson_data(model):
     """One-step intervals on 300 simulated Poisson series: coverage near nominal, no bias."""
@@ -142,6 +143,7 @@ def test_all_zero_history_is_reported_not_crashed():
     assert np.isnan(f.mean).all() and f.note == "all-zero history"
 
 
+@pytest.mark.slow
 def test_backtest_is_reproducible_and_summarized():
     rng = np.random.default_rng(5)
     series = [_series(_simulated(rng)[0], area=f"A{i}") for i in range(8)]

@@ -104,6 +104,7 @@ def test_district_series_add_up_to_the_city(store):
     assert len(areas) >= 22 and len(areas[0].values) == 48
 
 
+@pytest.mark.slow
 def test_forecast_cli_for_districts(store, tmp_path):
     svg = tmp_path / "f.svg"
     out = _json(
@@ -139,6 +140,7 @@ def test_forecast_cli_errors_are_clear(store):
     assert r.exit_code != 0 and "unknown models" in str(r.exception)
 
 
+@pytest.mark.slow
 def test_results_are_served_by_the_api_and_the_site(store, tmp_path):
     from fastapi.testclient import TestClient
 

@@ -113,6 +113,7 @@ def test_labels_follow_the_interval(lo, hi, label):
 # ---- methods on data with a known answer ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_its_recovers_a_known_drop_and_covers_near_nominal():
     rng = np.random.default_rng(1)
     post = MONTHS >= START
@@ -158,6 +159,7 @@ def _panel(effect: float, rng, units: int = 20, treated: int = 6) -> Panel:
     )
 
 
+@pytest.mark.slow
 def test_did_recovers_a_known_effect_without_pretrends():
     e = did(_panel(-20.0, np.random.default_rng(3)))
     assert e.effect_pct == pytest.approx(-20, abs=3)

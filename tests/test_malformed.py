@@ -125,6 +125,7 @@ REPAIRABLE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(REPAIRABLE))
 def test_line_end_and_encoding_damage_is_undone(name, tmp_path):
     lines = lapd_lines()
@@ -165,6 +166,7 @@ def test_files_joined_with_cat_quarantine_the_repeated_header(tmp_path):
     assert m["quarantine_reasons"] == {"repeated header line": 1}
 
 
+@pytest.mark.slow
 def test_thousands_of_broken_lines_load_within_a_small_memory_cap(tmp_path):
     lines = lapd_lines(5000)
     broken = [line + b",EXTRA" if i % 4 == 1 else line for i, line in enumerate(lines)]
@@ -187,6 +189,7 @@ def _zip(lines) -> bytes:
     return buf.getvalue()
 
 
+@pytest.mark.slow
 def test_a_zip_download_loads_like_its_csv(tmp_path):
     lines = lapd_lines()
     (tmp_path / "clean.csv").write_bytes(b"\n".join(lines) + b"\n")
@@ -235,6 +238,7 @@ REFUSED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(REFUSED))
 def test_damaged_or_misnamed_files_are_refused_clearly(name, tmp_path):
     make, says = REFUSED[name]
@@ -319,6 +323,7 @@ def test_time_zone_aware_timestamps_are_refused_clearly(tmp_path):
     assert rc == 3 and "time-zone-aware" in err
 
 
+@pytest.mark.slow
 def test_every_committed_variant_loads_or_is_refused_clearly(tmp_path):
     """No variant fixture raises an internal or engine error (exit 70) through the CLI."""
     outcomes = {}

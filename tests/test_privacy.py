@@ -49,6 +49,7 @@ def test_published_coordinates_are_grid_centres(public):
         assert all(g_.is_centre(a, b) for a, b in zip(lat, lon, strict=True)), agency
 
 
+@pytest.mark.slow
 def test_no_raw_incident_coordinate_appears_anywhere(site):
     text = public_text(site)
     numbers = set(re.findall(r"-?\d+\.\d+", text))  # every decimal number published
@@ -63,6 +64,7 @@ def test_no_raw_incident_coordinate_appears_anywhere(site):
     assert not re.search(r"-?\d{2,3}\.\d{7,}", text)
 
 
+@pytest.mark.slow
 def test_small_counts_are_not_listed_at_all(public, site, store):
     """No published area has fewer than min_count incidents, and a withheld one is not
     listed (a listed centre with a blank count would still say '1–4 incidents here')."""
@@ -78,6 +80,7 @@ def test_small_counts_are_not_listed_at_all(public, site, store):
     assert len(everything) > len(areas) and (everything["count"] < 5).sum() > 0
 
 
+@pytest.mark.slow
 def test_sensitive_offenses_are_never_mapped(empty_home, tmp_path):
     """A store holding only rape and domestic incidents yields no area rows at all."""
     with gzip.open(FIXTURES / "chicago_crimes_2024_sample.csv.gz", "rt", encoding="utf-8-sig") as f:
@@ -177,6 +180,7 @@ def _public_cell_records(roots) -> list[dict]:
     return found
 
 
+@pytest.mark.slow
 def test_no_public_output_can_be_inverted(hotspot_robbery, bundle_home, site, tmp_path):
     """Public outputs list no cell below min_count and carry nothing computed from the
     neighbours' counts, so neither the deconvolution above nor a Gi* solve has an input."""

@@ -45,6 +45,7 @@ def test_expected_count_carries_the_seasonal_factor_by_hand():
     assert mu[18] == pytest.approx(second_level * 150.0 / first_level)
 
 
+@pytest.mark.slow
 def test_simulated_poisson_series_are_rarely_flagged_and_outages_always():
     rng = np.random.default_rng(20261125)
     judged = flagged = 0
@@ -63,6 +64,7 @@ def test_simulated_poisson_series_are_rarely_flagged_and_outages_always():
     assert "unusually high" in flags.iloc[50]
 
 
+@pytest.mark.slow
 def test_overdispersed_series_are_judged_by_their_own_variability():
     """Counts with variance 4× the mean: a plain Poisson tail flags a large share of ordinary
     months; the dispersion-aware tail stays near the nominal rate."""
@@ -97,6 +99,7 @@ def test_small_counts_at_zero_are_not_outages():
     assert not flags.str.contains("near zero|unusually").any()
 
 
+@pytest.mark.slow
 def test_real_rtci_violent_series_flag_few_months(store):
     """Every RTCI agency's violent series: the share of judged months flagged high or low
     (0.6% when measured; a plain Poisson tail on the trailing mean flagged 8.2%)."""

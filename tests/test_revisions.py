@@ -24,6 +24,7 @@ COLUMNS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("column,offense", list(COLUMNS.items()))
 def test_revised_months_and_totals_match_plain_sql(column, offense):
     frame = revisions(OLD, NEW, "rtci")
@@ -39,12 +40,14 @@ def test_revised_months_and_totals_match_plain_sql(column, offense):
     assert int(got["change"].sum()) == delta
 
 
+@pytest.mark.slow
 def test_unrevised_agency_has_no_rows():
     frame = revisions(OLD, NEW, "rtci", agency="Chicago, Illinois")
     assert frame.empty
     assert int(revisions(OLD, NEW, "rtci")["revised"].sum()) == 542
 
 
+@pytest.mark.slow
 def test_incident_vintages_show_added_and_reclassified_rows(empty_home):
     """Two fetches of the fake portal: one row published, one reclassified in between."""
     rows = soda_rows(400)

@@ -40,6 +40,7 @@ def test_request_bodies_over_the_limit_are_refused(public):
         assert_error_shape(r, 413, "input_too_large")
 
 
+@pytest.mark.slow
 def test_the_api_serves_the_new_numbers_after_a_load(empty_home):
     from crimetrends.ingest.load import load_file
 
@@ -100,6 +101,7 @@ ADVERSARIAL = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(ADVERSARIAL))
 def test_a_long_check_never_stalls_the_other_endpoints(served, name):
     text = ADVERSARIAL[name][:20_000]

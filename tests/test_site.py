@@ -39,6 +39,7 @@ def specs(soup: BeautifulSoup) -> dict[str, dict]:
     return {s["data-chart"]: json.loads(s.string) for s in soup.select("script[data-chart]")}
 
 
+@pytest.mark.slow
 def test_overview_counts_equal_the_cli(site, store):
     """The summary line's counts are `crimetrends trends --all` with its defaults."""
     from crimetrends.cli import app
@@ -160,6 +161,7 @@ def _walk(node):
             yield from _walk(v)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("slug", list(CITIES))
 def test_no_chart_is_drawn_empty(rsite, slug):
     """Every series chart has points for the offense it opens on; a map has cells."""
@@ -316,6 +318,7 @@ def test_district_outlines_run_only_between_published_cells(public, store):
                 assert where[(x, y1 - 1)] != where[(x, y1)]
 
 
+@pytest.mark.slow
 def test_forecasts_page_only_with_results(site, rsite):
     plain = page(site, "index.html")
     assert not (site / "models.html").exists()

@@ -105,6 +105,7 @@ def _simulate_cube(rng, excite: float, periods: int = 140, side: int = 20):
     return cube
 
 
+@pytest.mark.slow
 def test_self_exciting_fit_sees_triggering_only_when_there_is_some():
     mask = np.ones((20, 20), bool)
     calm = fit_self_exciting(
@@ -128,6 +129,7 @@ def test_triggering_recursion_by_hand():
 # ---- real data (bundled Chicago 2014–2017) -------------------------------------------------
 
 
+@pytest.mark.slow
 def test_hotspots_on_chicago_count_every_located_incident(store):
     from crimetrends.spatial.maps import hotspot_map
     from crimetrends.store.connect import connect
@@ -195,6 +197,7 @@ def test_map_backtest_repeats_exactly(map_eval, bundle_home):
     pd.testing.assert_frame_equal(map_eval.scores, again.scores)
 
 
+@pytest.mark.slow
 def test_hotspots_cli_writes_a_chart_and_a_public_result(store, tmp_path):
     png = tmp_path / "hot.png"
     r = runner.invoke(

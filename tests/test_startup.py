@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 HEAVY = ("scipy", "pandas", "ibis", "duckdb", "statsmodels", "esda", "pyproj", "altair")
 
 
@@ -44,6 +46,7 @@ def test_help_pulls_in_no_heavy_module():
     assert not names & set(HEAVY), sorted(names & set(HEAVY))
 
 
+@pytest.mark.slow
 def test_a_trend_question_uses_duckdb_but_not_pandas_or_ibis(store):
     code = (
         "import sys; from crimetrends.cli import main\n"

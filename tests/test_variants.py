@@ -268,6 +268,7 @@ def test_unregistered_real_datasets_are_named(name, source, names, empty_home):
     assert names in err.value.message
 
 
+@pytest.mark.slow
 def test_every_variant_fixture_is_reproducible(tmp_path):
     """The committed variants are exactly what tests/variant_files.py makes from the real
     files (so the README's account of each is checked, not trusted)."""

@@ -40,6 +40,7 @@ def _csv(path) -> str:
     return f"read_csv('{path}', all_varchar = true, header = true)"
 
 
+@pytest.mark.slow
 def test_every_vintage_is_accounted_for_and_kept(store):
     from crimetrends.store.catalog import loads
 
@@ -87,6 +88,7 @@ def test_stored_figures_equal_the_files(store):
         assert (pd.to_datetime(prev["period_start"]).dt.year == prev["y"] - 1).all()
 
 
+@pytest.mark.slow
 def test_july_2024_vintage_equals_the_monthly_series_published_the_same_day():
     """Plain SQL over the two files: each row's YTD and PrevYTD equal the monthly sums
     over that row's own months (agencies that lag are summed over their own months)."""
@@ -116,6 +118,7 @@ def test_july_2024_vintage_equals_the_monthly_series_published_the_same_day():
     assert differ.empty, differ.head(20).to_string()
 
 
+@pytest.mark.slow
 def test_the_engine_gives_the_same_answer_from_either_shape(store):
     """Jan-Jul 2024 vs 2023 from the monthly series and from the vintage of the same day."""
     q = TrendQuery(period="ytd", from_year=2023, to_year=2024, through="2024-07", vintage=None)
@@ -132,6 +135,7 @@ def test_the_engine_gives_the_same_answer_from_either_shape(store):
     assert compared > 250
 
 
+@pytest.mark.slow
 def test_revisions_between_two_vintages_equal_a_pandas_diff():
     from crimetrends.analysis.revisions import revisions
 
@@ -213,6 +217,7 @@ def test_a_total_with_a_missing_component_is_never_a_total(store):
     ]
 
 
+@pytest.mark.slow
 def test_samples_are_apart_and_never_ranked_among_agencies(store):
     report = trend_report(TrendQuery(all_agencies=True))
     names = {r.agency for r in report.rows}
@@ -225,6 +230,7 @@ def test_samples_are_apart_and_never_ranked_among_agencies(store):
     assert samples["Full Sample, Illinois"].sample == "state"
 
 
+@pytest.mark.slow
 def test_every_agency_gets_a_comparable_newest_window(store):
     report = trend_report(TrendQuery(all_agencies=True))
     comparable = [r for r in report.rows if r.comparable]
@@ -277,6 +283,7 @@ def test_window_ends_are_read_precisely(value, message):
         parse_through(value)
 
 
+@pytest.mark.slow
 def test_an_incident_year_to_date_says_where_it_ends(empty_home, tmp_path):
     """Records ending mid-March: the window stops the day before, and says so."""
     from crimetrends.ingest.load import load_file
@@ -295,6 +302,7 @@ def test_an_incident_year_to_date_says_where_it_ends(empty_home, tmp_path):
     assert any("last day (Mar 15) may be partial" in f for f in row.flags)
 
 
+@pytest.mark.slow
 def test_cli_defaults_answer_and_json_names_through_and_vintage(store):
     proc = subprocess.run(
         [sys.executable, "-m", "crimetrends", "trends", "-a", "Chicago", "--format", "json"],

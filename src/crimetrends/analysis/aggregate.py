@@ -194,30 +194,40 @@ def count_series(
 ) -> list[Series]:
     """Series from published count tables; a total needs every member offense present."""
     # every covered period (any offense: coverage), with the members' cells
-    members_only = offense_filter(con, members)
-    rows = _memo(
-        con,
+    sql = (
         "SELECT source, agency, grain, period_start, "
-        f"CASE WHEN {members_only} THEN offense END AS offense, sum(count) AS total, "
-        "count(*) AS cells, count(count) AS present, min(months_reported) AS months "
-        f"FROM counts {_scope(agency, source)} GROUP BY ALL",
+        f"CASE WHEN {offense_filter(con, members)} THEN offense END AS offense, "
+        "sum(count) AS total, count(*) AS cells, count(count) AS present, "
+        f"min(months_reported) AS months FROM counts {_scope(agency, source)} GROUP BY ALL"
     )
-    wanted = set(members)
-    tables: dict[tuple[str, str, str], dict[dt.date, dict[str, tuple]]] = {}
-    for src, ag, grain, period, off, total, cells, present, months in rows:
-        periods = tables.setdefault((src, grain, ag), {})
-        cell = periods.setdefault(_day(period), {})  # a covered period, whatever offense
-        if off in wanted:
-            cell[off] = (total, int(cells), int(present), months)
+    if getattr(con, "batch", False):  # grouped once for every offense the handle is asked
+        tables = con.memo(("count tables", sql), lambda: _count_tables(con.memo_rows(sql)))
+    else:
+        tables = _count_tables(con.rows(sql), set(members))
     specs = all_sources()
     out = []
-    for (src, grain, ag), periods in sorted(tables.items()):
-        if not any(periods.values()):
+    for (src, grain, ag), (periods, offenses_in) in tables.items():
+        if offenses_in.isdisjoint(members):
             continue  # the table never carries these offenses for this agency
         long_shape = src in specs and specs[src].shape == "long"
         series = _count_periods(periods, members, grain, long_shape)
         out.append(Series(src, ag, offense, grain, "counts", tuple(series)))
     return out
+
+
+def _count_tables(
+    rows: list[tuple], wanted: set[str] | None = None
+) -> dict[tuple[str, str, str], tuple[dict[dt.date, dict[str, tuple]], set[str]]]:
+    """(source, grain, agency) → (each covered period's cells by offense, the offenses it
+    ever carries), in key order; every offense unless `wanted` names some."""
+    tables: dict[tuple[str, str, str], tuple[dict[dt.date, dict[str, tuple]], set[str]]] = {}
+    for src, ag, grain, period, off, total, cells, present, months in rows:
+        periods, offenses_in = tables.setdefault((src, grain, ag), ({}, set()))
+        cell = periods.setdefault(_day(period), {})  # a covered period, whatever offense
+        if off is not None and (wanted is None or off in wanted):
+            cell[off] = (total, int(cells), int(present), months)
+            offenses_in.add(off)
+    return dict(sorted(tables.items()))
 
 
 def _count_periods(

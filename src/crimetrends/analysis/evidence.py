@@ -378,7 +378,7 @@ def vintage_evidence(con: Any, q: TrendQuery, agency: str | None) -> list[Eviden
     The figures are summed over the query's member offenses in the engine, with the members
     each figure has, so a total with a missing component is known to be incomplete.
     """
-    from crimetrends.analysis.aggregate import _memo, offense_filter
+    from crimetrends.analysis.aggregate import offense_filter
     from crimetrends.store.sql import lit
 
     terms = ["offense IS NOT NULL", offense_filter(con, q.members)]
@@ -388,21 +388,23 @@ def vintage_evidence(con: Any, q: TrendQuery, agency: str | None) -> list[Eviden
         terms.append(f"source = {lit(q.source)}")
     if isinstance(q.vintage, dt.date):
         terms.append(f"vintage <= {lit(q.vintage)}")
-    rows = _memo(
-        con,
+    sql = (
         "SELECT source, agency, vintage, period_start, period_end, offense, sum(count), "
         "max(sample), max(sample_agencies), max(population) "
-        f"FROM ytd WHERE {' AND '.join(terms)} GROUP BY ALL",
+        f"FROM ytd WHERE {' AND '.join(terms)} GROUP BY ALL"
     )
+    if getattr(con, "batch", False):  # grouped once for every offense the handle is asked
+        figures = con.memo(("ytd figures", sql), lambda: _ytd_figures(con.memo_rows(sql)))
+    else:
+        figures = _ytd_figures(con.rows(sql))
     specs = all_sources()
-    wanted = set(q.members)
     sums: dict[tuple, list] = {}
-    for src, ag, vintage, start, end, off, n, sample, n_agencies, pop in rows:
-        if off not in wanted:
-            continue
-        entry = sums.setdefault((src, ag, vintage, start, end), [0, set(), sample, n_agencies, pop])
-        entry[0] += int(n)
-        entry[1].add(off)
+    wanted = set(q.members)
+    for key, by_offense in figures.items():
+        mine = [off for off in by_offense if off in wanted]  # in the rows' order
+        if mine:
+            total = sum(by_offense[off][0] for off in mine)
+            sums[key] = [total, set(mine), *by_offense[mine[0]][1:]]
     found: dict[tuple, VintageEvidence] = {}
     for (src, ag, vintage, start, end), (total, present, sample, n_agencies, pop) in sums.items():
         key = (src, ag, vintage)
@@ -422,6 +424,17 @@ def vintage_evidence(con: Any, q: TrendQuery, agency: str | None) -> list[Eviden
         missing = tuple(m for m in q.members if m not in present)
         ev.figures[(_date(start), _date(end))] = (total, missing)
     return list(found.values())
+
+
+def _ytd_figures(rows: list[tuple]) -> dict[tuple, dict[str, tuple[int, Any, Any, Any]]]:
+    """(source, agency, vintage, start, end) → offense → (count, sample, number of
+    agencies, population): the year-to-date rows grouped once, whatever the offense."""
+    out: dict[tuple, dict[str, tuple[int, Any, Any, Any]]] = {}
+    for src, ag, vintage, start, end, off, n, sample, n_agencies, pop in rows:
+        by_offense = out.setdefault((src, ag, vintage, start, end), {})
+        if off not in by_offense:  # one row per offense (GROUP BY): the first is kept
+            by_offense[off] = (int(n), sample, n_agencies, pop)
+    return out
 
 
 def _date(value: Any) -> dt.date:

@@ -71,7 +71,7 @@ def tokens(text: str) -> list[Token]:
         t = m.group(0)
         low = t.lower().replace("’", "'")
         num: float | None = None
-        if t[0].isdigit():
+        if t[0].isdecimal():  # not "¹": a digit to isdigit(), not to float()
             num = float(t.replace(",", ""))
         elif low in NUMBER_WORDS:
             num = float(NUMBER_WORDS[low])

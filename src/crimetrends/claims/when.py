@@ -376,7 +376,7 @@ def _span(toks, i, pub, t, nxt, two, three):
         if j < len(toks) and toks[j].num is not None:
             txt = toks[j].text
             y = int(toks[j].num) if toks[j].num and 1900 <= toks[j].num <= 2035 else None
-            if y is None and txt.isdigit() and len(txt) == 4:
+            if y is None and txt.isdecimal() and len(txt) == 4:
                 y = int(txt)
             if j + 1 < len(toks) and toks[j + 1].low in ("s", "'s"):
                 j += 1  # 'the 1950s'

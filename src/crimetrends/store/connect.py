@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from crimetrends.settings import Settings, get_settings
@@ -20,6 +21,7 @@ class Store:
         self.engine, self.lay = engine, lay
         self._ibis: Any = None
         self._memo: dict[str, list[tuple]] = {}
+        self._derived: dict[Any, Any] = {}
         # a handle that will ask many questions (the site's tables): read each rollup whole,
         # once, instead of once per offense
         self.batch = batch
@@ -33,6 +35,13 @@ class Store:
         if sql not in self._memo:
             self._memo[sql] = self.rows(sql)
         return self._memo[sql]
+
+    def memo(self, key: Any, build: Callable[[], Any]) -> Any:
+        """A value derived from remembered rows (grouped for every offense at once), built
+        once for this handle's life."""
+        if key not in self._derived:
+            self._derived[key] = build()
+        return self._derived[key]
 
     def records(self, sql: str) -> list[dict[str, Any]]:
         columns, rows = self.engine.rows(self.lay, sql)
