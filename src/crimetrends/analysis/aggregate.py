@@ -202,8 +202,14 @@ def count_series(
     )
     if getattr(con, "batch", False):  # grouped once for every offense the handle is asked
         tables = con.memo(("count tables", sql), lambda: _count_tables(con.memo_rows(sql)))
-    else:
-        tables = _count_tables(con.rows(sql), set(members))
+        # the site asks for each offense's series twice (trends, then charts): built once
+        key = ("count series", sql, members, offense)
+        return list(con.memo(key, lambda: _series_of(tables, members, offense)))
+    return _series_of(_count_tables(con.rows(sql), set(members)), members, offense)
+
+
+def _series_of(tables: dict, members: tuple[str, ...], offense: str) -> list[Series]:
+    """The offense's series of every table that ever carries one of its members."""
     specs = all_sources()
     out = []
     for (src, grain, ag), (periods, offenses_in) in tables.items():
@@ -248,24 +254,31 @@ def _count_periods(
     for k in keys:
         cell = periods.get(k)
         if cell is None:
-            out.append((k, PeriodCount(None, False, "period missing from the table", None)))
+            out.append((k, _NOT_IN_TABLE))
             continue
-        missing = [
-            m
-            for m in members
-            if (m not in cell and not long) or (m in cell and cell[m][2] != cell[m][1])
-        ]
-        months = [cell[m][3] for m in members if m in cell and cell[m][3] is not None]
-        short = grain == "year" and months and min(months) < 12
+        total, missing, fewest = 0.0, [], None
+        for m in members:
+            v = cell.get(m)
+            if v is None:
+                if not long:
+                    missing.append(m)
+                continue
+            n, cells, present, months = v
+            if present != cells:
+                missing.append(m)
+            total += n or 0
+            if months is not None and (fewest is None or months < fewest):
+                fewest = months
         if missing:
             out.append((k, PeriodCount(None, False, "missing: " + ", ".join(missing), None)))
-        elif short:
-            total = float(sum(cell[m][0] or 0 for m in members if m in cell))
-            out.append((k, PeriodCount(total, False, f"only {min(months)} months reported", None)))
+        elif grain == "year" and fewest is not None and fewest < 12:
+            out.append((k, PeriodCount(total, False, f"only {fewest} months reported", None)))
         else:
-            total = float(sum(cell[m][0] or 0 for m in members if m in cell))
             out.append((k, PeriodCount(total, True, "", None)))
     return out
+
+
+_NOT_IN_TABLE = PeriodCount(None, False, "period missing from the table", None)
 
 
 # The reader that builds the series of each kind of source (populations have none).

@@ -60,7 +60,7 @@ def coverage(con: Any, source: str | None = None) -> list[SourceCoverage]:
             g = g.assign(
                 description=g["source_code"].map(descriptions).fillna(""),
                 rows=g["rows"].fillna(0).astype("int64"),
-            ).sort_values("rows", ascending=False)
+            ).sort_values(["rows", "source_code"], ascending=[False, True], ignore_index=True)
             total = int(g["rows"].sum())
             mapped = int(g.loc[g["match"] != "unmapped", "rows"].sum())
             out.append(

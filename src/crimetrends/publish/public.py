@@ -35,7 +35,7 @@ def signature(settings: Settings, policy: PrivacyPolicy) -> str:
 
 
 def public_tables(
-    settings: Settings | None = None, policy: PrivacyPolicy | None = None
+    settings: Settings | None = None, policy: PrivacyPolicy | None = None, con: Any = None
 ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """The public tables of the store as it is now, under `policy`, cached on disk.
 
@@ -58,7 +58,8 @@ def public_tables(
     from crimetrends.publish.tables import TABLES, build_tables, write_tables
     from crimetrends.store.connect import connect
 
-    built, prov = build_tables(connect(settings, batch=True), policy)
+    # `con`: a batch handle the caller goes on asking (the site's charts reuse its series)
+    built, prov = build_tables(con or connect(settings, batch=True), policy)
     tables = {name: built[name] for name in TABLES}  # the order a cached read gives
     tmp = root / f".{sig[:32]}.{os.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)

@@ -87,7 +87,9 @@ def build_trends(con: Any, samples: frozenset[str]) -> pd.DataFrame:
     for col in ("count", "previous_count", "population", "population_year", "sample_agencies"):
         frame[col] = frame[col].astype("Int64")
     frame["slug"] = frame["agency"].map(slug)
-    return frame
+    # one order whatever order the evidence was gathered in: a rebuild gives the same files
+    order = ["agency", "offense", "source", "vintage", "window", "end", "start", "previous_end"]
+    return frame.sort_values(order, kind="stable", ignore_index=True)
 
 
 def build_monthly(con: Any, samples: frozenset[str]) -> pd.DataFrame:

@@ -58,9 +58,9 @@ def load(policy: PrivacyPolicy) -> SiteData:
     from crimetrends.store.catalog import sample_sources
     from crimetrends.store.connect import connect
 
-    tables, prov = public_tables(policy=policy)
+    con = connect(batch=True)  # one handle: the series the tables read serve the charts too
+    tables, prov = public_tables(policy=policy, con=con)
     folder = public_folder(policy=policy)
-    con = connect(batch=True)
     series = cached_frame(
         folder, "site-series", lambda: build_series(con, tables["monthly"], sample_sources())
     )
