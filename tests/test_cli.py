@@ -225,3 +225,16 @@ def test_engine_option_is_validated_against_the_registry(store, monkeypatch):
     proc = run("--engine", "oracle", "sources")
     assert proc.returncode == 2 and "unknown engine 'oracle'" in proc.stderr
     assert "duckdb, spark" in proc.stderr
+
+
+def test_check_reads_standard_input_like_a_file(store, tmp_path):
+    """`crimetrends check -` reads the article from stdin: the same verdicts as the file."""
+    text = "Violent crime fell 21% in Chicago in 2025 compared with 2024.\n"
+    path = tmp_path / "story.md"
+    path.write_text(text)
+    from_file = runner.invoke(app, ["check", str(path), "-f", "json"])
+    from_stdin = runner.invoke(app, ["check", "-", "-f", "json"], input=text)
+    assert from_file.exit_code == 0 and from_stdin.exit_code == 0, from_stdin.output
+    verdicts = json.loads(from_stdin.output)
+    assert verdicts == json.loads(from_file.output)
+    assert [v["verdict"] for v in verdicts["claims"]] == ["consistent"]

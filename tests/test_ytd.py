@@ -354,3 +354,16 @@ def test_agencies_found_by_the_names_people_use(store):
     with pytest.raises(AmbiguousNameError) as err:
         resolve_agency(con, "MPD")  # Washington's, Memphis', Milwaukee's, Minneapolis'
     assert "Memphis, Tennessee" in err.value.hint and "Milwaukee, Wisconsin" in err.value.hint
+
+
+def test_a_month_only_a_year_to_date_table_holds_points_to_it(store):
+    """January 2026 is in RTCI's year-to-date vintages but in no monthly series: asked for
+    as a month, the error says where the figure is instead of only 'no series'."""
+    from crimetrends.errors import NoDataError
+
+    q = TrendQuery(agencies=["Chicago"], period="month", through="2026-01")
+    with pytest.raises(NoDataError) as err:
+        trend_report(q)
+    assert "--period ytd" in (err.value.hint or "")
+    rows = trend_report(TrendQuery(agencies=["Chicago"], period="ytd", through="2026-01")).rows
+    assert any(r.comparable and r.end == "2026-01-31" for r in rows)

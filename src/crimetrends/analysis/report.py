@@ -160,10 +160,16 @@ def trend_report(query: TrendQuery) -> TrendReport:
     q = resolve_query(con, query)
     rows = trend_rows(con, q, sample_sources=sample_sources())
     if not rows:
+        hint = "see `crimetrends sources` for what the store holds"
+        if q.period in ("month", "rolling12", "year") and q.through is not None:
+            # a month no monthly series holds yet may be in a year-to-date table
+            ytd = trend_rows(con, q.resolved(period="ytd"), sample_sources=sample_sources())
+            if any(r.comparable for r in ytd):
+                hint = "the year-to-date tables cover this window: add `--period ytd`"
         raise NoDataError(
-            f"no series covers {query.offense} for {', '.join(q.agencies or ['any agency'])} "
-            f"in {q.from_year}/{q.to_year}",
-            hint="see `crimetrends sources` for what the store holds",
+            f"no {q.period} series covers {query.offense} for "
+            f"{', '.join(q.agencies or ['any agency'])} in {q.from_year}/{q.to_year}",
+            hint=hint,
         )
     used_pops = sorted(
         {(r.population_source, r.population_year) for r in rows if r.population_source}

@@ -162,12 +162,18 @@ def known_places(fb) -> tuple[str, ...]:
 
 
 def read_article(path: Path) -> str:
-    """An article file as text (UTF-8, with or without BOM; latin-1 if it is not UTF-8)."""
+    """An article file as text (UTF-8, with or without BOM; latin-1 if it is not UTF-8);
+    `-` reads standard input (`pbpaste | crimetrends check -`)."""
+    import sys
+
     from crimetrends.errors import InputFileError
 
-    if not path.is_file():
+    if str(path) == "-":
+        raw = sys.stdin.buffer.read()
+    elif not path.is_file():
         raise InputFileError(f"{path}: file not found")
-    raw = path.read_bytes()
+    else:
+        raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -50,6 +50,7 @@ FIELDS = (
 
 PARSED = "parsed_rows"
 DUPS = "duplicate_ids"
+CHECKED = "checked_rows"  # a load's parsed rows before the crosswalk join (see build_parsed)
 
 
 def needed_columns(spec: SourceSpec) -> tuple[str, ...]:
@@ -71,6 +72,10 @@ class ParsedQueries:
     codes: str
     duplicates: str
     typed: str
+    # `typed` in two parts: `checked` (the rows with their reason, before the crosswalk) and
+    # `harmonized` (table CHECKED joined with code_map)
+    checked: str = ""
+    harmonized: str = ""
 
 
 PARSED_COLUMNS = (
@@ -187,7 +192,7 @@ def parsed_queries(raw: RawInput, spec: SourceSpec, path: Path) -> ParsedQueries
     )
     if raw.read_problems:
         cleaned += f", r.{quoted(PROBLEM)}"
-    typed = (
+    ctes = (
         f"WITH cleaned AS (SELECT __row, {cleaned} FROM {raw.table} r), "
         f"valued AS (SELECT r.*, {values} FROM cleaned r), "
         f"typed AS (SELECT __row, {fields}, {row_reason(raw, reasons)} AS field_reason "
@@ -197,15 +202,26 @@ def parsed_queries(raw: RawInput, spec: SourceSpec, path: Path) -> ParsedQueries
         "AND t.__row > d.first_row THEN 'duplicate record id ' || t.record_id || "
         "' (first at row ' || d.first_row || ')' END), '') "
         f"AS reason FROM typed t LEFT JOIN {DUPS} d ON d.record_id = t.record_id) "
-        f"SELECT {', '.join('c.' + n for n in ('__row', *select))}, m.offense, m.offense_group, "
-        "m.match AS crosswalk_match, c.reason "
-        "FROM checked c LEFT JOIN code_map m ON m.source_code = c.source_code"
     )
+
+    def harmonized(rel: str) -> str:
+        return (
+            f"SELECT {', '.join('c.' + n for n in ('__row', *select))}, m.offense, "
+            "m.offense_group, m.match AS crosswalk_match, c.reason "
+            f"FROM {rel} c LEFT JOIN code_map m ON m.source_code = c.source_code"
+        )
+
     codes = (
         f"SELECT DISTINCT {source_code_sql(spec, spec.na_values)[1]} AS source_code "
         f"FROM {raw.table} r"
     )
-    return ParsedQueries(codes=codes, duplicates=_duplicates_sql(raw, spec), typed=typed)
+    return ParsedQueries(
+        codes=codes,
+        duplicates=_duplicates_sql(raw, spec),
+        typed=ctes + harmonized("checked"),
+        checked=ctes + "SELECT * FROM checked",
+        harmonized=harmonized(CHECKED),
+    )
 
 
 def build_parsed(
@@ -218,7 +234,8 @@ def build_parsed(
     """Create PARSED (see ParsedQueries.typed) on DuckDB.
 
     Parsing is the costly step, so for a load (`work` given) it runs once, into a temporary
-    table the writers then read: DuckDB keeps it compressed and spills what exceeds the
+    table (CHECKED, before the crosswalk join; PARSED is that table joined with the code
+    map) the writers then read: DuckDB keeps it compressed and spills what exceeds the
     memory limit to the load's work folder, so memory stays bounded without writing and
     re-reading a hand-over file. Without `work` PARSED is a view (each pass parses again;
     fine for the small inputs of tests and checks).
@@ -229,8 +246,14 @@ def build_parsed(
     drop_relation(con, DUPS)
     con.execute(f"CREATE TEMP TABLE {DUPS} AS {q.duplicates}")
     drop_relation(con, PARSED)
-    kind = "VIEW" if work is None else "TABLE"
-    con.execute(f"CREATE TEMP {kind} {PARSED} AS {q.typed}")
+    if work is None:
+        con.execute(f"CREATE TEMP VIEW {PARSED} AS {q.typed}")
+        return
+    # the parsed rows are stored before the crosswalk join: a narrower table, and the join
+    # (a small hash table) costs less when the writers read the rows than when they are kept
+    drop_relation(con, CHECKED)
+    con.execute(f"CREATE TEMP TABLE {CHECKED} AS {q.checked}")
+    con.execute(f"CREATE TEMP VIEW {PARSED} AS {q.harmonized}")
 
 
 def use_parsed_files(con: duckdb.DuckDBPyConnection, files_sql: str) -> None:

@@ -23,7 +23,7 @@ class CheckFormat(StrEnum):
 
 @app.command()
 def check(
-    article: Annotated[Path, typer.Argument(help="text, Markdown or HTML file")],
+    article: Annotated[Path, typer.Argument(help="text, Markdown or HTML file; - for stdin")],
     date: Annotated[str | None, typer.Option(help="publication date YYYY-MM-DD")] = None,
     fmt: Annotated[
         CheckFormat, typer.Option("--format", "-f", callback=_remember_format)
@@ -45,7 +45,8 @@ def check(
     elif fmt is CheckFormat.html:
         sys.stdout.write(chk.to_html(text, verdicts))
     else:
-        t = Table(title=f"Claims in {article.name}", title_justify="left", show_lines=True)
+        name = "standard input" if str(article) == "-" else article.name
+        t = Table(title=f"Claims in {name}", title_justify="left", show_lines=True)
         for col in ("#", "claim", "verdict", "our figure", "reason"):
             t.add_column(col, overflow="fold")
         for i, v in enumerate(verdicts, 1):
