@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from crimetrends.analysis.periods import Window, month_end, same_day_in
-from crimetrends.claims.lexicon import Token
+from crimetrends.claims.lexicon import NUMBER_WORDS, Token
 
 MONTH_NAMES = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTH_NAMES.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -402,10 +402,9 @@ def _span(toks, i, pub, t, nxt, two, three):
                 span=int(t.num * SPAN_UNITS[toks[i + 2].low]),
                 text=_low(toks, i, 3),
             )
-    if "-year" in t.low and t.low.split("-year")[0] in _WORD_NUMS:
-        return TimeMention(
-            i, i + 1, "span", "span", span=_WORD_NUMS[t.low.split("-year")[0]], text=t.low
-        )
+    years = _span_years(t.low.split("-year")[0]) if "-year" in t.low else None
+    if years is not None:
+        return TimeMention(i, i + 1, "span", "span", span=years, text=t.low)
     if two in ("a decade", "a generation") or three == "a quarter century":
         k = 2 if two in ("a decade", "a generation") else 3
         span = {"a decade": 10, "a generation": 25}.get(two, 25)
@@ -424,32 +423,10 @@ def _span(toks, i, pub, t, nxt, two, three):
     return None
 
 
-_WORD_NUMS = {
-    w: int(v)
-    for w, v in {
-        "two": 2,
-        "three": 3,
-        "four": 4,
-        "five": 5,
-        "six": 6,
-        "seven": 7,
-        "eight": 8,
-        "nine": 9,
-        "ten": 10,
-        "eleven": 11,
-        "twelve": 12,
-        "fifteen": 15,
-        "twenty": 20,
-        "25": 25,
-        "15": 15,
-        "10": 10,
-        "5": 5,
-        "6": 6,
-        "20": 20,
-        "30": 30,
-        "50": 50,
-    }.items()
-}
+def _span_years(word: str) -> int | None:
+    """The N of 'N-year' ('five-year', '25-year'): two to a hundred years, else None."""
+    n = int(word) if word.isdecimal() else NUMBER_WORDS.get(word)
+    return n if n is not None and 2 <= n <= 100 else None
 
 
 def _relative(toks, i, pub, t, nxt, two, three):
