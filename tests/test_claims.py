@@ -491,3 +491,35 @@ def test_digit_like_characters_that_are_not_numbers_are_not_read_as_numbers(g):
     assert [t.num for t in tokens("１２ ٣")] == [12.0, 3.0]
     found = claims("Violent crime fell ¹²% in Chicago in 2024.", g=g)
     assert all(c.value != 12 for c in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a list hanging on one verb: each item takes its direction
+        (
+            "Crime in Chicago was down in 2024, including robberies (12.5%), burglaries (7.1%) "
+            "and car thefts (20%).",
+            [-12.5, -7.1, -20.0],
+        ),
+        (
+            "In Chicago homicides fell from 600 to 500 in 2024, robberies by 9%, and "
+            "burglaries by 4%.",
+            [-9.0, -4.0],
+        ),
+        # a direction noun a few words after the percentage; an inflected verb
+        ("The 5.7% citywide index crime decrease in Chicago in 2024 was welcome.", [-5.7]),
+        ("Chicago robberies fell in 2024, plunging by 35%.", [-35.0]),
+        # no list, or directions both ways: the sign stays unknown (never guessed)
+        ("Homicides in Chicago were up in 2024, a category making up (14%) of all crime.", [None]),
+        (
+            "In Chicago in 2024 robberies rose sharply while thefts fell, and among the rest, "
+            "burglaries by 12%.",
+            [None],
+        ),
+        ("Chicago accounted for 12% of the increase in 2024.", [None]),
+    ],
+)
+def test_a_percentage_takes_its_direction_from_its_list_or_noun(g, text, expected):
+    found = [c for c in claims(text, g=g) if c.kind == "pct"]
+    assert [c.pct for c in found] == expected

@@ -366,12 +366,15 @@ def _qualifier(r: Reading, i: int) -> str | None:
 def _direction_near(r: Reading, i: int, after: int) -> tuple[int | None, int | None]:
     """The direction word for a number: right after it ('29% decrease', '9% fewer') or
     before it in its clause ('fell 31%', 'down 14%', 'decreased by ... almost 40%')."""
-    for k in range(after, min(after + 2, len(r.toks))):
-        if r.toks[k].text in CLAUSE_STOPS or r.toks[k].text == "," or r.toks[k].num is not None:
+    for k in range(after, min(after + 5, len(r.toks))):  # 'the 5.7% citywide crime decrease'
+        t = r.toks[k]
+        if t.text in CLAUSE_STOPS or t.text == "," or t.num is not None or t.low in NOT_A_NOUN:
             break
-        d = _dir(r.toks[k].low)
-        if d and r.toks[k].low in DIRECTION_NOUNS:
+        d = _dir(t.low)
+        if d and t.low in DIRECTION_NOUNS:
             return d, k
+        if k >= after + 1 and d:
+            break  # another direction word ('9% fewer' is taken above): not this noun's
     for k in range(i - 1, max(i - 9, -1), -1):
         if r.toks[k].text in (";", "(", ")") or r.toks[k].low in CLAUSE_WORDS:
             break
@@ -390,6 +393,9 @@ def _direction_near(r: Reading, i: int, after: int) -> tuple[int | None, int | N
     return None, None
 
 
+# words that end the noun phrase after a percentage ('12% of the increase' is a share)
+NOT_A_NOUN = {"of", "in", "for", "than", "to", "from", "by", "and", "or", "was", "is", "were"}
+NOT_A_NOUN |= {"are", "that", "which", "who", "as", "at", "on", "with", "since", "compared"}
 DIRECTION_NOUNS = {
     "decrease",
     "decline",
@@ -424,11 +430,24 @@ DIRECTION_NOUNS = {
 
 
 def _dir(low: str) -> int | None:
-    if low in DOWN:
-        return -1
-    if low in UP:
-        return 1
+    """-1 / +1 for a direction word or an inflection of one ('plunging', 'spikes'), else None."""
+    for form in (low, *_stems(low)):
+        if form in DOWN:
+            return -1
+        if form in UP:
+            return 1
     return None
+
+
+def _stems(low: str) -> tuple[str, ...]:
+    """The bases an -ing/-ed/-s form may come from ('plunging' → plung, plunge)."""
+    if len(low) > 5 and low.endswith("ing"):
+        return (low[:-3], low[:-3] + "e")
+    if len(low) > 4 and low.endswith("ed"):
+        return (low[:-2], low[:-1])
+    if len(low) > 4 and low.endswith("s") and not low.endswith("ss"):
+        return (low[:-1],)
+    return ()
 
 
 def _mention_near(items: list, r: Reading, i: int, lo: int, hi: int, right: bool = True):
@@ -955,7 +974,37 @@ def number_claims(r: Reading, ctx: Context) -> list[Claim]:
                 "direction carried from the list's verb"
             ]
         last = c
+    for c in out:  # "... fell, rapes by 23%", "down nationwide, including thefts (23.2%)"
+        if c.kind == "pct" and c.direction is None:
+            d = _governing_direction(r, c.pos)
+            if d is not None:
+                c.direction, c.pct = d, d * abs(c.numbers[0])
+                c.notes = [n for n in c.notes if "no direction" not in n] + [
+                    "direction carried from the sentence's verb (a list item)"
+                ]
     return out
+
+
+def _governing_direction(r: Reading, i: int) -> int | None:
+    """The direction of a list item's percentage that has none of its own, from the verb
+    the list hangs on: '..., rapes by 23%, and burglaries by 15%' (an item after a comma or
+    'and', its number after 'by') or 'down nationwide, including thefts (23.2%)' (a number
+    in brackets after 'including', 'such as' or a colon). Every direction word before it in
+    the sentence must point the same way; otherwise None (never guessed)."""
+    k = i - 1
+    while k >= 0 and r.toks[k].low in ("about", "nearly", "almost", "roughly", "some", "over"):
+        k -= 1
+    if k < 1:
+        return None
+    before = [t.low for t in r.toks[:k]]
+    if r.toks[k].low == "by":
+        listed = any(w in (",", "and") for w in before[-4:])
+    elif r.toks[k].low == "(":
+        listed = any(w in ("including", "such", ":", "like") for w in before)
+    else:
+        return None
+    signs = {_dir(w) for w in before} - {None}
+    return signs.pop() if listed and len(signs) == 1 else None
 
 
 def _rate_after(r: Reading, i: int) -> bool:
