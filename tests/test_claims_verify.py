@@ -207,8 +207,16 @@ def test_a_place_carried_in_a_story_naming_several_is_never_called_inconsistent(
 
 
 def test_a_period_unfinished_at_publication_is_not_refuted_by_the_whole_period(store):
+    """On 1 October 2016, '500 murders in 2016' is the year so far: read against the records
+    through that day (a gap within the police-count drift), never against the whole year;
+    a count no reading reaches stays not checkable; after the year, 500 is refuted."""
+    so_far = chicago_incidents("01A", "2016-01-01", "2016-10-01")
     text = "# Chicago murders\n\nChicago recorded 500 murders in 2016."
     v = _claim(text, dt.date(2016, 10, 1), "500")
+    assert v.verdict == MISMATCH and "year to date at publication" in v.reason
+    assert f"{so_far:,}" in v.reason
+    low = "# Chicago murders\n\nChicago recorded 450 murders in 2016."
+    v = _claim(low, dt.date(2016, 10, 1), "450")
     assert v.verdict == NOT_CHECKABLE and "had not ended" in v.reason and "782" in v.reason
     assert _claim(text, dt.date(2017, 2, 1), "500").verdict == INCONSISTENT
 
@@ -369,3 +377,15 @@ def test_an_average_over_several_years_is_not_checked(store):
     text = "Chicago averaged 60 murders per month from 2014 through 2016."
     v = one(text, dt.date(2017, 2, 1), kind="average")
     assert v.verdict == NOT_CHECKABLE and "several years" in v.reason
+
+
+def test_a_year_not_over_at_publication_is_read_as_the_year_to_date(store):
+    """'N murders in 2024' in an article of 15 November 2024 can only mean the year so far:
+    the count RTCI published through October 2024 (read from the file here) is consistent;
+    a count the figures around the date cannot reach is never called inconsistent."""
+    path = BUNDLE / "rtci_ytd" / "rtci_ytd_through_2024-10_published_2025-01-06.csv.gz"
+    so_far, _ = ytd(path, "Chicago, Illinois", "Murders")
+    v = one(f"Chicago has recorded {so_far} murders in 2024.", dt.date(2024, 11, 15))
+    assert v.verdict == CONSISTENT and "year to date at publication" in v.reason
+    far = one(f"Chicago has recorded {so_far * 3} murders in 2024.", dt.date(2024, 11, 15))
+    assert far.verdict == NOT_CHECKABLE and "had not ended" in far.reason

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,7 @@ class Claim:
     attached: list[Claim] = field(default_factory=list)  # parts checked with this claim
     pos: int = -1  # token position in its sentence
     table: int | None = None  # the table a cell claim belongs to
+    published: dt.date | None = None  # set when its period had not ended at publication
 
     @property
     def year(self) -> int | None:

@@ -2290,6 +2290,7 @@ def _unfinished(claims: list[Claim], pub: dt.date | None) -> None:
         for key, p in (("period", c.period), ("base", c.base)):
             if p is not None and c.kind != "milestone" and p.window.end > pub:
                 c.carried["unfinished"] = key
+                c.published = pub
 
 
 def _carried_among_several(claims: list[Claim], ctx: Context) -> None:

@@ -94,6 +94,8 @@ ASSUMED = {"publication date", "page address"}  # what the article itself never 
 def verify(c: Claim, fb: FactBase) -> Verdict:
     """The verdict of one claim (and of the parts checked with it)."""
     v = _verify_one(c, fb)
+    if v.verdict == INCONSISTENT and c.carried.get("unfinished") == "period":
+        v = _to_date(c, fb, v)
     for part in c.attached:
         pv = _verify_one(part, fb)
         v.parts.append({"claim": part.fragment, "verdict": pv.verdict, "reason": pv.reason})
@@ -101,6 +103,34 @@ def verify(c: Claim, fb: FactBase) -> Verdict:
             v.verdict = pv.verdict
             v.reason = f"{v.reason}; but {part.fragment!r}: {pv.reason}"
     return unconfirmed(c, v)
+
+
+def _to_date(c: Claim, fb: FactBase, v: Verdict) -> Verdict:
+    """A year that had not ended at publication ('100 homicides in 2024' in November 2024)
+    read as what it can only mean there: the year to date at publication, its end known to
+    within a few weeks (and the base year over the same months). That reading's verdict is
+    kept only when the claim holds under it; otherwise the first verdict goes on to
+    `unconfirmed` (not checkable: the cut-off is not known well enough to refute)."""
+    from dataclasses import replace
+
+    from crimetrends.claims.when import ytd
+
+    p, pub = c.period, c.published
+    if p is None or pub is None or p.kind != "year" or p.year != pub.year:
+        return v
+    if c.base is not None and (c.base.kind != "year" or c.base.year >= p.year):
+        return v
+    period = ytd(p.year, pub, exact=False, approx=True, text=f"{p.text} (to date)")
+    base = None if c.base is None else period.in_year(c.base.year)
+    carried = {k: w for k, w in c.carried.items() if k != "unfinished"}
+    again = _verify_one(replace(c, period=period, base=base, carried=carried), fb)
+    if again.verdict not in (CONSISTENT, MISMATCH):
+        return v
+    again.reason = (
+        f"read as the year to date at publication ({pub.isoformat()}), as its year had not "
+        f"ended: {again.reason}"
+    )
+    return again
 
 
 def unconfirmed(c: Claim, v: Verdict) -> Verdict:
