@@ -135,6 +135,8 @@ def test_reading_is_linear_in_the_input(unit):
         ("homicides in the city of L.A.", "Los Angeles, California"),
         ("Los Angeles County deputies", "Los Angeles County, California"),
         ("Chicago’s murder total", "Chicago, Illinois"),
+        ("Memphis' murder total", "Memphis, Tennessee"),  # a possessive of a name in -s
+        ("Houston’s and Memphis’ totals", "Houston, Texas"),
     ],
 )
 def test_aliases_resolve_to_the_right_agency(g, text, agency):
@@ -523,3 +525,11 @@ def test_digit_like_characters_that_are_not_numbers_are_not_read_as_numbers(g):
 def test_a_percentage_takes_its_direction_from_its_list_or_noun(g, text, expected):
     found = [c for c in claims(text, g=g) if c.kind == "pct"]
     assert [c.pct for c in found] == expected
+
+
+def test_a_possessive_in_s_apostrophe_is_the_name_not_a_new_word(g):
+    found = find_places(g, tokens("Memphis’ and Houston's totals rose; the Cardinals' fans"))
+    assert [resolve(m, None, set()).label for m in found] == [
+        "Memphis, Tennessee",
+        "Houston, Texas",
+    ]

@@ -311,10 +311,19 @@ def gazetteer(agencies: tuple[str, ...]) -> Gazetteer:
     return g
 
 
+def _unpossessed(low: str) -> str:
+    """The name in a possessive: "chicago's" → chicago, "indianapolis'" → indianapolis."""
+    if low.endswith(("'s", "’s")):
+        return low[:-2]
+    if len(low) > 2 and low.endswith(("s'", "s’")):
+        return low[:-1]
+    return low
+
+
 def find_places(g: Gazetteer, toks: list[Token]) -> list[Mention]:
     """Place mentions in a sentence's tokens, left to right (possessives read as names)."""
     assert g.index is not None
-    lows = [re.sub(r"['’]s$", "", t.low) if t.low.endswith(("'s", "’s")) else t.low for t in toks]
+    lows = [_unpossessed(t.low) for t in toks]
     shadow = [Token(t.text, lw, t.start, t.end, t.num) for t, lw in zip(toks, lows, strict=True)]
     out: list[Mention] = []
     # an all-lower-case sentence (a forum comment) may name cities in lower case
