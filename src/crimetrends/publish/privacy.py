@@ -97,7 +97,8 @@ class PrivacyPolicy:
         """
         ok = frame[column].notna() & (frame[column] >= self.min_count)
         if by:
-            for _, idx in frame.groupby(by, sort=False).groups.items():
+            for _, table in frame.groupby(by, sort=False):
+                idx = table.index
                 small = ~ok.loc[idx]
                 if int(small.sum()) == 1 and int((~small).sum()) > 0:
                     ok.loc[frame.loc[idx][ok.loc[idx]][column].idxmin()] = False
