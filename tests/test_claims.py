@@ -533,3 +533,32 @@ def test_a_possessive_in_s_apostrophe_is_the_name_not_a_new_word(g):
         "Memphis, Tennessee",
         "Houston, Texas",
     ]
+
+
+def test_a_year_written_as_the_base_does_not_replace_the_relative_period(g):
+    """'last year compared to 2023' (published January 2025): 2024 against 2023. A change
+    by N after a year ('ended 2024 with 203 homicides — down 49 from the year before') is
+    2024 against 2023, not 2023 against itself."""
+    for text in (
+        "In Chicago, robberies fell 12% last year compared to 2023.",
+        "In Chicago, 184 fewer robberies were reported last year compared to 2023.",
+        "Chicago ended 2024 with about 203 homicides — down 49 from the year before.",
+    ):
+        (c,) = [c for c in claims(text, dt.date(2025, 1, 4), g) if c.kind in ("pct", "delta")]
+        assert (c.period.label, c.base.label) == ("2024", "2023"), text
+
+
+def test_a_change_of_a_period_from_itself_is_never_given_a_figure():
+    """Whatever reading produced it, a change of 2024 against 2024 is not checkable (it
+    would otherwise be reported as a 0% change from the store, as one stl.gov page was)."""
+    from crimetrends.claims.claim import Claim
+    from crimetrends.claims.places import Place
+    from crimetrends.claims.verify import _not_checkable
+    from crimetrends.claims.when import Period
+
+    c = Claim("pct", "", 0, 0, "", "pct-number", offense="murder", pct=-6.3)
+    c.place = Place("agency", "Chicago, Illinois")
+    c.period, c.base = Period("year", 2024), Period("year", 2024)
+    assert "against itself" in (_not_checkable(c) or "")
+    c.base = Period("year", 2023)
+    assert _not_checkable(c) is None

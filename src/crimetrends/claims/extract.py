@@ -735,7 +735,8 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
     """The period a claim at token i is about. A count takes the time expression right after
     it (before the next number: "410 murders in 2021, down from 455 in 2020"), else the one
     before it in its clause; a change takes one right after it, else the sentence's latest;
-    then the article's."""
+    a change by N ("delta") reads like a count but never takes a base ("from the year
+    before") as its own period; then the article's."""
     n = len(r.toks)
     change = kind in ("pct", "direction", "ratio")
     base_count = kind == "count" and _count_role(r, i) == "base"
@@ -753,13 +754,13 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
             continue  # (a "(491 vs. 498) year to date" pair shares the period after it)
         if r.clause_of[m.start] != r.clause_of[min(i, n - 1)] and m.start > i + 2 and not paired:
             continue
-        if m.kind == "same" and not change:  # "168 homicides during the same timeframe in 2024"
+        if m.kind == "same" and not change and kind != "delta":  # "168 ... same timeframe in 2024"
             cur = r.current or ctx.period
             if cur is not None:
                 return cur.in_year(m.year or cur.year - (m.offset or 1)), "sentence"
         if m.role == "base" and kind == "count" and not base_count and not _attached(r, i, m):
             continue  # "42 killings compared to last year": 42 is this year's
-        if k in r.periods and not (m.role == "base" and change):
+        if k in r.periods and not (m.role == "base" and (change or kind == "delta")):
             return _explicit(r, k, i, ctx), "sentence"
     when = _when_clause(r, i) if kind == "count" else None
     if when is not None:  # "... compared with the year before, when more than 400 were killed"
@@ -776,7 +777,9 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
     for k in range(len(r.times) - 1, -1, -1):
         m = r.times[k]
         if m.end <= i and k in r.periods and r.clause_of[m.start] == r.clause_of[min(i, n - 1)]:
-            if m.role == "base" and (change or (_count_role(r, i) == "current" and r.current)):
+            if m.role == "base" and (
+                change or kind == "delta" or (_count_role(r, i) == "current" and r.current)
+            ):
                 continue  # "fell 31% in 2024 from 2023 to 190": 190 is not 2023's
             return _as_current(r.periods[k], r, ctx), "sentence"
     if r.current is not None:
@@ -800,7 +803,8 @@ def _explicit(r: Reading, k: int, i: int, ctx: Context) -> Period:
             lo, hi = min(m.end, other.end), max(m.start, other.start)
             beside = beside and not _number_between(r, lo, hi)  # "516 in 2022 and 410 last year"
             written = other.kind == "year" and other.text not in RELATIVE_TEXTS
-            if written and beside and j in r.periods:
+            # "last year compared to 2023": the written year is the base, not this one
+            if written and beside and j in r.periods and other.role != "base":
                 return _as_current(r.periods[j], r, ctx)
     return _as_current(r.periods[k], r, ctx)
 
@@ -1083,13 +1087,14 @@ def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
     delta = _delta_direction(r, i)
     if delta is not None and c.kind == "count":
         c.kind, c.rule, c.direction = "delta", "delta-by", delta  # "up 21 from the year before"
-        c.period, c.carried["period"] = _period_at(r, i, ctx, "pct")
+        c.period, c.carried["period"] = _period_at(r, i, ctx, "delta")
         c.base, c.carried["base"] = _base_at(r, i, c.period, ctx)
         c.base_value = _parenthetical_base(r, i)
-    period, where = _period_at(r, i, ctx, "count")
-    c.period, c.carried["period"] = period, where
+    else:  # a change by N has the period of a change (above), a count that of a count
+        period, where = _period_at(r, i, ctx, "count")
+        c.period, c.carried["period"] = period, where
     role = _count_role(r, i)
-    if role == "base" and ctx.period is not None and where == "carried":
+    if role == "base" and ctx.period is not None and c.carried["period"] == "carried":
         c.period, c.carried["period"] = ctx.base or ctx.period.in_year(ctx.period.year - 1), "base"
     unit = _average_unit(r, i)
     if unit:

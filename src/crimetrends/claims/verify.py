@@ -229,6 +229,11 @@ def _not_checkable(c: Claim) -> str | None:
         return measure_reasons().get(c.measure, "That measure is not in the crime data.")
     if c.offense is None:
         return "No offense is named in or before the claim."
+    if c.period is not None and c.base is not None and c.period.window == c.base.window:
+        return (  # a change of a period from itself: the reading went wrong, never a figure
+            f"The change was read as {c.period.label} against itself; the two periods it "
+            "compares could not be told apart."
+        )
     if c.place is None:
         return "No place is named in or before the claim."
     p = c.place
