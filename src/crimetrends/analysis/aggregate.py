@@ -205,7 +205,7 @@ def count_series(
         # the site asks for each offense's series twice (trends, then charts): built once
         key = ("count series", sql, members, offense)
         return list(con.memo(key, lambda: _series_of(tables, members, offense)))
-    return _series_of(_count_tables(con.rows(sql), set(members)), members, offense)
+    return _series_of(_count_tables(con.rows(sql)), members, offense)
 
 
 def _series_of(tables: dict, members: tuple[str, ...], offense: str) -> list[Series]:
@@ -222,15 +222,15 @@ def _series_of(tables: dict, members: tuple[str, ...], offense: str) -> list[Ser
 
 
 def _count_tables(
-    rows: list[tuple], wanted: set[str] | None = None
+    rows: list[tuple],
 ) -> dict[tuple[str, str, str], tuple[dict[dt.date, dict[str, tuple]], set[str]]]:
     """(source, grain, agency) → (each covered period's cells by offense, the offenses it
-    ever carries), in key order; every offense unless `wanted` names some."""
+    ever carries), in key order; an offense the query left out (NULL) only marks coverage."""
     tables: dict[tuple[str, str, str], tuple[dict[dt.date, dict[str, tuple]], set[str]]] = {}
     for src, ag, grain, period, off, total, cells, present, months in rows:
         periods, offenses_in = tables.setdefault((src, grain, ag), ({}, set()))
         cell = periods.setdefault(_day(period), {})  # a covered period, whatever offense
-        if off is not None and (wanted is None or off in wanted):
+        if off is not None:
             cell[off] = (total, int(cells), int(present), months)
             offenses_in.add(off)
     return dict(sorted(tables.items()))

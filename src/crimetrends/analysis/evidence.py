@@ -431,9 +431,8 @@ def _ytd_figures(rows: list[tuple]) -> dict[tuple, dict[str, tuple[int, Any, Any
     agencies, population): the year-to-date rows grouped once, whatever the offense."""
     out: dict[tuple, dict[str, tuple[int, Any, Any, Any]]] = {}
     for src, ag, vintage, start, end, off, n, sample, n_agencies, pop in rows:
-        by_offense = out.setdefault((src, ag, vintage, start, end), {})
-        if off not in by_offense:  # one row per offense (GROUP BY): the first is kept
-            by_offense[off] = (int(n), sample, n_agencies, pop)
+        # one row per offense: the query groups by it
+        out.setdefault((src, ag, vintage, start, end), {})[off] = (int(n), sample, n_agencies, pop)
     return out
 
 

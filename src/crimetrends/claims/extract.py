@@ -739,6 +739,7 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
     before") as its own period; then the article's."""
     n = len(r.toks)
     change = kind in ("pct", "direction", "ratio")
+    changes = change or kind == "delta"  # never its own period: a base ("from 2023")
     base_count = kind == "count" and _count_role(r, i) == "base"
     reach = 9 if kind == "superlative" else 7
     for k, m in enumerate(r.times):
@@ -754,13 +755,13 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
             continue  # (a "(491 vs. 498) year to date" pair shares the period after it)
         if r.clause_of[m.start] != r.clause_of[min(i, n - 1)] and m.start > i + 2 and not paired:
             continue
-        if m.kind == "same" and not change and kind != "delta":  # "168 ... same timeframe in 2024"
+        if m.kind == "same" and not changes:  # "168 homicides during the same timeframe in 2024"
             cur = r.current or ctx.period
             if cur is not None:
                 return cur.in_year(m.year or cur.year - (m.offset or 1)), "sentence"
         if m.role == "base" and kind == "count" and not base_count and not _attached(r, i, m):
             continue  # "42 killings compared to last year": 42 is this year's
-        if k in r.periods and not (m.role == "base" and (change or kind == "delta")):
+        if k in r.periods and not (m.role == "base" and changes):
             return _explicit(r, k, i, ctx), "sentence"
     when = _when_clause(r, i) if kind == "count" else None
     if when is not None:  # "... compared with the year before, when more than 400 were killed"
@@ -777,9 +778,7 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
     for k in range(len(r.times) - 1, -1, -1):
         m = r.times[k]
         if m.end <= i and k in r.periods and r.clause_of[m.start] == r.clause_of[min(i, n - 1)]:
-            if m.role == "base" and (
-                change or kind == "delta" or (_count_role(r, i) == "current" and r.current)
-            ):
+            if m.role == "base" and (changes or (_count_role(r, i) == "current" and r.current)):
                 continue  # "fell 31% in 2024 from 2023 to 190": 190 is not 2023's
             return _as_current(r.periods[k], r, ctx), "sentence"
     if r.current is not None:
