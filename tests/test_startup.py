@@ -44,6 +44,9 @@ def test_help_pulls_in_no_heavy_module():
     )
     names = _imported(code)
     assert not names & set(HEAVY), sorted(names & set(HEAVY))
+    # Help is plain text: Rich (and the markdown parser Typer's Rich help pulls in) load only
+    # when a command draws a table or a progress bar.
+    assert not names & {"rich", "markdown_it", "pygments"}, sorted(names)
 
 
 @pytest.mark.slow

@@ -35,7 +35,9 @@ FormatOpt = Annotated[
     typer.Option("--format", "-f", help="table, csv or json", callback=_remember_format),
 ]
 OffenseOpt = Annotated[str, typer.Option(help="violent, property or an offense")]
-OffensesOpt = Annotated[list[str] | None, typer.Option("--offense", help="repeatable")]
+OffensesOpt = Annotated[
+    list[str] | None, typer.Option("--offense", help="repeatable", metavar="OFFENSE")
+]
 AgencyOpt = Annotated[str, typer.Option("--agency", "-a", help="agency name, e.g. Chicago")]
 CityOpt = Annotated[str | None, typer.Option("--city", "-c", help="agency, e.g. Chicago")]
 SourceOpt = Annotated[str | None, typer.Option(help="only this source")]

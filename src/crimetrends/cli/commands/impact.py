@@ -129,7 +129,9 @@ def impact(
 @app.command("impact-sim")
 def impact_sim(
     reps: Annotated[int, typer.Option(help="replicates per method and effect")] = 200,
-    method: Annotated[list[str] | None, typer.Option(help="repeatable; default all")] = None,
+    method: Annotated[
+        list[str] | None, typer.Option(help="repeatable; default all", metavar="METHOD")
+    ] = None,
     seed: SeedOpt = 20241125,
     out: OutOpt = None,
     fmt: FormatOpt = Format.table,

@@ -147,7 +147,9 @@ def forecast(
     source: SourceOpt = None,
     by: Annotated[str | None, typer.Option(help="district, beat or community (incidents)")] = None,
     horizon: Annotated[int, typer.Option(help="months ahead")] = 3,
-    model: Annotated[list[str] | None, typer.Option(help="repeatable; default all")] = None,
+    model: Annotated[
+        list[str] | None, typer.Option(help="repeatable; default all", metavar="MODEL")
+    ] = None,
     seed: SeedOpt = 20241125,
     plot: PlotOpt = None,
     fmt: FormatOpt = Format.table,

@@ -13,7 +13,9 @@ from crimetrends.cli.output import console, emit
 
 @app.command()
 def trends(
-    agency: Annotated[list[str] | None, typer.Option("--agency", "-a", help="repeatable")] = None,
+    agency: Annotated[
+        list[str] | None, typer.Option("--agency", "-a", help="repeatable", metavar="NAME")
+    ] = None,
     offense: OffenseOpt = "violent",
     period: Annotated[
         Period | None,
