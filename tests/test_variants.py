@@ -47,6 +47,16 @@ def stored(path: Path, source: str, home: Path, monkeypatch) -> dict:
     return {"rows": rows, "quarantine": quarantine, "manifest": m}
 
 
+def _rewritten(path: Path, column: str, width: int) -> int:
+    """Values of `column` a re-save rewrote, counted in Python from the file itself: a whole
+    number written as a float (`321.0`) or, for a fixed width, digits short of it (`524`)."""
+    with path.open(newline="", encoding="utf-8") as f:
+        values = [row[column].strip() for row in csv.DictReader(f)]
+    floats = sum(v.endswith(".0") and v[:-2].isdigit() for v in values)
+    short = sum(v.isdigit() and len(v) < width for v in values) if width else 0
+    return floats + short
+
+
 def header_of(path: Path, source: str) -> dict:
     """What reading `path` as `source` records about its header (for the manifest)."""
     raw = read_input(raw_duckdb(), path, get_source(source))
@@ -80,9 +90,13 @@ def test_each_variant_stores_the_rows_of_the_published_file(name, tmp_path, monk
     assert times == [r[3].time() for r in want["rows"]]
     assert len(set(times)) > 50  # the times of day vary: a shift could not hide
 
-    header = header_of(VARIANTS / name, source)["header"]
+    header = got["manifest"]["header"]  # what the load recorded of the file's header
     assert header["variant"] == variant
     assert set(header.get("values_restored", {})) == restored
+    widths = get_source(source).digits
+    for column, n in header.get("values_restored", {}).items():
+        in_file = header.get("columns_renamed", {}).get(column, column)
+        assert n == _rewritten(VARIANTS / name, in_file, widths[column]), column
 
 
 def test_the_spreadsheet_variant_really_lost_its_zeros():

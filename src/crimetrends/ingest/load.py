@@ -22,6 +22,7 @@ from crimetrends import __version__
 from crimetrends.errors import InputFileError, LoadIntegrityError
 from crimetrends.ingest.kinds import LoadContext, SourceKind, get_kind
 from crimetrends.ingest.read import file_format, read_input, sha256_file, sql_str
+from crimetrends.ingest.variants import count_restored
 from crimetrends.reference import register_reference
 from crimetrends.settings import DEFAULT_MEMORY_LIMIT, Settings, get_settings
 from crimetrends.sources.registry import SourceSpec, get_source
@@ -274,6 +275,7 @@ def _load(job: LoadJob, step: Step) -> dict[str, Any]:
     step("superseding")
     superseded = _supersede(con, job.tx, kind.table, spec, load_id, kind.key_columns)
     manifest = _manifest(job, kind, raw, extra, stored, kept_rows, quarantined, superseded)
+    count_restored(con, raw)
     manifest.update(raw.manifest_entries())  # which header variant, how the text was read
     manifest["quarantine_reasons"] = _quarantine_reasons(con, write.part("quarantine"))
     job.tx.set_manifest(spec.name, load_id, manifest)

@@ -78,7 +78,10 @@ class HeaderMatch:
     mapping: dict[str, int]  # published column → position (0-based) in the file
     header: tuple[str, ...]
     ignored: list[dict[str, Any]] = field(default_factory=list)
+    # [digits] columns in RESTORED's bit order; their counts, once `count_restored` ran
+    digit_columns: tuple[str, ...] = ()
     restored: dict[str, int] = field(default_factory=dict)
+    restored_in: str = RAW  # the relation carrying RESTORED (a load's typed rows, if kept)
     spec: Any = None  # the source entry as this file is read (typed columns' formats)
     also_matches: str | None = None
 
@@ -140,6 +143,11 @@ def identity_view(con: duckdb.DuckDBPyConnection, raw: RawInput) -> None:
     raw.columns = tuple(raw.storage)
 
 
+# RAW's bitmask of the [digits] columns whose value a row had restored (bit k: the k-th), so
+# the load's manifest can count them from the rows the typing pass stores, not a scan of its own
+RESTORED = "__restored"
+
+
 def _create_view(
     con: duckdb.DuckDBPyConnection, raw: RawInput, names: dict[str, str], digits: dict[str, int]
 ) -> None:
@@ -147,11 +155,18 @@ def _create_view(
     select = ["__row"]
     if raw.problem_sql:
         select.append(f"{raw.problem_sql} AS {PROBLEM}")
+    bits = []
     for store, name in names.items():
         expr = quoted(store)
         if name in digits:
             expr = restore_digits_sql(expr, digits[name])
+            flag = 1 << len(bits)
+            bits.append(
+                f"(CASE WHEN {expr} IS DISTINCT FROM {quoted(store)} THEN {flag} ELSE 0 END)"
+            )
         select.append(f"{expr} AS {quoted(name)}")
+    if bits:
+        select.append(f"({' + '.join(bits)}) AS {RESTORED}")
     raw.view_sql = f"SELECT {', '.join(select)} FROM {RAW_FILE}"
     drop_relation(con, RAW)
     con.execute(f"CREATE TEMP VIEW {RAW} AS {raw.view_sql}")
@@ -181,7 +196,7 @@ def resolve(
     digits = {c: w for c, w in spec.digits.items() if c in mapping}
     _create_view(con, raw, names, digits)
     raw.columns = tuple(names.values())
-    match.restored = _restored_counts(con, raw, mapping, digits)
+    match.digit_columns = tuple(name for name in names.values() if name in digits)
     match.also_matches = _better_source(raw.header, spec, len(mapping))
     raw.match = match
     return match.spec
@@ -250,17 +265,18 @@ def _typed_spec(spec: SourceSpec, raw: RawInput, mapping: dict[str, int], path: 
     return dataclasses.replace(spec, columns=columns)
 
 
-def _restored_counts(con, raw: RawInput, mapping: dict[str, int], digits: dict[str, int]):
-    """How many values of each [digits] column were restored (only those that changed)."""
-    if not digits:
-        return {}
+def count_restored(con: duckdb.DuckDBPyConnection, raw: RawInput) -> None:
+    """How many values of each [digits] column were restored (only those that changed), from
+    the relation carrying RAW's bitmask; once per file."""
+    match = raw.match
+    if match is None or not match.digit_columns or match.restored:
+        return
     counts = ", ".join(
-        f"count(*) FILTER (WHERE {restore_digits_sql(quoted(raw.storage[mapping[c]]), w)} "
-        f"IS DISTINCT FROM {quoted(raw.storage[mapping[c]])})"
-        for c, w in digits.items()
+        f"count(*) FILTER (WHERE {RESTORED} & {1 << k} <> 0)"
+        for k in range(len(match.digit_columns))
     )
-    values = con.execute(f"SELECT {counts} FROM {RAW_FILE}").fetchone()
-    return {c: int(n) for c, n in zip(digits, values, strict=True) if n}
+    values = con.execute(f"SELECT {counts} FROM {match.restored_in}").fetchone()
+    match.restored = {c: int(n) for c, n in zip(match.digit_columns, values, strict=True) if n}
 
 
 def _missing_error(
