@@ -257,6 +257,21 @@ def test_direction_only_claims_are_extracted(g):
     assert any(k[0] == "direction" and k[2] == "subtype" for k in kinds)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a listed subtype spelled in the other number than the list's entry
+        "In Chicago, retail thefts rose 12% in 2024.",
+        "In Chicago, catalytic converter theft fell 40% in 2024.",
+        # an offense word inside a longer subtype, the subtype set off before the claim
+        "In Chicago, in terms of noncriminal homicides, there was a sharp increase in 2024.",
+    ],
+)
+def test_a_subtype_is_never_read_as_its_offense(g, text):
+    (c,) = claims(text, g=g)
+    assert (c.offense, c.measure) == (None, "subtype")
+
+
 def test_the_head_noun_not_the_parenthetical_list(g):
     (c,) = claims("In Chicago, property crime (burglary, theft, arson) fell 6% in 2024.", g=g)
     assert c.offense == "property"

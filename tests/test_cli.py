@@ -238,3 +238,12 @@ def test_check_reads_standard_input_like_a_file(store, tmp_path):
     verdicts = json.loads(from_stdin.output)
     assert verdicts == json.loads(from_file.output)
     assert [v["verdict"] for v in verdicts["claims"]] == ["consistent"]
+
+
+def test_check_on_an_empty_store_says_so_instead_of_no_place(empty_home, tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Homicides in Chicago fell 10% in 2024 compared with 2023.\n")
+    result = run("check", str(article), "-f", "json")
+    assert result.returncode == 6, result.stderr
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "no_data" and "store is empty" in error["message"]

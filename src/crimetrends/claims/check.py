@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from crimetrends.claims.verify import Verdict
-from crimetrends.errors import ConfigError, TimeBudgetError
+from crimetrends.errors import ConfigError, NoDataError, TimeBudgetError
 
 MAX_CHARS = 200_000
 MAX_CLAIMS = 2_000
@@ -34,8 +34,14 @@ def check_text(
     if len(raw) > MAX_CHARS:
         raise ConfigError(f"article too long ({len(raw):,} characters; limit {MAX_CHARS:,})")
     fb = fact_base()
+    places = known_places(fb)
+    if not places:  # every claim would read "no place is named": say what is wrong instead
+        raise NoDataError(
+            "the store is empty: there are no figures to check claims against",
+            hint="run `crimetrends demo` or `crimetrends load`",
+        )
     doc = parse(raw, article_date, url)
-    claims = extract(doc, gazetteer(known_places(fb)))[:max_claims]
+    claims = extract(doc, gazetteer(places))[:max_claims]
     out = []
     for c in claims:
         if budget_s is not None and time.monotonic() - started > budget_s:

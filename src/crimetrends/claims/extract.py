@@ -127,6 +127,8 @@ def _subtypes(toks, offenses, measures):
     ends = {j: (i, j, m) for i, j, m in measures}
     for i, j, o in offenses:
         before, after = ends.get(i), starts.get(j)
+        if any(a <= i and j <= b and (a, b) != (i, j) for a, b, _ in measures):
+            continue  # inside a longer measure ('noncriminal homicides', 'retail theft')
         if before and before[2] in ("subtype", "weapon", "motive"):
             extra.append((before[0], j, before[2]))
         elif after and after[2] in ("weapon",):

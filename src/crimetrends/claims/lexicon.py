@@ -92,15 +92,26 @@ SCALES = {"million": 1e6, "billion": 1e9, "thousand": 1e3}
 
 
 class PhraseIndex:
-    """Word sequences → a value, matched longest-first at a token position."""
+    """Word sequences → a value, matched longest-first at a token position.
 
-    def __init__(self, phrases: dict[str, object]) -> None:
+    With `both_numbers`, a phrase of several words also matches with its last word in the
+    other number ('retail theft' lists 'retail thefts' too), unless that form is listed
+    itself: a list of offenses or measures that spells only one number must not let the
+    other fall through to a shorter, wrong phrase ('thefts'). Single words are left as listed
+    ('officer' is not 'officers'); so are place names ('the largest city' is one city, 'the
+    largest cities' a set).
+    """
+
+    def __init__(self, phrases: dict[str, object], both_numbers: bool = False) -> None:
         self.table: dict[tuple[str, ...], object] = {}
         self.longest = 1
         for phrase, value in phrases.items():
             key = tuple(t.low for t in tokens(phrase))
             self.table[key] = value
             self.longest = max(self.longest, len(key))
+        for key, value in list(self.table.items()):
+            for other in _other_number(key[-1]) if both_numbers and len(key) > 1 else ():
+                self.table.setdefault((*key[:-1], other), value)
 
     def at(self, toks: list[Token], i: int) -> tuple[int, object] | None:
         """(length, value) of the longest phrase starting at token i."""
@@ -123,6 +134,23 @@ class PhraseIndex:
         return out
 
 
+def _other_number(word: str) -> tuple[str, ...]:
+    """The plural of a singular noun, or the singular of a regular plural (lower case)."""
+    if not word.isalpha() or len(word) < 4 or word.endswith(("ed", "est")):
+        return ()
+    if word.endswith("ies"):
+        return (word[:-3] + "y",)
+    if word.endswith(("ches", "shes", "sses", "xes")):
+        return (word[:-2],)
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return (word[:-1],)
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return (word[:-1] + "ies",)
+    if word.endswith(("ch", "sh", "ss", "x")):
+        return (word + "es",)
+    return (word + "s",)
+
+
 def _rows(name: str) -> list[dict[str, str]]:
     path = resources.files("crimetrends.claims") / "data" / name
     with path.open(encoding="utf-8") as f:
@@ -142,13 +170,15 @@ def offense_index() -> PhraseIndex:
         {
             r["phrase"]: Offense(r["offense"], r["phrase"], r["note"])
             for r in _rows("offense_synonyms.csv")
-        }
+        },
+        both_numbers=True,
     )
 
 
 @cache
 def measure_index() -> PhraseIndex:
-    return PhraseIndex({r["phrase"]: r["category"] for r in _rows("measures.csv")})
+    rows = _rows("measures.csv")
+    return PhraseIndex({r["phrase"]: r["category"] for r in rows}, both_numbers=True)
 
 
 @cache
