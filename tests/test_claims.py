@@ -577,3 +577,22 @@ def test_a_change_of_a_period_from_itself_is_never_given_a_figure():
     assert "against itself" in (_not_checkable(c) or "")
     c.base = Period("year", 2023)
     assert _not_checkable(c) is None
+
+
+@pytest.mark.parametrize(
+    "text, window",
+    [
+        ("in the past two weeks", (dt.date(2024, 5, 30), dt.date(2024, 6, 12))),
+        ("over the last 30 days", (dt.date(2024, 5, 14), dt.date(2024, 6, 12))),
+        ("the past week", (dt.date(2024, 6, 6), dt.date(2024, 6, 12))),
+        ("last week", None),  # a calendar week, read elsewhere
+        ("in past weeks", None),  # how many?
+    ],
+)
+def test_the_last_days_to_publication_are_a_window_ending_that_day(text, window):
+    got = [m for m in find_times(tokens(text), dt.date(2024, 6, 12)) if m.kind == "recent"]
+    if window is None:
+        assert got == []
+    else:
+        (m,) = got
+        assert (m.period.window.start, m.period.window.end) == window

@@ -389,3 +389,41 @@ def test_a_year_not_over_at_publication_is_read_as_the_year_to_date(store):
     assert v.verdict == CONSISTENT and "year to date at publication" in v.reason
     far = one(f"Chicago has recorded {so_far * 3} murders in 2024.", dt.date(2024, 11, 15))
     assert far.verdict == NOT_CHECKABLE and "had not ended" in far.reason
+
+
+def test_the_last_days_to_publication_are_checked_against_daily_records_only(store):
+    # the 14 days to 12 June 2017, counted from the bundled Chicago records directly
+    robberies = chicago_incidents("03", "2017-05-30", "2017-06-12")
+    v = one(
+        f"In Chicago, {robberies} robberies were reported in the past two weeks.",
+        dt.date(2017, 6, 12),
+    )
+    assert (v.verdict, v.our_value) == (CONSISTENT, robberies)
+    assert "May 30–Jun 12, 2017" in v.reason
+    far = one(
+        f"In Chicago, {robberies * 2} robberies were reported in the past two weeks.",
+        dt.date(2017, 6, 12),
+    )
+    assert far.verdict == INCONSISTENT  # no shift of the window by a day or two explains it
+    # only monthly figures cover Houston: a two-week window is not bounded by them
+    v = one(
+        "More than 19 homicides were reported in Houston in the past two weeks.",
+        dt.date(2024, 6, 12),
+    )
+    assert v.verdict == NOT_CHECKABLE and "May 30–Jun 12, 2024" in v.reason
+
+
+def test_a_bound_says_where_the_figure_lies_and_a_negated_figure_is_not_checked(store):
+    now, _ = ytd(YTD_2025, "Chicago, Illinois", "Murders")
+    v = one(f"Chicago recorded more than {now - 40} murders last year.", dt.date(2026, 1, 5))
+    assert v.verdict == CONSISTENT and "above the stated lower bound" in v.reason
+    v = one(
+        f"Chicago hasn't recorded fewer than {now + 40} murders since 2019.", dt.date(2026, 1, 5)
+    )
+    assert v.verdict == NOT_CHECKABLE and "negated" in v.reason
+    v = one(
+        "Chicago had a 19% decline in murders, like cities with populations under 250,000.",
+        dt.date(2026, 1, 5),
+        kind="count",
+    )
+    assert v.verdict == NOT_CHECKABLE

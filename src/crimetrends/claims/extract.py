@@ -120,6 +120,22 @@ def read(unit: Unit, g: Gazetteer, ctx: Context, text: str | None = None) -> Rea
     return r
 
 
+NEGATIONS = {"not", "never", "n't", "hasn't", "hadn't", "haven't", "didn't", "doesn't", "no"}
+
+
+def _negated(r: Reading, i: int) -> bool:
+    """'hasn't recorded fewer than 200 homicides since 2019', 'never topped 500': the count
+    says what did not happen, not what did (a negation word up to four words before it)."""
+    clause = r.clause_of[i]
+    for k in range(max(0, i - 4), i):
+        w = r.toks[k].low
+        if w == "no" and k + 1 < len(r.toks) and r.toks[k + 1].text == ".":
+            continue  # "No. 3": a rank
+        if r.clause_of[k] == clause and (w in NEGATIONS or w.endswith("n't")):
+            return True
+    return False
+
+
 def _subtypes(toks, offenses, measures):
     """'gang-related homicides', 'homicides involving firearms': a subtype, not the offense."""
     keep, extra = [], []
@@ -248,7 +264,7 @@ def _period_of(
 ) -> Period | None:
     if m.kind == "year" and m.year:
         return Period("year", m.year, text=m.text)
-    if m.kind == "ytd" and m.period:
+    if m.kind in ("ytd", "recent") and m.period:
         return m.period
     if m.kind in ("thisyear", "ytd_open"):
         year = m.year or (ctx.pub.year if ctx.pub else None)
@@ -1107,6 +1123,8 @@ def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
         c.measure, c.offense = counted, None
     if _projected(r, i):
         c.notes.append("a projection")
+    if _negated(r, i):
+        c.notes.append("a negated figure")
     before = " ".join(x.low for x in r.toks[max(0, i - 12) : i])
     if any(v in before for v in VAGUE_PERIODS) and c.carried.get("period") != "sentence":
         c.notes.append("a vague period")

@@ -34,18 +34,23 @@ BASE_PAIRS = {
 
 @dataclass(frozen=True)
 class Period:
-    """A window of one year: the whole year, January to `end`, or one month."""
+    """A window of one year (the whole year, January to `end`, or one month), or the last
+    `days` days to `end` ('in the past two weeks')."""
 
-    kind: str  # year | ytd | month
+    kind: str  # year | ytd | month | recent
     year: int
-    end: dt.date | None = None  # ytd: last day included
+    end: dt.date | None = None  # ytd, recent: last day included
     month: int | None = None
     exact_day: bool = False  # the end is a stated day inside a month
     approx: bool = False  # the end is known to within a week or two
     text: str = ""
+    days: int | None = None  # recent: the window's length
 
     @property
     def window(self) -> Window:
+        if self.kind == "recent":
+            assert self.end and self.days
+            return Window(self.end - dt.timedelta(days=self.days - 1), self.end)
         if self.kind == "year":
             return Window(dt.date(self.year, 1, 1), dt.date(self.year, 12, 31))
         if self.kind == "month":
@@ -148,7 +153,7 @@ def _at(toks: list[Token], i: int, pub: dt.date | None) -> TimeMention | None:
     nxt = _low(toks, i + 1) if i + 1 < len(toks) else ""
     two = _low(toks, i, 2)
     three = _low(toks, i, 3)
-    for finder in (_through, _as_of, _same_period, _half, _relative, _span):
+    for finder in (_through, _as_of, _same_period, _half, _recent, _relative, _span):
         got = finder(toks, i, pub, t, nxt, two, three)
         if got is not None:
             return got
@@ -427,6 +432,29 @@ def _span_years(word: str) -> int | None:
     """The N of 'N-year' ('five-year', '25-year'): two to a hundred years, else None."""
     n = int(word) if word.isdecimal() else NUMBER_WORDS.get(word)
     return n if n is not None and 2 <= n <= 100 else None
+
+
+RECENT_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30}
+
+
+def _recent(toks, i, pub, t, nxt, two, three):
+    """'the past two weeks', 'the last 30 days', 'the previous three months', 'the past week':
+    the days up to publication (not 'last week' or 'last month', read as calendar periods)."""
+    if t.low not in ("past", "last", "previous") or pub is None:
+        return None
+    j, n = i + 1, 1.0
+    if j < len(toks) and toks[j].num is not None:
+        n, j = toks[j].num, j + 1
+    elif nxt in ("week", "month") and t.low == "last":
+        return None
+    if j >= len(toks) or toks[j].low not in RECENT_DAYS or not 0 < n <= 400:
+        return None
+    if toks[j].low.endswith("s") == (j == i + 1):
+        return None  # 'past weeks' (how many?), 'past 2 week'
+    days = int(n * RECENT_DAYS[toks[j].low])
+    text = _low(toks, i, j + 1 - i)
+    p = Period("recent", pub.year, pub, approx=True, text=text, days=days)
+    return TimeMention(i, j + 1, "recent", _role(toks, i), year=pub.year, period=p, text=text)
 
 
 def _relative(toks, i, pub, t, nxt, two, three):
