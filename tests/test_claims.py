@@ -596,3 +596,25 @@ def test_the_last_days_to_publication_are_a_window_ending_that_day(text, window)
     else:
         (m,) = got
         assert (m.period.window.start, m.period.window.end) == window
+
+
+@pytest.mark.parametrize(
+    "text, window",
+    [
+        ("in the fourth quarter of 2022", (dt.date(2022, 10, 1), dt.date(2022, 12, 31))),
+        ("in Q2 of 2023", (dt.date(2023, 4, 1), dt.date(2023, 6, 30))),
+        ("third-quarter figures for 2023", (dt.date(2023, 7, 1), dt.date(2023, 9, 30))),
+    ],
+)
+def test_a_quarter_is_its_three_months(g, text, window):
+    (c,) = claims(f"Chicago had 120 murders {text}.", dt.date(2024, 3, 1), g=g)
+    assert (c.period.window.start, c.period.window.end) == window
+
+
+def test_numbers_with_decimals_and_negated_or_percent_plus_figures(g):
+    (score,) = claims("Chicago ranked 12th with a total score of 45.23 in 2024.", g=g)[-1:]
+    assert "not a whole number" in score.notes
+    (neg,) = claims("Chicago hasn't recorded fewer than 400 murders since 2019.", g=g)
+    assert "a negated figure" in neg.notes
+    kinds = [(c.kind, c.qualifier) for c in claims("Murders in Chicago fell 75-plus percent.", g=g)]
+    assert ("pct", "over") in kinds

@@ -417,6 +417,8 @@ def test_a_bound_says_where_the_figure_lies_and_a_negated_figure_is_not_checked(
     now, _ = ytd(YTD_2025, "Chicago, Illinois", "Murders")
     v = one(f"Chicago recorded more than {now - 40} murders last year.", dt.date(2026, 1, 5))
     assert v.verdict == CONSISTENT and "above the stated lower bound" in v.reason
+    far = one(f"Chicago recorded more than {now // 3} murders last year.", dt.date(2026, 1, 5))
+    assert far.verdict == NOT_CHECKABLE and "more than 1.5 times" in far.reason
     v = one(
         f"Chicago hasn't recorded fewer than {now + 40} murders since 2019.", dt.date(2026, 1, 5)
     )

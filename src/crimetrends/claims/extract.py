@@ -291,6 +291,13 @@ def _period_of(
         if not year and ctx.pub:
             year = ctx.pub.year if m.period.month <= ctx.pub.month else ctx.pub.year - 1
         return replace(m.period, year=year, text=m.text) if year else None
+    if m.kind == "quarter":
+        year = m.year or (years[0] if years else None) or (ctx.period.year if ctx.period else None)
+        if year is None and ctx.pub is not None:  # the latest such quarter ended by then
+            year = ctx.pub.year if 3 * (m.offset or 4) < ctx.pub.month else ctx.pub.year - 1
+        if year is None:
+            return None
+        return Period("quarter", year, month=3 * (m.offset or 4), text=m.text)
     if m.kind == "halfyear":
         year = m.year or (years[0] if years else None) or (ctx.period.year if ctx.period else None)
         if year is None:
@@ -352,12 +359,15 @@ TIME_UNITS = {
 
 
 def _is_pct(r: Reading, i: int) -> int:
-    """Tokens after a number that make it a percent (0 when it is not one)."""
-    nxt = [t.low for t in r.toks[i + 1 : i + 3]]
+    """Tokens after a number that make it a percent (0 when it is not one); a '-plus' or
+    'plus' between ('75-plus percent') is part of them (the qualifier reads it)."""
+    nxt = [t.low for t in r.toks[i + 1 : i + 5]]
+    skip = 2 if nxt[:2] == ["-", "plus"] else 1 if nxt[:1] == ["plus"] else 0
+    nxt = nxt[skip:]
     if nxt[:1] == ["%"] or nxt[:1] == ["percent"]:
-        return 1
+        return skip + 1
     if nxt[:2] == ["per", "cent"] or nxt[:2] == ["percentage", "points"]:
-        return 2
+        return skip + 2
     return 0
 
 
@@ -1125,6 +1135,12 @@ def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
         c.notes.append("a projection")
     if _negated(r, i):
         c.notes.append("a negated figure")
+    if (
+        c.kind in ("count", "delta", "milestone")
+        and c.value is not None
+        and not c.value.is_integer()
+    ):
+        c.notes.append("not a whole number")  # "a total score of 45.23", "a 2.19 change"
     before = " ".join(x.low for x in r.toks[max(0, i - 12) : i])
     if any(v in before for v in VAGUE_PERIODS) and c.carried.get("period") != "sentence":
         c.notes.append("a vague period")

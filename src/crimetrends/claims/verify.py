@@ -256,6 +256,8 @@ def _agency(c: Claim) -> str | None:
 
 def _not_checkable(c: Claim) -> str | None:
     """Why a claim cannot be checked at all (None when it can be tried)."""
+    if "not a whole number" in c.notes:
+        return f"{c.value:g} is not a whole number, so not a count of crimes (a score or index?)."
     if "a negated figure" in c.notes:
         return "A negated figure ('has not recorded fewer than …') says what did not happen."
     if c.measure:
@@ -393,6 +395,9 @@ def check_count(c: Claim, fb: FactBase) -> Verdict:
     return v
 
 
+# A bound this many times off its figure says nothing about it ('more than 12' of 69.9).
+FAR_FROM_BOUND = 1.5
+
 # a stated bound the figure falls within: (where the figure is, what was stated)
 BOUND_WORDS = {
     "over": ("above", "lower bound ('more than')"),
@@ -400,6 +405,17 @@ BOUND_WORDS = {
     "under": ("below", "upper bound ('fewer than')"),
     "nearly": ("just below", "upper bound ('nearly')"),
 }
+
+
+def _far_from_bound(c: Claim, stated: float, ours: float, v: Verdict) -> None:
+    """A bound met by a figure far beyond it: 'more than 12' of 69.9 is true, but a writer
+    rounds to a number near the figure, so the claim more likely counts something else."""
+    if c.qualifier in BOUND_WORDS and max(ours, stated) > FAR_FROM_BOUND * min(ours, stated):
+        v.verdict = NOT_CHECKABLE
+        v.reason += (
+            f", by more than {FAR_FROM_BOUND:g} times: true as a bound, but the number more "
+            "likely counts another window, place or measure"
+        )
 
 
 def _count_verdict(c: Claim, stated: float, best: Figure, gap: float) -> Verdict:
@@ -419,6 +435,7 @@ def _count_verdict(c: Claim, stated: float, best: Figure, gap: float) -> Verdict
     bound = BOUND_WORDS.get(c.qualifier or "")
     if bound and gap == 0 and best.count != stated:
         v.reason = f"{stated:,.0f} vs {ref}: the figure is {bound[0]} the stated {bound[1]}"
+        _far_from_bound(c, stated, best.count, v)
         return v
     if abs(gap) <= tol:
         v.reason = f"{stated:,.0f} vs {ref}: {pct}, within ±{tol:.0%}"
@@ -779,6 +796,8 @@ def check_rate(c: Claim, fb: FactBase) -> Verdict:
     )
     if abs(gap) <= tol:
         v.reason = what
+        if gap == 0 and rate != c.value:
+            _far_from_bound(c, c.value, rate, v)
     elif abs(gap) <= 0.12:
         v.verdict = MISMATCH
         v.reason = what + ": population estimates (and homicide vs murder counts) differ by source"

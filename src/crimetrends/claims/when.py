@@ -37,7 +37,7 @@ class Period:
     """A window of one year (the whole year, January to `end`, or one month), or the last
     `days` days to `end` ('in the past two weeks')."""
 
-    kind: str  # year | ytd | month | recent
+    kind: str  # year | ytd | month | quarter | recent
     year: int
     end: dt.date | None = None  # ytd, recent: last day included
     month: int | None = None
@@ -51,6 +51,10 @@ class Period:
         if self.kind == "recent":
             assert self.end and self.days
             return Window(self.end - dt.timedelta(days=self.days - 1), self.end)
+        if self.kind == "quarter":  # `month`: the quarter's last month
+            assert self.month
+            last = dt.date(self.year, self.month, 1)
+            return Window(dt.date(self.year, self.month - 2, 1), month_end(last))
         if self.kind == "year":
             return Window(dt.date(self.year, 1, 1), dt.date(self.year, 12, 31))
         if self.kind == "month":
@@ -153,7 +157,7 @@ def _at(toks: list[Token], i: int, pub: dt.date | None) -> TimeMention | None:
     nxt = _low(toks, i + 1) if i + 1 < len(toks) else ""
     two = _low(toks, i, 2)
     three = _low(toks, i, 3)
-    for finder in (_through, _as_of, _same_period, _half, _recent, _relative, _span):
+    for finder in (_through, _as_of, _same_period, _half, _quarter, _recent, _relative, _span):
         got = finder(toks, i, pub, t, nxt, two, three)
         if got is not None:
             return got
@@ -346,6 +350,36 @@ def _months_phrase(toks, i) -> tuple[int, int] | None:
     if word in ("two", "three") and unit == "quarters":
         return 3 * MONTH_COUNT[word], 3
     return None
+
+
+QUARTERS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "final": 4}
+
+
+def _quarter(toks, i, pub, t, nxt, two, three):
+    """'the fourth quarter of 2022', 'third-quarter', 'Q3 2024': three months of a year ('the
+    first quarter' is read by `_half`, as the year's first months: the same window)."""
+    q, k = None, 0
+    if t.low in QUARTERS and nxt == "quarter":
+        q, k = QUARTERS[t.low], 2
+    elif t.low.endswith("-quarter") and t.low.split("-")[0] in QUARTERS:
+        q, k = QUARTERS[t.low.split("-")[0]], 1
+    elif t.low == "q" and i + 1 < len(toks) and toks[i + 1].num in (1, 2, 3, 4):
+        q, k = int(toks[i + 1].num), 2  # type: ignore[arg-type]  # 'Q3' (read as 'q', '3')
+    if q is None:
+        return None
+    j = i + k
+    year = None
+    if _low(toks, j, 1) in ("of", "in") and j + 1 < len(toks):
+        j += 1
+    if j < len(toks) and _year_token(toks[j]):
+        year, j = _year_token(toks[j]), j + 1
+    elif _low(toks, j, 2) in ("this year", "last year") and pub is not None:
+        year, j = pub.year - (_low(toks, j, 2) == "last year"), j + 2
+    else:
+        j = i + k  # 'of' belonged to something else
+    return TimeMention(
+        i, j, "quarter", _role(toks, i), year=year, offset=q, text=_low(toks, i, j - i)
+    )
 
 
 def _half(toks, i, pub, t, nxt, two, three):
