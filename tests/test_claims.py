@@ -618,3 +618,24 @@ def test_numbers_with_decimals_and_negated_or_percent_plus_figures(g):
     assert "a negated figure" in neg.notes
     kinds = [(c.kind, c.qualifier) for c in claims("Murders in Chicago fell 75-plus percent.", g=g)]
     assert ("pct", "over") in kinds
+
+
+def test_figures_respectively_pair_with_the_places_listed(g):
+    found = claims(
+        "Homicides fell in 2024, with Chicago, Washington, D.C., and Memphis reporting "
+        "decreases of 38%, 29% and 23%, respectively.",
+        g=g,
+    )
+    pcts = [(c.pct, c.place.label) for c in found if c.kind == "pct"]
+    assert pcts == [
+        (-38.0, "Chicago, Illinois"),
+        (-29.0, "Washington, District of Columbia"),
+        (-23.0, "Memphis, Tennessee"),
+    ]
+
+
+def test_a_compass_word_or_a_title_with_initials_is_not_the_city(g):
+    (east,) = [c for c in claims("In East Memphis, robberies fell 29% in 2024.", g=g)]
+    assert east.place.kind == "unknown" and east.place.label == "East Memphis"
+    found = claims("Police Chief C.J. Springfield said robberies in Chicago fell 9% in 2024.", g=g)
+    assert [c.place.label for c in found] == ["Chicago, Illinois"]

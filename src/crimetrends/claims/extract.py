@@ -1381,6 +1381,20 @@ def _pair_respectively(r: Reading, claims: list[Claim]) -> None:
     if years and len(tail) == len(years):
         for c, p in zip(tail, years, strict=True):
             c.period, c.carried["period"] = p, "respectively"
+    _places_respectively(claims)
+
+
+def _places_respectively(claims: list[Claim]) -> None:
+    """'New Orleans, Washington, D.C., and Memphis reporting decreases of 38%, 29% and 23%,
+    respectively': as many figures of one kind as the places they share, one each, in order."""
+    for kind in ("pct", "count", "rate"):
+        same = [c for c in claims if c.kind == kind and len(c.places) > 1]
+        if not same or any(c.places != same[0].places for c in same):
+            continue
+        if len(same) == len(same[0].places):
+            for c, place in zip(same, same[0].places, strict=True):
+                c.places, c.place = [place], place
+                c.place_text = place.label
 
 
 # -- claims without numbers: direction, superlative, rank, comparison --------------------------
@@ -2276,7 +2290,11 @@ def update_context(r: Reading, claims: list[Claim], ctx: Context) -> None:
         ctx.year_span = span
     ctx.past = None
     if r.current is not None and ctx.main is not None and r.current.year < ctx.main.year:
-        ctx.past = r.current  # a look back ("this comes after ... 2023") is not carried on
+        # a look back ("this comes after ... 2023") is not carried on; a count it states is
+        # a level the next sentence may measure from ("1993 ... almost 1,100 homicides. So
+        # the reduction there"), a change is not ("a spike between 2019 and 2020")
+        if any(c.kind == "count" and c.period == r.current for c in claims):
+            ctx.past = r.current
     elif r.current is not None:
         ctx.period = r.current
         ctx.main = ctx.main or r.current

@@ -365,11 +365,16 @@ def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | No
         return None
     if _person(toks, i):
         return None  # "Police Chief Jeffrey Norman", "Mayor Johnson": a person
+    if i > 0 and toks[i - 1].text in COMPASS:  # "East Memphis", "East St. Louis": a part of
+        part = f"{toks[i - 1].text} {text}"  # the city or a place of its own, not the city
+        return Mention(i - 1, i + n, part, [Place("unknown", part)], "name")
     places = [g.place_for(list(names)) for names in payload]
     # a state written beside the name ("Columbus, Ohio", "Portland, Ore.") narrows it
     j = i + n + (1 if i + n < len(toks) and toks[i + n].text == "," else 0)
     if j < len(toks):
         st = _state_at(toks, j)
+        if st and _district_after(toks, j + st[1]):
+            st = None  # "New Orleans, Washington, D.C., and Memphis": a list, not a state
         if st:
             narrowed = [p for p in places if p.state == st[0]]
             n = j - i + st[1]
@@ -419,13 +424,40 @@ TITLES = {
 
 
 def _person(toks: list[Token], i: int) -> bool:
-    """A title before the name, or a title and a first name ("Chief Jeffrey Norman")."""
+    """A title before the name, or a title and a first name or initials ("Chief Jeffrey
+    Norman", "Chief C.J. Davis")."""
     prev = toks[i - 1].low.rstrip(".") if i > 0 else ""
     if prev in TITLES:
         return True
     first = toks[i - 1] if i > 0 else None
     before = toks[i - 2].low.rstrip(".") if i > 1 else ""
-    return bool(first and first.text[:1].isupper() and first.text.isalpha() and before in TITLES)
+    given = first is not None and (
+        (first.text[:1].isupper() and first.text.isalpha()) or INITIALS.fullmatch(first.text)
+    )
+    return bool(given and before in TITLES)
+
+
+# a capitalised compass word before a city's name names another place ("East Memphis")
+COMPASS = {
+    "North",
+    "South",
+    "East",
+    "West",
+    "Northeast",
+    "Northwest",
+    "Southeast",
+    "Southwest",
+    "Central",
+    "Downtown",
+}
+
+INITIALS = re.compile(r"(?:[A-Z]\.){1,3}")
+
+
+def _district_after(toks: list[Token], k: int) -> bool:
+    """'Washington, D.C.' / 'Washington DC': the city, whose name is also a state's."""
+    k += 1 if k < len(toks) and toks[k].text == "," else 0
+    return k < len(toks) and toks[k].text.replace(".", "").upper() == "DC"
 
 
 def _state_at(toks: list[Token], j: int) -> tuple[str, int] | None:
