@@ -639,3 +639,11 @@ def test_a_compass_word_or_a_title_with_initials_is_not_the_city(g):
     assert east.place.kind == "unknown" and east.place.label == "East Memphis"
     found = claims("Police Chief C.J. Springfield said robberies in Chicago fell 9% in 2024.", g=g)
     assert [c.place.label for c in found] == ["Chicago, Illinois"]
+
+
+def test_a_when_clause_after_since_a_year_is_that_years(g):
+    found = claims(
+        "Chicago had 468 murders in 2015, the fewest since 2013, when there were 421.", g=g
+    )
+    counts = {c.value: c.period.label for c in found if c.kind == "count"}
+    assert counts == {468.0: "2015", 421.0: "2013"}

@@ -798,6 +798,8 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
             return _base_at(r, i, r.current, ctx)[0], "base of the sentence"
         if when in r.periods:
             return r.periods[when], "sentence"
+        if m.kind == "span" and m.since:  # "the fewest since 1966, when there were 214"
+            return Period("year", m.since, text=m.text), "sentence"
     if base_count and r.current is not None:  # "down from 61 to 42": 61 is the base's
         base, _ = _base_at(r, i, r.current, ctx)
         return base, "base of the sentence"

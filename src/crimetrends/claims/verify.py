@@ -770,7 +770,7 @@ def check_rate(c: Claim, fb: FactBase) -> Verdict:
     out = []
     for f in figs:
         pop = f.population
-        year = f.vintage or ""
+        year = f"as published with the {f.vintage} vintage" if f.vintage else ""
         if pop is None:
             got = fb.population(c.place.names, c.period.year)
             if got is None:
