@@ -647,3 +647,11 @@ def test_a_when_clause_after_since_a_year_is_that_years(g):
     )
     counts = {c.value: c.period.label for c in found if c.kind == "count"}
     assert counts == {468.0: "2015", 421.0: "2013"}
+
+
+def test_a_metro_area_is_not_the_city_and_which_had_counts_its_year(g):
+    (metro,) = claims("In the Chicago metropolitan area, there were 435 homicides in 2014.", g=g)
+    assert metro.place.kind == "unknown"
+    found = claims("Chicago saw 468 murders in 2015, the fewest since 2013, which had 421.", g=g)
+    counts = {c.value: c.period.label for c in found if c.kind == "count"}
+    assert counts == {468.0: "2015", 421.0: "2013"}

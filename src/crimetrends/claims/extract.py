@@ -880,9 +880,11 @@ def _years_span_after(r: Reading, i: int) -> bool:
 
 def _when_clause(r: Reading, i: int) -> int | None:
     """The time mention a 'when' clause holding token i hangs on ('the year before, when
-    ...', 'in 2021, when ...')."""
+    ...', 'in 2021, when ...', 'since 2014, which had 159')."""
     for k in range(i - 1, max(i - 6, 0) - 1, -1):
-        if r.toks[k].low == "when":
+        if r.toks[k].low == "when" or (
+            r.toks[k].low == "which" and k + 1 < i and r.toks[k + 1].low in ("had", "saw")
+        ):
             end = k - 1 if k > 0 and r.toks[k - 1].text == "," else k
             return next((n for n, m in enumerate(r.times) if m.end == end), None)
     return None

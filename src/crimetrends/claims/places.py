@@ -365,6 +365,14 @@ def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | No
         return None
     if _person(toks, i):
         return None  # "Police Chief Jeffrey Norman", "Mayor Johnson": a person
+    after = toks[i + n].low if i + n < len(toks) else ""
+    then = toks[i + n + 1].low if i + n + 1 < len(toks) else ""
+    if after in WIDER and then not in ("police", "pd", "department"):
+        # "the Chicago metropolitan area", "the Houston region": not the city (but the
+        # "Indianapolis Metropolitan Police" are the city's)
+        k = i + n + (2 if then in ("area", "region") else 1)
+        wider = " ".join(t.text for t in toks[i:k])
+        return Mention(i, k, wider, [Place("unknown", wider)], "name")
     if i > 0 and toks[i - 1].text in COMPASS:  # "East Memphis", "East St. Louis": a part of
         part = f"{toks[i - 1].text} {text}"  # the city or a place of its own, not the city
         return Mention(i - 1, i + n, part, [Place("unknown", part)], "name")
@@ -436,6 +444,9 @@ def _person(toks: list[Token], i: int) -> bool:
     )
     return bool(given and before in TITLES)
 
+
+# a word after a city's name that widens it past the city ("the Chicago metro area")
+WIDER = {"metropolitan", "metro", "area", "region", "suburbs", "suburban", "metroplex"}
 
 # a capitalised compass word before a city's name names another place ("East Memphis")
 COMPASS = {
