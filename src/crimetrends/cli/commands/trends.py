@@ -38,7 +38,6 @@ def trends(
     """Change between two periods, with exact 95% intervals and rates per 100,000."""
     from crimetrends.analysis.periods import parse_through, parse_year
     from crimetrends.analysis.report import TrendQuery, trend_report
-    from crimetrends.render import tables
 
     query = TrendQuery(
         agencies=tuple(agency or ()),
@@ -57,6 +56,8 @@ def trends(
     payload = {"rows": rows, "samples": samples, "provenance": report.provenance}
     if emit(fmt, rows + samples, payload):
         return
+    from crimetrends.render import tables  # Rich: only for the table
+
     notes: dict[str, int] = {}
     if report.samples:
         title = "The publisher's samples (sums over agencies: shown apart, never ranked)"
