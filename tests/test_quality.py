@@ -114,3 +114,18 @@ def test_real_rtci_violent_series_flag_few_months(store):
     complete = int(sum(s.frame["complete"].sum() for s in series))
     share = flags.str.contains("unusually").sum() / complete
     assert 0.001 < share < 0.015
+
+
+def test_tails_match_scipy_stats_over_a_grid_including_zero_counts():
+    rng = np.random.default_rng(20261201)
+    k = np.concatenate([[0.0, 0.0, 1.0], rng.integers(0, 400, 500).astype(float)])
+    mu = np.concatenate([[0.5, 7.0, 3.0], rng.uniform(0.2, 300, 500)])
+    phi = np.concatenate([[1.0, 2.5, 1.0], np.where(rng.random(500) < 0.5, 1.0, 3.0)])
+    upper, lower = tail_p(k, mu, phi)
+    over = phi > 1.0
+    n = np.where(over, mu / np.where(over, phi - 1, 1), 1.0)
+    p = np.where(over, 1 / phi, 0.5)
+    want_up = np.where(over, nbinom.sf(k - 1, n, p), poisson.sf(k - 1, mu))
+    want_lo = np.where(over, nbinom.cdf(k, n, p), poisson.cdf(k, mu))
+    np.testing.assert_allclose(upper, want_up, rtol=1e-9, atol=1e-300)
+    np.testing.assert_allclose(lower, want_lo, rtol=1e-9, atol=1e-300)

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import nbinom, poisson
+from scipy.special import betainc, gammainc, gammaincc
 
 ANOMALY_P = 0.001
 NEAR_ZERO_SHARE = 0.10
@@ -34,20 +34,17 @@ def expected_counts(
     and whether an earlier same-month count gave the factor (else it is 1)."""
     clean = pd.Series(np.where(complete, k, np.nan))
     level = clean.shift(1).rolling(12, min_periods=MIN_HISTORY).mean().to_numpy()
-    factor = np.ones(len(k))
-    seasonal = np.zeros(len(k), dtype=bool)
-    for i in range(len(k)):
-        past = np.arange(i)
-        same = past[(months[past] == months[i]) & complete[past]]
-        if len(same) == 0:
-            continue
-        # each earlier same-month count against its own trailing level
-        same = same[np.isfinite(level[same]) & (level[same] > 0)]
-        ratios = k[same] / level[same]
-        ratios = ratios[ratios > 0]
-        if len(ratios):
-            factor[i] = float(np.mean(ratios))
-            seasonal[i] = True
+    # each earlier same-month count against its own trailing level: the mean of those
+    # ratios (the positive ones) over the months before, as running sums per calendar month
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = k / level
+    valid = complete & np.isfinite(level) & (level > 0) & (ratio > 0)
+    ratio = np.where(valid, ratio, 0.0)
+    by_month = pd.DataFrame({"m": months, "r": ratio, "n": valid.astype(np.int64)})
+    sums = by_month.groupby("m")[["r", "n"]].cumsum().to_numpy()
+    before_sum, before_n = sums[:, 0] - ratio, sums[:, 1] - valid
+    seasonal = before_n > 0
+    factor = np.where(seasonal, before_sum / np.where(seasonal, before_n, 1), 1.0)
     return level * factor, seasonal
 
 
@@ -59,12 +56,19 @@ def dispersion(k: np.ndarray, mu: np.ndarray, ok: np.ndarray) -> np.ndarray:
 
 
 def tail_p(k: np.ndarray, mu: np.ndarray, phi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """P(X ≥ k) and P(X ≤ k): Poisson when phi = 1, else NB with variance phi × mu."""
+    """P(X ≥ k) and P(X ≤ k): Poisson when phi = 1, else NB with variance phi × mu.
+
+    Through the regularised incomplete gamma and beta functions (the distributions' own
+    closed forms: Poisson P(X ≤ k) = Q(k + 1, mu), NB(n, p) P(X ≤ k) = I_p(n, k + 1)), which
+    are the values scipy.stats gives without its per-call overhead and its import."""
     over = phi > 1.0 + 1e-9
     n = np.where(over, mu / np.where(over, phi - 1.0, 1.0), 1.0)
     prob = np.where(over, 1.0 / phi, 0.5)
-    upper = np.where(over, nbinom.sf(k - 1, n, prob), poisson.sf(k - 1, mu))
-    lower = np.where(over, nbinom.cdf(k, n, prob), poisson.cdf(k, mu))
+    pos = k >= 1
+    kk = np.where(pos, k, 1.0)  # P(X ≥ 0) = 1; the functions need a positive first argument
+    upper_nb = betainc(kk, n, 1.0 - prob)  # I_{1-p}(k, n) = P(X ≥ k), accurate in the tail
+    upper = np.where(pos, np.where(over, upper_nb, gammainc(kk, mu)), 1.0)
+    lower = np.where(over, betainc(n, k + 1.0, prob), gammaincc(k + 1.0, mu))
     return upper, lower
 
 
@@ -94,7 +98,7 @@ def flags_for(
     safe_k = np.where(complete, k, 0.0)
     # a small share of a small count is ordinary (0 murders in a month of 2 expected)
     near_zero = (
-        has_mu & (safe_k < NEAR_ZERO_SHARE * safe_mu) & (poisson.cdf(safe_k, safe_mu) < ANOMALY_P)
+        has_mu & (safe_k < NEAR_ZERO_SHARE * safe_mu) & (gammaincc(safe_k + 1, safe_mu) < ANOMALY_P)
     )
     # outage months would inflate the dispersion that should judge the others
     phi = dispersion(safe_k, safe_mu, has_mu & ~near_zero)

@@ -9,14 +9,13 @@ from typing import Any
 
 import ibis
 import pandas as pd
-from scipy.stats import binomtest
 
 from crimetrends.analysis.aggregate import all_series
 from crimetrends.analysis.coverage import coverage
 from crimetrends.analysis.rates import PopulationTable
 from crimetrends.analysis.report import TrendQuery
 from crimetrends.analysis.trends import provisional_months, trend_rows
-from crimetrends.analysis.uncertainty import METHOD, poisson_intervals
+from crimetrends.analysis.uncertainty import METHOD, clopper_pearson, poisson_intervals
 from crimetrends.errors import MissingPopulationError, NoDataError
 from crimetrends.publish.privacy import SENSITIVE_OFFENSES, Grid, PrivacyPolicy
 from crimetrends.sources.registry import all_sources
@@ -217,7 +216,7 @@ def build_arrests(con: Any, samples: frozenset[str]) -> pd.DataFrame:
         for r in f.itertuples():
             if r.offense is None or r.incidents == 0:
                 continue
-            ci = binomtest(int(r.arrests), int(r.incidents)).proportion_ci(0.95, "exact")
+            ci_low, ci_high = clopper_pearson(int(r.arrests), int(r.incidents))
             rows.append(
                 {
                     "agency": r.agency,
@@ -229,8 +228,8 @@ def build_arrests(con: Any, samples: frozenset[str]) -> pd.DataFrame:
                     "incidents": int(r.incidents),
                     "arrests": int(r.arrests),
                     "arrest_share": r.arrests / r.incidents,
-                    "ci_low": ci.low,
-                    "ci_high": ci.high,
+                    "ci_low": ci_low,
+                    "ci_high": ci_high,
                 }
             )
     columns = ["agency", "slug", "source", "year", "offense", "offense_label", "incidents"]
