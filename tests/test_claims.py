@@ -655,3 +655,17 @@ def test_a_metro_area_is_not_the_city_and_which_had_counts_its_year(g):
     found = claims("Chicago saw 468 murders in 2015, the fewest since 2013, which had 421.", g=g)
     counts = {c.value: c.period.label for c in found if c.kind == "count"}
     assert counts == {468.0: "2015", 421.0: "2013"}
+
+
+def test_a_superlative_after_a_base_year_and_a_year_after_a_semicolon(g):
+    text = (
+        "Homicides fell across the country in 2025.\n\n"
+        "Baltimore recorded 133 homicides, down 31% from 2024 and the fewest in about 50 years."
+        "\n\nNew York City saw homicides fall about 20% to 303; rape reports rose after a state "
+        "law broadened the definition in 2024."
+    )
+    found = claims(text, dt.date(2026, 1, 5), g=g)
+    fewest = next(c for c in found if c.kind == "superlative")
+    assert fewest.period.label == "2025"  # the fewest is 2025's, not the base year's
+    nyc = [c for c in found if c.place and c.place.label.startswith("New York") and c.value]
+    assert {c.period.label for c in nyc if c.kind in ("pct", "count")} == {"2025"}

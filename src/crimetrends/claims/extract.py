@@ -76,6 +76,7 @@ class Reading:
     taken: set[int]  # token positions inside time or place mentions
     periods: dict[int, Period] = field(default_factory=dict)  # time mention index → period
     current: Period | None = None
+    current_at: int | None = None  # where the mention that set `current` starts
     clause_of: list[int] = field(default_factory=list)
 
 
@@ -203,9 +204,8 @@ def _resolve_periods(r: Reading, ctx: Context) -> None:
         if p is not None:
             r.periods[k] = p
             if m.role == "current" and (r.current is None or _later(p, r.current)):
-                r.current = (
-                    p  # the latest period the sentence is about ("from X in 2021 to Y in 2022")
-                )
+                # the latest period the sentence is about ("from X in 2021 to Y in 2022")
+                r.current, r.current_at = p, m.start
 
 
 RELEASE_WORDS = {"released", "published", "announced", "unveiled", "issued"}
@@ -800,22 +800,41 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
             return r.periods[when], "sentence"
         if m.kind == "span" and m.since:  # "the fewest since 1966, when there were 214"
             return Period("year", m.since, text=m.text), "sentence"
-    if base_count and r.current is not None:  # "down from 61 to 42": 61 is the base's
-        base, _ = _base_at(r, i, r.current, ctx)
+    current = _current_for(r, i, ctx)
+    if base_count and current is not None:  # "down from 61 to 42": 61 is the base's
+        base, _ = _base_at(r, i, current, ctx)
         return base, "base of the sentence"
-    if change and r.current is not None:
-        return r.current, "sentence"
+    if change and current is not None:
+        return current, "sentence"
     for k in range(len(r.times) - 1, -1, -1):
         m = r.times[k]
         if m.end <= i and k in r.periods and r.clause_of[m.start] == r.clause_of[min(i, n - 1)]:
-            if m.role == "base" and (changes or (_count_role(r, i) == "current" and r.current)):
-                continue  # "fell 31% in 2024 from 2023 to 190": 190 is not 2023's
+            if m.role == "base" and (
+                changes or kind == "superlative" or (_count_role(r, i) == "current" and current)
+            ):  # "fell 31% in 2024 from 2023 to 190": 190 is not 2023's; "down 31% from 2024
+                continue  # and the fewest in 50 years": the fewest is the current year's
             return _as_current(r.periods[k], r, ctx), "sentence"
-    if r.current is not None:
-        return r.current, "sentence"
+    if current is not None:
+        return current, "sentence"
     if ctx.period is not None:
         return ctx.period, "carried"
     return None, "none"
+
+
+def _current_for(r: Reading, i: int, ctx: Context) -> Period | None:
+    """The sentence's period for a claim at i, unless only a later independent clause (after
+    a semicolon) states it and the article has set one ("homicides fell 20% to 303; rape
+    reports rose after a state law broadened the definition in 2024": 2024 is the law's
+    year, not the homicides')."""
+    at = r.current_at
+    if (
+        at is not None
+        and at > i
+        and ctx.period is not None
+        and any(r.toks[k].text == ";" for k in range(i, at))
+    ):
+        return None
+    return r.current
 
 
 RELATIVE_TEXTS = {"last year", "this year", "past year"}
