@@ -669,3 +669,27 @@ def test_a_superlative_after_a_base_year_and_a_year_after_a_semicolon(g):
     assert fewest.period.label == "2025"  # the fewest is 2025's, not the base year's
     nyc = [c for c in found if c.place and c.place.label.startswith("New York") and c.value]
     assert {c.period.label for c in nyc if c.kind in ("pct", "count")} == {"2025"}
+
+
+def test_possessive_years_that_year_and_a_change_over_that_period(g):
+    found = claims(
+        "Chicago's homicides fell in 2024.\n\nLast year's homicide total of 268 is the "
+        "fourth-lowest since 1970, after a record 562 people were killed in 2021.",
+        dt.date(2025, 1, 5),
+        g=g,
+    )
+    assert next(c for c in found if c.value == 268).period.label == "2024"
+    found = claims(
+        "Chicago had 416 murders in 2025, the lowest since 1965. That year, there were 395.",
+        dt.date(2026, 1, 5),
+        g=g,
+    )
+    assert next(c for c in found if c.value == 395).period.label == "1965"
+    found = claims(
+        "Chicago murders fell in 2025.\n\n\"In 2021 we were at 797 murders, so we've had a "
+        '48% reduction over that period of time," the superintendent said.',
+        dt.date(2026, 1, 5),
+        g=g,
+    )
+    pct = next(c for c in found if c.kind == "pct")
+    assert (pct.period.label, pct.base.label) == ("2025", "2021")

@@ -61,6 +61,7 @@ class Context:
     past: Period | None = None  # an earlier period the last sentence looked back to
     named: set[str] = field(default_factory=set)  # every agency a sentence or row names
     principal: str | None = None  # the agency the headline (else the page's address) names
+    last_year: int | None = None  # the last year the previous sentence named ("that year")
 
 
 @dataclass
@@ -277,6 +278,16 @@ def _period_of(
         )
         if ctx.period and ctx.period.kind == "ytd" and ctx.period.year == year and near:
             return replace(ctx.period, text=m.text + CARRIED_WINDOW)  # the window just stated
+        pub = ctx.pub
+        if (
+            pub is not None
+            and m.kind == "thisyear"
+            and pub.month == 1
+            and pub.day <= 15
+            and ctx.main is not None
+            and ctx.main.year == pub.year - 1
+        ):  # a year-end story of 3 January: "this year's total" is the year just ended
+            return Period("year", pub.year - 1, text=f"{m.text} (the year just ended)")
         if ctx.pub and ctx.pub.year == year:
             return ytd(year, ctx.pub, True, approx=True, text=m.text)
         if ctx.pub and ctx.pub.year > year:
@@ -291,6 +302,8 @@ def _period_of(
         if not year and ctx.pub:
             year = ctx.pub.year if m.period.month <= ctx.pub.month else ctx.pub.year - 1
         return replace(m.period, year=year, text=m.text) if year else None
+    if m.kind == "that" and ctx.last_year is not None:  # "That year, there were 234"
+        return Period("year", ctx.last_year, text=f"{m.text} ({ctx.last_year})")
     if m.kind == "quarter":
         year = m.year or (years[0] if years else None) or (ctx.period.year if ctx.period else None)
         if year is None and ctx.pub is not None:  # the latest such quarter ended by then
@@ -1113,8 +1126,24 @@ def _pct_claim(r: Reading, i: int, ctx: Context, lo: int, hi: int) -> Claim:
         c.notes.append("no direction word beside the percentage")
     c.period, c.carried["period"] = _period_at(r, i, ctx, "pct")
     c.base, c.carried["base"] = _base_at(r, i, c.period, ctx)
+    _look_back(r, i, c, ctx)
     c.value = None
     return c
+
+
+LOOK_BACK = ("over that period", "over that time", "since then", "in that time", "over the period")
+
+
+def _look_back(r: Reading, i: int, c: Claim, ctx: Context) -> None:
+    """'In 2021 we were at 562 homicides, so we've had a 61% reduction over that period of
+    time': a change from the earlier year the sentence names to the article's own period."""
+    after = " ".join(t.low for t in r.toks[i : i + 12])
+    p, main = c.period, ctx.main
+    if c.carried.get("base") != "default" or p is None or main is None:
+        return
+    if p.kind == "year" and p.year <= main.year - 2 and any(w in after for w in LOOK_BACK):
+        c.period, c.base = main, main.in_year(p.year)
+        c.carried["period"] = c.carried["base"] = "look back"
 
 
 def _rate_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
@@ -2311,6 +2340,8 @@ def update_context(r: Reading, claims: list[Claim], ctx: Context) -> None:
     span = _year_span(r)
     if span:
         ctx.year_span = span
+    named_years = [m.year or m.since for m in r.times if m.kind in ("year", "span")]
+    ctx.last_year = next((y for y in reversed(named_years) if y), None)
     ctx.past = None
     if r.current is not None and ctx.main is not None and r.current.year < ctx.main.year:
         # a look back ("this comes after ... 2023") is not carried on; a count it states is

@@ -88,7 +88,8 @@ def _tol(offense: str | None) -> float:
     return COUNT_TOL.get(offense or "", DEFAULT_COUNT_TOL)
 
 
-ASSUMED = {"publication date", "page address"}  # what the article itself never says
+# what the article itself never says, or says only by pointing back ("over that period")
+ASSUMED = {"publication date", "page address", "look back"}
 
 
 def verify(c: Claim, fb: FactBase) -> Verdict:

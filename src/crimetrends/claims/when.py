@@ -492,7 +492,12 @@ def _recent(toks, i, pub, t, nxt, two, three):
 
 
 def _relative(toks, i, pub, t, nxt, two, three):
-    """'last year', 'this year', 'the previous year', 'N years ago', 'pre-pandemic'."""
+    """'last year', 'this year' (and "last year's"), 'the previous year', 'N years ago',
+    'pre-pandemic'."""
+    if two == "that year" and (i == 0 or toks[i - 1].low in ("in", ",", "of", "for")):
+        return TimeMention(i, i + 2, "that", _role(toks, i), text=two)  # the year just named
+    if nxt in ("year's", "year’s") and t.low in ("last", "this", "past"):
+        two = f"{t.low} year"  # "last year's homicide total": the year, possessive
     if two in ("last year", "this year", "past year"):
         if pub is None:
             return TimeMention(i, i + 2, "relative", _role(toks, i), text=two)
