@@ -693,3 +693,16 @@ def test_possessive_years_that_year_and_a_change_over_that_period(g):
     )
     pct = next(c for c in found if c.kind == "pct")
     assert (pct.period.label, pct.base.label) == ("2025", "2021")
+
+
+def test_a_change_over_the_past_n_years_is_from_n_years_before(g):
+    (c,) = [
+        c
+        for c in claims(
+            "Chicago had 416 murders last year, a 40% decrease over the past four years.",
+            dt.date(2026, 1, 8),
+            g=g,
+        )
+        if c.kind == "pct"
+    ]
+    assert (c.period.label, c.base.label) == ("2025", "2021")

@@ -961,6 +961,18 @@ def _base_at(r: Reading, i: int, cur: Period | None, ctx: Context) -> tuple[Peri
     ]
     if since and since[0].since < cur.year:  # "homicides have fallen since 2021"
         return cur.in_year(since[0].since), "sentence"
+    past = [
+        m
+        for m in r.times
+        if m.kind == "span"
+        and m.span
+        and m.span < 100
+        and i < m.start <= i + 8
+        and r.clause_of[m.start] == cl
+        and r.toks[m.start - 1].low in ("past", "last", "previous")
+    ]
+    if past:  # "a 40% decrease over the past four years": from four years before
+        return cur.in_year(cur.year - past[0].span), "sentence"
     if _since_end(r, i):
         prior = [m.year for m in r.times if m.year and m.end <= i]  # "... 2022 ... down since"
         if prior and ctx.main is not None and prior[-1] < ctx.main.year:
