@@ -122,7 +122,7 @@ def test_real_corpus_both_splits(store):
 @needs_real
 @pytest.mark.xfail(
     strict=True,
-    reason="measured on the frozen split 2026-12-01: verdict agreement 63.5% (target 85%) "
+    reason="measured on the frozen split 2026-12-01: verdict agreement 64.3% (target 85%) "
     "and 6 true claims called inconsistent (target 0; 10 before the safety rules); see "
     "README 'Check the claim'",
 )
