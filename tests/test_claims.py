@@ -706,3 +706,14 @@ def test_a_change_over_the_past_n_years_is_from_n_years_before(g):
         if c.kind == "pct"
     ]
     assert (c.period.label, c.base.label) == ("2025", "2021")
+
+
+def test_a_goal_is_not_a_recorded_count(g):
+    (c,) = [
+        c
+        for c in claims(
+            "Mayor Johnson says a goal for 2025 is to get Chicago below 500 murders.", g=g
+        )
+        if c.kind == "count"
+    ]
+    assert "a projection" in c.notes

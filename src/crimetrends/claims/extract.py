@@ -1246,10 +1246,19 @@ PROJECTION_WORDS = ("on pace for", "on pace to", "on track for", "on track to", 
 PROJECTION_WORDS += ("expected to", "could reach", "on course for")
 
 
+# a figure someone aims at, not one recorded ("a goal for 2025 is to get the city below 500")
+GOAL_WORDS = ("goal", "target", "aims to", "aim to", "hopes to", "hope to", "wants to")
+GOAL_WORDS += ("want to", "plans to", "pledged to", "vowed to")
+
+
 def _projected(r: Reading, i: int) -> bool:
-    """'putting the city on pace for 192 this year': a projection, not a recorded count."""
+    """'putting the city on pace for 192 this year', 'a goal ... to get the city below 500':
+    a projection or an aim, not a recorded count."""
     before = " ".join(t.low for t in r.toks[max(0, i - 6) : i])
-    return any(w in before for w in PROJECTION_WORDS)
+    wider = " ".join(t.low for t in r.toks[max(0, i - 12) : i])
+    return any(w in before for w in PROJECTION_WORDS) or any(
+        f" {w} " in f" {wider} " for w in GOAL_WORDS
+    )
 
 
 MILESTONE_VERBS = {

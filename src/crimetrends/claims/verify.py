@@ -302,7 +302,7 @@ def _not_checkable(c: Claim) -> str | None:
     if "a ranking by a study's own score" in c.notes:
         return "A ranking by a study's own score (not by counts or rates) is not checked."
     if "a projection" in c.notes and c.kind != "superlative":
-        return "A projection ('on pace for', 'on track to') is not a recorded figure."
+        return "A projection or an aim ('on pace for', 'a goal of') is not a recorded figure."
     if "a vague period" in c.notes:
         return "The period ('in recent years', 'over the last few years') is too vague to check."
     if "a causal claim" in c.notes:
