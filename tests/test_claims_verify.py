@@ -429,3 +429,14 @@ def test_a_bound_says_where_the_figure_lies_and_a_negated_figure_is_not_checked(
         kind="count",
     )
     assert v.verdict == NOT_CHECKABLE
+
+
+def test_a_percentage_bound_that_holds_says_so(store):
+    now, before = ytd(YTD_2025, "Chicago, Illinois", "Murders")
+    drop = round(100 * (1 - now / before))
+    v = one(
+        f"Murders in Chicago fell by over {drop - 8}% in 2025 from 2024.",
+        dt.date(2026, 2, 20),
+        kind="pct",
+    )
+    assert v.verdict == CONSISTENT and "the stated bound holds" in v.reason

@@ -610,7 +610,14 @@ def _pct_verdict(c: Claim, v: Verdict, gap: float, ours: float, fa, fb_, mixed) 
     if wrong_way and _other_definition(c) and abs(ours) < DIRECTION_DRIFT:
         wrong_way = False  # a small change of ours can flip under another definition
     if abs(gap) <= PCT_TOL and not wrong_way:
-        v.reason = what + f": within ±{PCT_TOL:.0f} points"
+        bound = BOUND_WORDS.get(c.qualifier or "")
+        beyond = bound and gap == 0 and abs(abs(ours) - abs(c.pct)) > PCT_TOL
+        # "falling by over 20%" against our -30.4%: borne out as a bound, said as one
+        v.reason = what + (
+            f": the stated bound holds (a {bound[1]})"
+            if beyond and bound
+            else f": within ±{PCT_TOL:.0f} points"
+        )
         return v
     if partial and abs(gap) <= PARTIAL_PCT_TOL and not wrong_way:
         v.reason = what + ": within the allowance for a window ending inside a month (borderline)"
