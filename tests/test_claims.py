@@ -717,3 +717,14 @@ def test_a_goal_is_not_a_recorded_count(g):
         if c.kind == "count"
     ]
     assert "a projection" in c.notes
+
+
+def test_a_year_in_an_aside_after_a_dash_is_not_the_figures(g):
+    found = claims(
+        "Crime in Chicago fell in October 2024.\n\nMurders fell 49%, with 18 recorded compared "
+        "to 35 a year ago - tying 2018 for the lowest October since 1994.",
+        dt.date(2024, 11, 4),
+        g=g,
+    )
+    pct = next(c for c in found if c.kind == "pct")
+    assert pct.period.label == "Oct 2024"

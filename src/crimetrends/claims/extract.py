@@ -840,13 +840,15 @@ def _current_for(r: Reading, i: int, ctx: Context) -> Period | None:
     reports rose after a state law broadened the definition in 2024": 2024 is the law's
     year, not the homicides')."""
     at = r.current_at
-    if (
-        at is not None
-        and at > i
-        and ctx.period is not None
-        and any(r.toks[k].text == ";" for k in range(i, at))
-    ):
+    if at is None or at <= i or ctx.period is None:
+        return r.current
+    if any(r.toks[k].text == ";" for k in range(i, at)):
         return None
+    # "18 homicides compared to 35 a year ago - tying 2018 for the lowest": a year in an
+    # aside set off by a dash and a participle is what the figure is compared with
+    for k in range(i, at - 1):
+        if r.toks[k].text in ("-", "—", "–") and r.toks[k + 1].low.endswith("ing"):
+            return None
     return r.current
 
 

@@ -614,7 +614,7 @@ def _pct_verdict(c: Claim, v: Verdict, gap: float, ours: float, fa, fb_, mixed) 
         beyond = bound and gap == 0 and abs(abs(ours) - abs(c.pct)) > PCT_TOL
         # "falling by over 20%" against our -30.4%: borne out as a bound, said as one
         v.reason = what + (
-            f": the stated bound holds (a {bound[1]})"
+            f": the stated bound holds: {bound[1]}"
             if beyond and bound
             else f": within ±{PCT_TOL:.0f} points"
         )
