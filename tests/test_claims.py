@@ -696,26 +696,14 @@ def test_possessive_years_that_year_and_a_change_over_that_period(g):
 
 
 def test_a_change_over_the_past_n_years_is_from_n_years_before(g):
-    (c,) = [
-        c
-        for c in claims(
-            "Chicago had 416 murders last year, a 40% decrease over the past four years.",
-            dt.date(2026, 1, 8),
-            g=g,
-        )
-        if c.kind == "pct"
-    ]
+    text = "Chicago had 416 murders last year, a 40% decrease over the past four years."
+    (c,) = [c for c in claims(text, dt.date(2026, 1, 8), g) if c.kind == "pct"]
     assert (c.period.label, c.base.label) == ("2025", "2021")
 
 
 def test_a_goal_is_not_a_recorded_count(g):
-    (c,) = [
-        c
-        for c in claims(
-            "Mayor Johnson says a goal for 2025 is to get Chicago below 500 murders.", g=g
-        )
-        if c.kind == "count"
-    ]
+    text = "Mayor Johnson says a goal for 2025 is to get Chicago below 500 murders."
+    (c,) = [c for c in claims(text, g=g) if c.kind == "count"]
     assert "a projection" in c.notes
 
 

@@ -122,7 +122,7 @@ def read(unit: Unit, g: Gazetteer, ctx: Context, text: str | None = None) -> Rea
     return r
 
 
-NEGATIONS = {"not", "never", "n't", "hasn't", "hadn't", "haven't", "didn't", "doesn't", "no"}
+NEGATIONS = {"not", "never", "no"}  # and any word ending in "n't" ("hasn't", "didn't")
 
 
 def _negated(r: Reading, i: int) -> bool:
@@ -1151,10 +1151,10 @@ LOOK_BACK = ("over that period", "over that time", "since then", "in that time",
 def _look_back(r: Reading, i: int, c: Claim, ctx: Context) -> None:
     """'In 2021 we were at 562 homicides, so we've had a 61% reduction over that period of
     time': a change from the earlier year the sentence names to the article's own period."""
-    after = " ".join(t.low for t in r.toks[i : i + 12])
     p, main = c.period, ctx.main
     if c.carried.get("base") != "default" or p is None or main is None:
         return
+    after = " ".join(t.low for t in r.toks[i : i + 12])
     if p.kind == "year" and p.year <= main.year - 2 and any(w in after for w in LOOK_BACK):
         c.period, c.base = main, main.in_year(p.year)
         c.carried["period"] = c.carried["base"] = "look back"

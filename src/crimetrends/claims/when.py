@@ -352,6 +352,20 @@ def _months_phrase(toks, i) -> tuple[int, int] | None:
     return None
 
 
+def _year_after(toks, j, pub, this_year: tuple[str, ...]) -> tuple[int | None, int]:
+    """The year a period phrase ending at j goes on to name ('... of 2024', '... of this
+    year', '... last year') and where the words end; (None, j or past a bare 'of')."""
+    if _low(toks, j, 1) in ("of", "in") and j + 1 < len(toks):
+        j += 1
+    if j < len(toks) and _year_token(toks[j]):
+        return _year_token(toks[j]), j + 1
+    if _low(toks, j, 2) in this_year:
+        return (pub.year if pub else None), j + 2
+    if _low(toks, j, 2) == "last year":
+        return (pub.year - 1 if pub else None), j + 2
+    return None, j
+
+
 QUARTERS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "final": 4}
 
 
@@ -367,16 +381,8 @@ def _quarter(toks, i, pub, t, nxt, two, three):
         q, k = int(toks[i + 1].num), 2  # type: ignore[arg-type]  # 'Q3' (read as 'q', '3')
     if q is None:
         return None
-    j = i + k
-    year = None
-    if _low(toks, j, 1) in ("of", "in") and j + 1 < len(toks):
-        j += 1
-    if j < len(toks) and _year_token(toks[j]):
-        year, j = _year_token(toks[j]), j + 1
-    elif _low(toks, j, 2) in ("this year", "last year") and pub is not None:
-        year, j = pub.year - (_low(toks, j, 2) == "last year"), j + 2
-    else:
-        j = i + k  # 'of' belonged to something else
+    year, end = _year_after(toks, i + k, pub, ("this year",))
+    j = end if year is not None else i + k  # else 'of' belonged to something else
     return TimeMention(
         i, j, "quarter", _role(toks, i), year=year, offset=q, text=_low(toks, i, j - i)
     )
@@ -389,16 +395,7 @@ def _half(toks, i, pub, t, nxt, two, three):
     if got is None:
         return None
     m, k = got
-    j = i + k
-    year = None
-    if _low(toks, j, 1) in ("of", "in") and j + 1 < len(toks):
-        j += 1
-    if j < len(toks) and _year_token(toks[j]):
-        year, j = _year_token(toks[j]), j + 1
-    elif _low(toks, j, 2) in ("this year", "the year"):
-        year, j = (pub.year if pub else None), j + 2
-    elif _low(toks, j, 2) == "last year":
-        year, j = (pub.year - 1 if pub else None), j + 2
+    year, j = _year_after(toks, i + k, pub, ("this year", "the year"))
     return TimeMention(
         i, j, "halfyear", _role(toks, i), year=year, offset=m, text=_low(toks, i, j - i)
     )
