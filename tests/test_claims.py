@@ -233,6 +233,16 @@ def test_several_percentages_each_with_its_own_offense(g):
     assert got == [("aggravated_assault", -4.2), ("larceny", -7.9), ("motor_vehicle_theft", -15.3)]
 
 
+def test_a_direction_noun_between_a_percentage_and_its_offense(g):
+    found = claims(
+        "Chicago saw an 8.2 percent decline in robberies and a nearly 19 percent fall in "
+        "burglaries in 2024.",
+        g=g,
+    )
+    got = [(c.offense, c.pct, c.qualifier) for c in found if c.kind == "pct"]
+    assert got == [("robbery", -8.2, None), ("burglary", -19.0, "nearly")]
+
+
 @pytest.mark.parametrize(
     ("text", "pct", "qualifier"),
     [

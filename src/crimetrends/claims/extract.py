@@ -468,6 +468,9 @@ DIRECTION_NOUNS = {
     "above",
     "below",
 }
+# plural and other noun forms ('a nearly 19 percent fall in burglaries')
+DIRECTION_NOUNS |= {"fall", "falls", "reductions", "rises", "jumps", "surges", "spikes"}
+DIRECTION_NOUNS |= {"plunges", "climbs", "upticks", "downturn"}
 
 
 def _dir(low: str) -> int | None:
