@@ -454,6 +454,21 @@ def test_the_later_month_is_the_sentences_and_versus_pairs_give_the_base(g):
     assert (d.period.month, d.base_value, d.direction) == (4, 32, -1)
 
 
+@pytest.mark.parametrize(
+    ("before", "period", "base", "where"),
+    [
+        ("Chicago's violent crime fell in 2025. ", 2025, 2024, "after the stated base"),
+        ("Chicago's violent crime fell in 2026. ", 2026, 2024, "carried"),
+        ("In Chicago, ", None, None, "none"),
+    ],
+)
+def test_a_year_in_a_changes_parenthetical_base_is_the_bases(g, before, period, base, where):
+    text = before + "Violent crimes fell by 5,774 (27,369 in 2024)."
+    d = next(c for c in claims(text, None, g) if c.kind == "delta")
+    got = (d.period and d.period.year, d.base and d.base.year, d.carried["period"])
+    assert (d.base_value, *got) == (27369, period, base, where)
+
+
 def test_a_vague_look_back_and_a_stated_end_of_the_window(g):
     found = claims("A few years back we got under 300 murders in Houston.", g=g)
     assert all("a vague period" in c.notes for c in found if c.value == 300)

@@ -14,6 +14,7 @@ positions; `--explain` prints which rule read each claim and what it carried.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -1185,7 +1186,16 @@ def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
         c.kind, c.rule, c.direction = "delta", "delta-by", delta  # "up 21 from the year before"
         c.period, c.carried["period"] = _period_at(r, i, ctx, "delta")
         c.base, c.carried["base"] = _base_at(r, i, c.period, ctx)
-        c.base_value = _parenthetical_base(r, i)
+        c.base_value, base_year = _parenthetical_base(r, i)
+        if base_year is not None and c.period is not None and c.period.year == base_year:
+            # "fell by 1,092 (15,340 robberies in 2023)": that year is the base's; the change
+            # is to the period the article has set, or to none (never a guessed year)
+            cur = ctx.period if ctx.period is not None and ctx.period.year > base_year else None
+            # the year right after the stated base is the change's own: not an assumption
+            where = "after the stated base" if cur and cur.year == base_year + 1 else "carried"
+            c.period, c.carried["period"] = cur, where if cur else "none"
+            c.base = cur.in_year(base_year) if cur else None
+            c.carried["base"] = "sentence" if cur else "none"
     else:  # a change by N has the period of a change (above), a count that of a count
         period, where = _period_at(r, i, ctx, "count")
         c.period, c.carried["period"] = period, where
@@ -1333,15 +1343,20 @@ def _change_noun(word: str) -> int | None:
     return None
 
 
-def _parenthetical_base(r: Reading, i: int) -> float | None:
-    """'(15,340 robberies in 2023)' right after a change: the base period's count."""
+def _parenthetical_base(r: Reading, i: int) -> tuple[float | None, int | None]:
+    """'(15,340 robberies in 2023)' right after a change: the base period's count, and the
+    year the parentheses give it (None when they give none)."""
     t = r.toks
     for k in range(i + 1, min(i + 5, len(t))):
         if t[k].text == "(" and k + 1 < len(t) and t[k + 1].num is not None:
+            inside = list(itertools.takewhile(lambda x: x.text != ")", t[k + 2 : k + 10]))
+            years = [int(x.text) for x in inside if re.fullmatch(r"(19|20)\d\d", x.text)]
             rest = [x for x in t[k + 2 : k + 6] if x.num is not None]
             versus = {x.low for x in t[k + 2 : k + 4]} & {"vs", "versus", "v", "against"}
-            return rest[0].num if versus and rest else t[k + 1].num  # "(15 vs. 32)": 32
-    return None
+            if versus and rest:
+                return rest[0].num, None  # "(15 vs. 32)": 32
+            return t[k + 1].num, years[0] if len(years) == 1 else None
+    return None, None
 
 
 def _count_role(r: Reading, i: int) -> str:
