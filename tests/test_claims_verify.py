@@ -440,3 +440,15 @@ def test_a_percentage_bound_that_holds_says_so(store):
         kind="pct",
     )
     assert v.verdict == CONSISTENT and "the stated bound holds" in v.reason
+
+
+def test_a_period_carried_from_before_and_pinned_by_the_sentences_base(store):
+    now, before = ytd(YTD_2025, "Chicago, Illinois", "Murders")
+    assert now < before  # murders fell in 2025: a stated rise is wrong
+    said = "Chicago's violent crime fell in 2025. Murders rose 5% compared with 2024."
+    v = next(v for v in check_text(said, dt.date(2026, 1, 20)) if v.claim["kind"] == "pct")
+    assert v.verdict == INCONSISTENT and "direction is wrong" in v.reason
+    # the base a year before a different carried window pins nothing: not refuted
+    said = "Chicago's violent crime fell in 2025. Murders rose 5% compared with 2023."
+    v = next(v for v in check_text(said, dt.date(2026, 1, 20)) if v.claim["kind"] == "pct")
+    assert v.verdict == NOT_CHECKABLE and "does not state the period" in v.reason

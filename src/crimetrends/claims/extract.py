@@ -1191,9 +1191,7 @@ def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
             # "fell by 1,092 (15,340 robberies in 2023)": that year is the base's; the change
             # is to the period the article has set, or to none (never a guessed year)
             cur = ctx.period if ctx.period is not None and ctx.period.year > base_year else None
-            # the year right after the stated base is the change's own: not an assumption
-            where = "after the stated base" if cur and cur.year == base_year + 1 else "carried"
-            c.period, c.carried["period"] = cur, where if cur else "none"
+            c.period, c.carried["period"] = cur, "carried" if cur else "none"
             c.base = cur.in_year(base_year) if cur else None
             c.carried["base"] = "sentence" if cur else "none"
     else:  # a change by N has the period of a change (above), a count that of a count

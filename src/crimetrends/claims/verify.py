@@ -177,6 +177,8 @@ def unconfirmed(c: Claim, v: Verdict) -> Verdict:
         return v
     assumed = [k for k in ("period", "base", "place") if c.carried.get(k) in ASSUMED]
     assumed += [k for k in ("period", "base") if c.carried.get(k) == "carried"]
+    if _base_states_the_period(c):
+        assumed.remove("period")
     if c.period is not None and c.period.text.endswith("(the window stated before)"):
         assumed.append("period (its 'this year' is read as the window stated before)")
     if c.carried.get("offense") == "carried":
@@ -200,6 +202,17 @@ def unconfirmed(c: Claim, v: Verdict) -> Verdict:
         v.verdict = NOT_CHECKABLE
         v.reason = f"{'; '.join(why)}; read as assumed, it would not hold: {v.reason}"
     return v
+
+
+def _base_states_the_period(c: Claim) -> bool:
+    """A period carried from earlier that the sentence's own base pins down: 'compared with
+    the first six months of last year' after a headline's 'first half of 2024', or 'fell by
+    1,092 (15,340 robberies in 2023)' in a story about 2024 — the same window, a year on."""
+    if c.carried.get("period") != "carried" or c.carried.get("base") != "sentence":
+        return False
+    if c.period is None or c.base is None or c.period.kind == "recent":
+        return False
+    return c.base.window == c.period.in_year(c.period.year - 1).window
 
 
 def _verify_one(c: Claim, fb: FactBase) -> Verdict:
