@@ -79,6 +79,21 @@ def test_html_metadata_gives_date_and_headline_and_a_dateline_is_never_a_claim(g
     assert (c.kind, c.pct, c.period.year) == ("pct", -29, 2025)
 
 
+def test_a_dateline_with_its_outlet_is_where_the_story_was_filed_not_its_place(g):
+    text = (
+        " date 2025-08-06 WASHINGTON, D.C. (WJON News) -- Violent crime was down last year "
+        "across the country. National violent crime fell 4.5 percent in 2024.\n\n"
+        "Murder decreased 14.9 percent last year.\n\nIn Chicago, robberies fell 9% in 2024."
+    )
+    doc = parse(text)
+    assert doc.date == dt.date(2025, 8, 6) and doc.datelines == ["WASHINGTON, D.C. (WJON News)"]
+    got = [(c.kind, c.value or c.pct, c.place.kind, c.carried["place"]) for c in extract(doc, g)]
+    assert ("count", 2025, "agency", "sentence") not in got  # the date is not a count
+    assert ("pct", -14.9, "sample", "carried") in got  # the national figure carried
+    (dc,) = [c for c in claims("WASHINGTON (AP) — Murders fell 10% in 2024.", g=g)]
+    assert (dc.place.label, dc.carried["place"]) == ("Washington, District of Columbia", "dateline")
+
+
 def test_sentences_split_after_stops_but_not_after_initials():
     doc = parse("Homicides in Washington, D.C. fell in 2024. Dr. Smith said so. It rose.")
     assert [u.text for u in doc.units] == [
@@ -231,6 +246,44 @@ def test_several_percentages_each_with_its_own_offense(g):
     found = claims("In Chicago in 2024, assaults fell 4.2%, thefts 7.9% and car thefts 15.3%.", g=g)
     got = [(c.offense, c.pct) for c in found if c.kind == "pct"]
     assert got == [("aggravated_assault", -4.2), ("larceny", -7.9), ("motor_vehicle_theft", -15.3)]
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        ("In Chicago, juveniles arrested for homicide dropped from 23 in 2023 to 7.", "arrests"),
+        ("In Chicago, juvenile homicide victims dropped from 23 in 2023 to 15.", "demographics"),
+        ("Chicago had six negligent manslaughter cases in 2019.", "subtype"),
+        ("Hate crime incidents in Chicago decreased 1.5 percent in 2024.", "motive"),
+    ],
+)
+def test_a_measure_that_governs_the_offense_beside_it(g, text, measure):
+    found = [c for c in claims(text, g=g) if c.kind in ("count", "pct", "direction")]
+    assert found and all((c.measure, c.offense) == (measure, None) for c in found)
+    murder = claims("Chicago murder and non-negligent manslaughter fell 9% in 2024.", g=g)
+    assert [c.offense for c in murder if c.kind == "pct"] == ["murder"]
+
+
+def test_the_year_after_than_is_the_comparison_not_the_period(g):
+    text = "San Antonio had 127 homicides in 2024. The tally was lower than the spike in 2022."
+    (d,) = [c for c in claims(text, g=g) if c.kind == "direction"]
+    assert (d.period.year, d.base.year, d.carried["period"]) == (2024, 2022, "carried")
+    alone = "The tally in San Antonio was lower than the spike in 2022."
+    (d,) = [c for c in claims(alone, dt.date(2024, 2, 1), g) if c.kind == "direction"]
+    assert (d.period.year, d.base.year) == (2023, 2022)  # the tally: the year before publication
+
+
+def test_year_over_year_and_the_pandemic_years(g):
+    text = "Homicides in Chicago are falling year over year halfway through 2025."
+    (d,) = [c for c in claims(text, dt.date(2025, 7, 2), g) if c.kind == "direction"]
+    assert (d.period.year, d.base.year, d.base.window.end) == (
+        2025,
+        2024,
+        d.period.in_year(2024).window.end,
+    )
+    vague = "Chicago homicides spiked during the early years of the COVID-19 pandemic."
+    (d,) = [c for c in claims(vague, g=g) if c.kind == "direction"]
+    assert "a vague period" in d.notes
 
 
 def test_a_direction_noun_between_a_percentage_and_its_offense(g):

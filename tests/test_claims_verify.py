@@ -452,3 +452,14 @@ def test_a_period_carried_from_before_and_pinned_by_the_sentences_base(store):
     said = "Chicago's violent crime fell in 2025. Murders rose 5% compared with 2023."
     v = next(v for v in check_text(said, dt.date(2026, 1, 20)) if v.claim["kind"] == "pct")
     assert v.verdict == NOT_CHECKABLE and "does not state the period" in v.reason
+
+
+def test_a_hedged_percentage_says_which_allowance_held(store):
+    now, before = ytd(YTD_2025, "Chicago, Illinois", "Robberies")
+    ours = 100 * (now / before - 1)
+    stated = round(abs(ours)) + 4  # 4 points off: beyond ±2, within ±2 of 'about's ±3
+    said = f"Chicago robberies fell an estimated {stated} percent in 2025 from 2024."
+    v = one(said, dt.date(2026, 3, 1), kind="pct")
+    assert v.verdict == CONSISTENT and "approximate figure allows" in v.reason
+    exact = one(f"Chicago robberies fell {stated} percent in 2025 from 2024.", kind="pct")
+    assert exact.verdict == INCONSISTENT

@@ -100,7 +100,8 @@ ABBREVIATIONS = {
 PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'’ -]{2,40}(?:,\s*[A-Z][A-Za-z.]{1,12})?)\s*"
-    r"(?:\((?:AP|Reuters|CNN|AFP|UPI|[A-Z]{2,6})\)\s*)?(?:[—–]{1,2}| - )\s*|^(?P<date>"
+    r"(?:\((?:AP|Reuters|CNN|AFP|UPI|[A-Z]{2,6}(?: [A-Z][A-Za-z0-9]{0,12}){0,2})\)\s*)?"
+    r"(?:[—–]{1,2}| -{1,2} |--)\s*|^(?P<date>"
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4})"
     r"\s*[—–-]{1,2}\s*"
 )
@@ -482,6 +483,8 @@ def parse(raw: str, date: dt.date | None = None, url: str | None = None) -> Docu
     headline = meta.get("og:title") or meta.get("title")
     kept: list[Unit] = []
     for u in units:
+        if not kept:
+            _take_date_prefix(doc, u)
         dateline = u.kind in ("sentence", "item", "heading") and _take_dateline(doc, u)
         if dateline and not u.text.strip():
             continue
@@ -514,6 +517,25 @@ def _is_date_line(text: str) -> bool:
         not in ("published", "updated", "posted", "on", "at", "am", "pm", "a.m", "p.m", "by")
     ]
     return len(words) <= 2
+
+
+DATE_PREFIX = re.compile(r"^\s*(?:date|published|updated|posted)?:?\s*(\d{4}-\d{2}-\d{2})\s+", re.I)
+
+
+def _take_date_prefix(doc: Document, u: Unit) -> None:
+    """'date 2025-08-06 WASHINGTON, D.C. (WJON News) -- ...': a page's date glued to its
+    first line (as saved page text often has it) is a date, never a claim."""
+    m = DATE_PREFIX.match(u.text)
+    if not m:
+        return
+    try:
+        d = dt.date.fromisoformat(m.group(1))
+    except ValueError:
+        return
+    if doc.date is None:
+        doc.date, doc.date_source = d, "a date line at the top"
+    u.start += m.end()
+    u.text = u.text[m.end() :]
 
 
 def _take_dateline(doc: Document, u: Unit) -> bool:

@@ -57,6 +57,7 @@ class Context:
     state: Place | None = None
     outside: Place | None = None  # an outside sample just named ("66 cities")
     url_place: Place | None = None  # the place the page's address names
+    dateline_place: Place | None = None  # where the story was filed ("WASHINGTON (AP) —")
     main: Period | None = None  # the article's own period (headline or first one stated)
     year_span: list[int] | None = None  # "2020-2024" / "from 2019 to 2024", last said
     past: Period | None = None  # an earlier period the last sentence looked back to
@@ -674,6 +675,8 @@ def _topic(
     items += [(a, b, ("measure", m)) for a, b, m in r.measures]
     items.sort(key=lambda x: x[0])
     hit = _mention_near(items, r, i, lo, hi, right)
+    if hit and hit[2][0] == "offense":
+        hit = _governing_measure(items, r, hit)
     if count and hi < len(r.toks) and (hit is None or hit[0] > hi):
         word = r.toks[hi]
         plural = word.low.endswith("s") and len(word.low) > 3
@@ -689,6 +692,21 @@ def _topic(
     if ctx.offense is not None:
         return ("offense", ctx.offense), "carried", ctx.offense.phrase
     return None, None, None
+
+
+def _governing_measure(items: list, r: Reading, hit: tuple) -> tuple:
+    """'juveniles arrested for homicide', 'arrests for robbery', 'charged with murder': the
+    offense is what the counted arrests were for; the measure governs the number. So does
+    a group of victims named right before the offense ('juvenile homicide victims')."""
+    a = hit[0]
+    # 'juvenile homicide victims', 'teen homicides': a group of the victims, not the total
+    group = [x for x in items if x[1] == a and x[2] == ("measure", "demographics")]
+    if group:
+        return group[0]
+    if a < 2 or r.toks[a - 1].low not in ("for", "with"):
+        return hit
+    governing = [x for x in items if x[1] == a - 1 and x[2][0] == "measure"]
+    return governing[0] if governing else hit
 
 
 def _place_for(r: Reading, i: int, ctx: Context) -> tuple[list[Place], str, str | None]:
@@ -718,6 +736,8 @@ def _place_for(r: Reading, i: int, ctx: Context) -> tuple[list[Place], str, str 
             return [ctx.place], "carried", ctx.place.label
         if ctx.fallback_place is not None:
             return [ctx.fallback_place], "carried", ctx.fallback_place.label
+        if ctx.dateline_place is not None:  # a national story is often filed in Washington
+            return [ctx.dateline_place], "dateline", ctx.dateline_place.label
         if ctx.url_place is not None:
             return [ctx.url_place], "page address", ctx.url_place.label
         return [], "none", None
@@ -958,7 +978,7 @@ def _base_at(r: Reading, i: int, cur: Period | None, ctx: Context) -> tuple[Peri
     ]
     for k, m in after[:1] + before[-1:]:
         got = _base_of(m, r.periods.get(k), cur)
-        if got is not None:
+        if got is not None and got.window != cur.window:  # never a period against itself
             return got, "sentence"
     since = [
         m
@@ -1597,6 +1617,9 @@ VAGUE_PERIODS = (
     "a few years ago",
     "years back",
     "back then",
+    "early years of",  # 'spiked during the early years of the COVID-19 pandemic'
+    "during the pandemic",
+    "of the pandemic",
 )
 CAUSAL = {"fueled", "fuelled", "drove", "driven", "caused", "helped", "help", "helps"}
 LINK_WORDS = {
@@ -1676,7 +1699,12 @@ def _direction_claim(r: Reading, i: int, d: int, ctx: Context) -> Claim:
     c = Claim("direction", u.text, u.start, u.end, _fragment(r, i - 5, i + 5), "direction-word")
     c.direction = d
     offs = _offense_chain(r, i)
-    if offs:
+    measures = [(a, b, ("measure", m)) for a, b, m in r.measures]
+    governed = offs and _governing_measure(measures, r, (offs[0][0], offs[0][1], ("offense",)))
+    if governed and governed[2][0] == "measure":  # 'juveniles arrested for homicide dropped'
+        c.measure, c.carried["offense"] = governed[2][1], "sentence"
+        c.offense_text = " ".join(t.text for t in r.toks[governed[0] : governed[1]])
+    elif offs:
         c.offense, c.offense_text, c.offense_note = offs[0][2].key, offs[0][3], offs[0][2].note
         c.offenses = [o[2].key for o in offs]
         c.carried["offense"] = "sentence"
@@ -1696,12 +1724,30 @@ def _direction_claim(r: Reading, i: int, d: int, ctx: Context) -> Claim:
     c.period, c.carried["period"] = _period_at(r, i, ctx, "direction")
     if _since_end(r, i) and ctx.main is not None:
         c.period, c.carried["period"] = ctx.main, "carried"  # "... down since": until now
-    if r.toks[i].low in ("higher", "lower") and c.carried["period"] in ("sentence", "carried"):
-        base, how = _base_at(r, i, c.period, ctx)
-    else:
-        base, how = _base_at(r, i, c.period, ctx)
-    c.base, c.carried["base"] = base, how
+    c.base, c.carried["base"] = _base_at(r, i, c.period, ctx)
+    _than_period(r, i, c, ctx)
     return c
+
+
+def _than_period(r: Reading, i: int, c: Claim, ctx: Context) -> None:
+    """'The tally was lower than the homicide spike in 2022': the year after 'than' is what
+    the claim is compared with, not its period; that is the one the article has set (and
+    carried, so never refuted), or none."""
+    if i + 1 >= len(r.toks) or r.toks[i + 1].low != "than" or c.carried["period"] != "sentence":
+        return
+    cl = r.clause_of[i]
+    in_clause = [
+        (k, m) for k, m in enumerate(r.times) if r.clause_of[min(m.start, len(r.toks) - 1)] == cl
+    ]
+    if c.period is None or any(m.start < i for _, m in in_clause):
+        return
+    after = [r.periods.get(k) for k, m in in_clause if m.start > i]
+    if not any(p is not None and p.window == c.period.window for p in after):
+        return  # the period came from elsewhere ('down last year, although still higher than')
+    ref = c.period
+    cur = ctx.period if ctx.period is not None and ctx.period.window != ref.window else None
+    c.period, c.carried["period"] = cur, "carried" if cur else "none"
+    c.base, c.carried["base"] = (ref, "sentence") if cur else (None, "none")
 
 
 def _offense_chain(r: Reading, i: int) -> list[tuple[int, int, Offense, str]]:
@@ -2411,7 +2457,7 @@ def extract(doc: Document, g: Gazetteer) -> list[Claim]:
         for m in find_places(g, tokens(line.title())):
             p = _as_place(m, ctx)
             if p.kind == "agency":
-                ctx.place = p
+                ctx.dateline_place = p
     out: list[Claim] = []
     for u in doc.units:
         if u.kind == "row":

@@ -89,7 +89,7 @@ def _tol(offense: str | None) -> float:
 
 
 # what the article itself never says, or says only by pointing back ("over that period")
-ASSUMED = {"publication date", "page address", "look back"}
+ASSUMED = {"publication date", "page address", "dateline", "look back"}
 
 
 def verify(c: Claim, fb: FactBase) -> Verdict:
@@ -543,6 +543,13 @@ def pairs(fb: FactBase, c: Claim, cur: Period, base: Period) -> list[tuple[Figur
     return out
 
 
+# what a hedged percentage allows (`_pct_gap`), in words for the reason
+HEDGE_BANDS = {
+    "about": "the 3 points either side that an approximate figure allows",
+    "nearly": "the 3 points below that 'nearly' allows",
+}
+
+
 def _pct_gap(stated: float, qualifier: str | None, ours: float, high: float | None) -> float:
     """Points between a stated change and ours, after the qualifier's band (signed values)."""
     s, o = abs(stated), abs(ours) if (ours < 0) == (stated < 0) else -abs(ours)
@@ -626,11 +633,13 @@ def _pct_verdict(c: Claim, v: Verdict, gap: float, ours: float, fa, fb_, mixed) 
         bound = BOUND_WORDS.get(c.qualifier or "")
         beyond = bound and gap == 0 and abs(abs(ours) - abs(c.pct)) > PCT_TOL
         # "falling by over 20%" against our -30.4%: borne out as a bound, said as one
-        v.reason = what + (
-            f": the stated bound holds: {bound[1]}"
-            if beyond and bound
-            else f": within ±{PCT_TOL:.0f} points"
-        )
+        hedge = HEDGE_BANDS.get(c.qualifier or "")
+        if beyond and bound:
+            v.reason = what + f": the stated bound holds: {bound[1]}"
+        elif hedge and abs(abs(ours) - abs(c.pct)) > PCT_TOL:  # say which allowance held
+            v.reason = what + f": within ±{PCT_TOL:.0f} points of {hedge}"
+        else:
+            v.reason = what + f": within ±{PCT_TOL:.0f} points"
         return v
     if partial and abs(gap) <= PARTIAL_PCT_TOL and not wrong_way:
         v.reason = what + ": within the allowance for a window ending inside a month (borderline)"

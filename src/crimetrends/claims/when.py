@@ -326,6 +326,8 @@ def _same_period(toks, i, pub, t, nxt, two, three):
         return TimeMention(i, k, "same", "base", offset=1, text=_low(toks, i, k - i))
     if t.low in ("year-over-year", "yoy", "year-on-year"):
         return TimeMention(i, i + 1, "same", "base", offset=1, text=t.low)
+    if three in ("year over year", "year on year"):
+        return TimeMention(i, i + 3, "same", "base", offset=1, text=three)
     return None
 
 
