@@ -264,6 +264,46 @@ def test_a_measure_that_governs_the_offense_beside_it(g, text, measure):
     assert [c.offense for c in murder if c.kind == "pct"] == ["murder"]
 
 
+def test_names_notices_and_quotes_that_are_not_figures(g):
+    # a programme named after an offense, a copyright notice, a quote closing a sentence
+    plan = "Houston's violent crime reduction plan continues to show results in 2024."
+    assert [c for c in claims(plan, g=g) if c.offense] == []
+    doc = parse("© 2025 Houston Public Media\n\nHouston murders fell 9% in 2024.")
+    assert [u.text for u in doc.units] == ["Houston murders fell 9% in 2024."]
+    quote = 'He said "crime is down across the country." There was a decrease in Houston robbery.'
+    texts = [u.text for u in parse(quote).units]
+    assert texts[-1] == "There was a decrease in Houston robbery."
+
+
+@pytest.mark.parametrize(
+    ("text", "offense", "other"),
+    [
+        (
+            "Robbery is a crime category that had a massive spike in Chicago in 2023.",
+            "robbery",
+            None,
+        ),
+        ("In Chicago in 2024, rape fell 6% and kidnapping fell 19%.", None, "other"),
+        (
+            "In Chicago, crime fell. Each council district saw a decrease in crime.",
+            "all",
+            "subcity",
+        ),
+        (
+            "Chicago launched a plan in 2024, in addition to increasing enforcement.",
+            None,
+            "enforcement",
+        ),
+    ],
+)
+def test_the_subject_of_the_figure(g, text, offense, other):
+    last = claims(text, g=g)[-1]
+    assert (last.offense, last.measure or (last.place and last.place.kind)) == (
+        offense,
+        other or "agency",
+    )
+
+
 def test_the_year_after_than_is_the_comparison_not_the_period(g):
     text = "San Antonio had 127 homicides in 2024. The tally was lower than the spike in 2022."
     (d,) = [c for c in claims(text, g=g) if c.kind == "direction"]

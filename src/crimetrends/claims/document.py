@@ -108,6 +108,7 @@ DATELINE = re.compile(
 DATE_WORDS = re.compile(
     r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? (\d{1,2}),? (\d{4})\b"
 )
+COPYRIGHT = re.compile(r"^\s*(?:©|\(c\)|copyright\b)\s*(?:©\s*)?\d{4}", re.I)
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)")
 LONGEST_SENTENCE = 800  # characters; longer runs are read in pieces (keeps every rule linear)
 
@@ -166,8 +167,9 @@ def parse_date_text(text: str) -> dt.date | None:
 def split_sentences(text: str, base: int) -> list[tuple[str, int, int]]:
     """Sentences of a paragraph with their spans: one left-to-right pass over the text.
 
-    A stop ends a sentence when a space and a capital, digit or quote follow, unless the word
-    before it is a known abbreviation or a run of initials ("D.C.", "U.S.", "L.A.").
+    A stop ends a sentence when a space and a capital, digit or quote follow (or a closing
+    quote, then those), unless the word before it is a known abbreviation or a run of
+    initials ("D.C.", "U.S.", "L.A.").
     """
     out: list[tuple[str, int, int]] = []
     start, n, i = 0, len(text), 0
@@ -177,6 +179,11 @@ def split_sentences(text: str, base: int) -> list[tuple[str, int, int]]:
         if stop and (ch != "." or not _abbreviation_before(text, i)):
             _push(out, text, start, i + 1, base)
             start = i + 2
+        # '... providing data." There was a decrease': the quote closes the sentence
+        quoted = ch in ".!?" and i + 3 < n and text[i + 1] in '"”’' and text[i + 2] in " \t"
+        if quoted and _opens(text[i + 3]) and (ch != "." or not _abbreviation_before(text, i)):
+            _push(out, text, start, i + 2, base)
+            start = i + 3
         i += 1
     _push(out, text, start, n, base)
     return out
@@ -488,6 +495,8 @@ def parse(raw: str, date: dt.date | None = None, url: str | None = None) -> Docu
         dateline = u.kind in ("sentence", "item", "heading") and _take_dateline(doc, u)
         if dateline and not u.text.strip():
             continue
+        if COPYRIGHT.match(u.text):
+            continue  # '© 2025 Kansas City Public Radio': the page's notice, not a period
         if not kept and u.kind == "sentence" and _is_date_line(u.text):
             d = parse_date_text(u.text)
             if doc.date is None and d:

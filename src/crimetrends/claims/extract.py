@@ -98,6 +98,7 @@ def read(unit: Unit, g: Gazetteer, ctx: Context, text: str | None = None) -> Rea
             and j < len(toks)
             and (toks[j].low in CRIME_NAME_WORDS or (i > 0 and toks[i - 1].low in ("time",)))
         )
+        and not _program_name(toks, j)
     ]
     measures = list(measure_index().scan(toks))
     offenses, measures = _subtypes(toks, offenses, measures)  # type: ignore[arg-type]
@@ -1255,9 +1256,8 @@ def _counted_noun(r: Reading, i: int) -> str | None:
     """What a number counts when it is not crimes: 'three or four years ago', 'three
     consecutive years' (a span of time), 'a dozen major U.S. cities' (places), read in the
     few words after it, up to the first offense word or other noun."""
-    for a, b, _ in r.offenses:  # "all three major crime categories"
-        if i < a <= i + 3 and b < len(r.toks) and r.toks[b].low in ("categories", "types"):
-            return "other"
+    if any(t.low in ("categories", "types") for t in r.toks[i + 1 : i + 5]):
+        return "other"  # "all three major crime categories"
     stop = min((a for a, _, _ in r.offenses if a > i), default=len(r.toks))
     for t in r.toks[i + 1 : min(i + 5, stop)]:
         low = t.low.split("-", 1)[1] if t.low[:3] in ORDINAL_JOINS else t.low  # "10th-straight"
@@ -1670,8 +1670,23 @@ def _linked(r: Reading, i: int, a: int) -> bool:
     return False
 
 
+# nouns that make '<offense> (reduction) plan' the name of a programme or a unit
+PROGRAM_WORDS = {"plan", "strategy", "initiative", "program", "programme", "unit", "squad"}
+PROGRAM_WORDS |= {"task", "team", "bureau", "division", "commission", "summit", "office"}
+PROGRAM_VERBS = {"reduction", "prevention", "intervention", "suppression", "response"}
+
+
+def _program_name(toks: list, j: int) -> bool:
+    """'Violent Crime Reduction Plan', 'homicide unit', 'robbery task force' after an
+    offense ending at j: a name, not the offense's figure."""
+    k = j + 1 if j < len(toks) and toks[j].low in PROGRAM_VERBS else j
+    return k < len(toks) and toks[k].low in PROGRAM_WORDS
+
+
 def _direction_word(r: Reading, i: int) -> int | None:
     t = r.toks[i]
+    if t.low in PROGRAM_VERBS and _program_name(r.toks, i):
+        return None  # the 'Reduction' of 'Violent Crime Reduction Plan'
     if t.low in CAUSAL:
         nxt2 = " ".join(x.low for x in r.toks[i + 1 : i + 3])
         if t.low in ("helped", "help", "helps"):
@@ -1701,6 +1716,8 @@ def _direction_claim(r: Reading, i: int, d: int, ctx: Context) -> Claim:
     offs = _offense_chain(r, i)
     measures = [(a, b, ("measure", m)) for a, b, m in r.measures]
     governed = offs and _governing_measure(measures, r, (offs[0][0], offs[0][1], ("offense",)))
+    if r.toks[i].low.endswith("ing"):  # 'increasing enforcement': the word's own object
+        governed = next((x for x in measures if x[0] == i + 1), governed)
     if governed and governed[2][0] == "measure":  # 'juveniles arrested for homicide dropped'
         c.measure, c.carried["offense"] = governed[2][1], "sentence"
         c.offense_text = " ".join(t.text for t in r.toks[governed[0] : governed[1]])

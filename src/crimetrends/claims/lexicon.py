@@ -188,6 +188,10 @@ def measure_reasons() -> dict[str, str]:
 
 # Words after "crime" that make it part of a name, not the offense ("crime data").
 CRIME_NAME_WORDS = {
+    "category",  # 'Robbery is a crime category that had a massive spike'
+    "categories",
+    "type",
+    "types",
     "index",
     "data",
     "statistics",
