@@ -562,6 +562,15 @@ def test_a_year_in_a_changes_parenthetical_base_is_the_bases(g, before, period, 
     assert (d.base_value, *got) == (27369, period, base, where)
 
 
+def test_a_base_count_in_a_bare_year_is_the_same_part_of_that_year(g):
+    text = "In January 2025 Chicago had 16 homicides, a 27% decrease from 22 in 2024."
+    base = next(c for c in claims(text, dt.date(2025, 8, 15), g) if c.value == 22)
+    assert (base.period.kind, base.period.year, base.period.month) == ("month", 2024, 1)
+    whole = "Chicago had 573 homicides in 2024, down from 617 in 2023."
+    base = next(c for c in claims(whole, g=g) if c.value == 617)
+    assert (base.period.kind, base.period.year) == ("year", 2023)
+
+
 def test_a_vague_look_back_and_a_stated_end_of_the_window(g):
     found = claims("A few years back we got under 300 murders in Houston.", g=g)
     assert all("a vague period" in c.notes for c in found if c.value == 300)

@@ -1221,6 +1221,12 @@ def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
     role = _count_role(r, i)
     if role == "base" and ctx.period is not None and c.carried["period"] == "carried":
         c.period, c.carried["period"] = ctx.base or ctx.period.in_year(ctx.period.year - 1), "base"
+    if role == "base" and c.period is not None and c.period.kind == "year":
+        # "January 2025: 16 homicides, 27% decrease from 22 in 2024": the same month in 2024
+        part = [r.periods[k] for k, m in enumerate(r.times) if m.end <= i and k in r.periods]
+        part = [p for p in part if p.kind in ("month", "quarter", "ytd") and p.year > c.period.year]
+        if part:
+            c.period = part[-1].in_year(c.period.year)
     unit = _average_unit(r, i)
     if unit:
         c.kind, c.rule = "average", f"average-per-{unit}"  # "Weekly Average 2025: 4.3 homicides"
