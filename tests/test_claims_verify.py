@@ -463,3 +463,9 @@ def test_a_hedged_percentage_says_which_allowance_held(store):
     assert v.verdict == CONSISTENT and "approximate figure allows" in v.reason
     exact = one(f"Chicago robberies fell {stated} percent in 2025 from 2024.", kind="pct")
     assert exact.verdict == INCONSISTENT
+
+
+def test_a_comparison_with_another_place_is_not_checked_as_a_change(store):
+    said = "Other large cities had comparable drops in violent crime to Chicago in 2025."
+    v = one(said, dt.date(2026, 1, 10))
+    assert v.verdict == NOT_CHECKABLE and "comparison with another place" in v.reason

@@ -1594,6 +1594,8 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
         after = " ".join(x.low for x in r.toks[i + 1 : i + 8])
         if any(v in after for v in VAGUE_PERIODS):
             c.notes.append("a vague period")
+        if i > 0 and r.toks[i - 1].low in ("comparable", "similar"):
+            c.notes.append("a comparison with another place")  # 'had comparable drops to'
         if t.low in CAUSAL:
             c.notes.append("a causal claim")
             c.rule = "direction-causal"

@@ -318,6 +318,8 @@ def _not_checkable(c: Claim) -> str | None:
         return "A projection or an aim ('on pace for', 'a goal of') is not a recorded figure."
     if "a vague period" in c.notes:
         return "The period ('in recent years', 'over the last few years') is too vague to check."
+    if "a comparison with another place" in c.notes:
+        return "A comparison with another place ('comparable drops') is not checked as a change."
     if "a causal claim" in c.notes:
         return "A causal claim: the data can show a change, not its cause."
     if "the column's year is not known" in c.notes:
