@@ -304,6 +304,69 @@ def test_the_subject_of_the_figure(g, text, offense, other):
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "label"),
+    [
+        ("Chicago had 17 homicides by the end of March.", "ytd", "Jan–Mar 2024"),
+        ("At the end of March 2023, Chicago had 41 homicides.", "ytd", "Jan–Mar 2023"),
+        ("Chicago had 25 homicides between October and December 2023.", "quarter", "Oct–Dec 2023"),
+        (
+            "From October 2022 to December 2022, Chicago had 20 homicides.",
+            "quarter",
+            "Oct–Dec 2022",
+        ),
+    ],
+)
+def test_ends_of_months_and_quarters_written_as_spans(g, text, kind, label):
+    (c,) = [c for c in claims(text, dt.date(2024, 4, 10), g) if c.kind == "count"]
+    assert (c.period.kind, c.period.label) == (kind, label)
+
+
+def test_a_shorthand_a_falling_pair_and_a_written_date(g):
+    text = (
+        "Chicago saw 1,785 motor vehicle thefts between October and December 2023. That marked "
+        "a 38% increase from the same timespan in 2022 when there were 1,292 thefts reported."
+    )
+    found = claims(text, dt.date(2024, 1, 8), g)
+    pct = next(c for c in found if c.kind == "pct")
+    base = next(c for c in found if c.value == 1292)
+    assert (pct.offense, pct.period.label) == ("motor_vehicle_theft", "Oct–Dec 2023")
+    assert (base.offense, base.period.label) == ("motor_vehicle_theft", "Oct–Dec 2022")
+    pair = "Violent crime in Chicago is down 20% from a year earlier, 1,292 to 1,043, this year."
+    first = next(c for c in claims(pair, dt.date(2024, 4, 17), g) if c.value == 1292)
+    assert first.period.year == 2023  # the earlier count of a fall
+    dated = claims("2024-04-17 Data: Chicago homicides by month.", g=g)
+    assert [c.value for c in dated if c.kind == "count"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "offense"),
+    [
+        (
+            "Larceny — a type of theft that includes car burglaries — fell 35% in Chicago in 2024.",
+            "larceny",
+        ),
+        (
+            "Violent crime, including homicide, sexual abuse and robbery, fell 35% in Chicago.",
+            "violent",
+        ),
+    ],
+)
+def test_an_aside_or_a_definition_list_names_no_topic(g, text, offense):
+    (c,) = [c for c in claims(text, g=g) if c.kind == "pct"]
+    assert (c.offense, c.measure) == (offense, None)
+
+
+def test_a_reversed_trend_and_a_claim_about_some_categories(g):
+    text = "Chicago violent crime fell 14% in 2024, reversing an increasing trend."
+    assert [c.direction for c in claims(text, g=g) if c.kind == "direction"] == []  # not "up"
+    some = "In some aspects, crime has risen in Chicago in 2024."
+    (d,) = [c for c in claims(some, g=g) if c.kind == "direction"]
+    assert "a claim about some categories" in d.notes
+    late = "In late 2023, Chicago recorded 25 murders."
+    assert "a vague period" in next(c for c in claims(late, g=g) if c.value == 25).notes
+
+
 def test_the_year_after_than_is_the_comparison_not_the_period(g):
     text = "San Antonio had 127 homicides in 2024. The tally was lower than the spike in 2022."
     (d,) = [c for c in claims(text, g=g) if c.kind == "direction"]

@@ -469,3 +469,42 @@ def test_a_comparison_with_another_place_is_not_checked_as_a_change(store):
     said = "Other large cities had comparable drops in violent crime to Chicago in 2025."
     v = one(said, dt.date(2026, 1, 10))
     assert v.verdict == NOT_CHECKABLE and "comparison with another place" in v.reason
+
+
+def rtci_monthly(agency: str, column: str, year: int, months: int) -> int:
+    """A sum of the first `months` months of one column of the bundled RTCI monthly file."""
+    path = BUNDLE / "rtci_by_agency_monthly_2018_2024.csv.gz"
+    return duckdb.sql(
+        f"SELECT sum(CAST({column} AS INT)) FROM read_csv('{path}') "
+        f"WHERE agency_abbr = '{agency}' AND year(date) = {year} AND month(date) <= {months}"
+    ).fetchone()[0]
+
+
+def test_a_fresh_police_count_may_lack_late_reports(store):
+    n = round(0.89 * rtci_monthly("Memphis, TN", "robbery", 2024, 3))
+    said = f"Memphis police recorded {n} robberies in the first three months of this year."
+    fresh = one(said, dt.date(2024, 4, 15), kind="count")
+    assert fresh.verdict == MISMATCH and "preliminary police count" in fresh.reason
+    late = one(said.replace("of this year", "of 2024"), dt.date(2024, 10, 15), kind="count")
+    assert late.verdict == INCONSISTENT
+
+
+def test_a_small_counts_direction_over_an_approximate_window_is_not_refuted(store):
+    two, before2 = (rtci_monthly("Los Angeles, CA", "murder", y, 2) for y in (2024, 2023))
+    three, before3 = (rtci_monthly("Los Angeles, CA", "murder", y, 3) for y in (2024, 2023))
+    assert before2 < two < 100 and before3 < three < 100  # murders rose, on small counts
+    said = (
+        "Los Angeles murders fell 12% as of March 14, 2024 compared with the same time a year ago."
+    )
+    v = one(said, dt.date(2024, 3, 20), kind="pct")
+    assert v.verdict == MISMATCH and "counts this small" in v.reason
+    whole = "Los Angeles murders fell 12% in the first three months of 2024 from a year before."
+    assert one(whole, dt.date(2024, 9, 20), kind="pct").verdict == INCONSISTENT
+
+
+def test_a_change_whose_own_counts_are_of_something_else(store):
+    before = rtci_monthly("Chicago, IL", "theft", 2023, 3)
+    big, small = 3 * before, round(3 * before * 0.65)  # three times the store's: not its count
+    said = f"Chicago larceny fell 35% from {big:,} to {small:,} in the first three months of 2024."
+    v = one(said, dt.date(2024, 9, 20), kind="pct")
+    assert v.verdict == MISMATCH and "counts something the store does not" in v.reason

@@ -93,7 +93,7 @@ def follows_from_counts(claims: list, verdicts: list[Verdict]) -> None:
     """A percent change that follows from counts the same sentence states, counts which
     themselves differ from the store's only by definition (a police count vs RTCI's), is a
     definitional mismatch too, not an error ("homicides decreased 31%, down to 72 from 105")."""
-    from crimetrends.claims.verify import CONSISTENT, INCONSISTENT, MISMATCH
+    from crimetrends.claims.verify import CONSISTENT, INCONSISTENT, MISMATCH, foreign_count
 
     by_sentence: dict[tuple[int, int], list[int]] = {}
     for i, c in enumerate(claims[: len(verdicts)]):
@@ -102,7 +102,7 @@ def follows_from_counts(claims: list, verdicts: list[Verdict]) -> None:
         counts = [i for i in idx if claims[i].kind == "count" and claims[i].period is not None]
         for i in idx:
             c, v = claims[i], verdicts[i]
-            if c.kind != "pct" or v.verdict != INCONSISTENT or "direction is wrong" in v.reason:
+            if c.kind != "pct" or v.verdict != INCONSISTENT:
                 continue
             cur = [
                 k for k in counts if claims[k].period == c.period and claims[k].offense == c.offense
@@ -110,7 +110,18 @@ def follows_from_counts(claims: list, verdicts: list[Verdict]) -> None:
             base = [
                 k for k in counts if claims[k].period == c.base and claims[k].offense == c.offense
             ]
-            if not cur or not base or c.pct is None:
+            # "larceny fell 35% from 40,000 to 26,000" where the store has 13,188: another count
+            whys = [
+                foreign_count(claims[k].value, verdicts[k].our_value, claims[k].period.label)
+                for k in cur + base
+                if claims[k].value
+            ]
+            why = next((w for w in whys if w), None)
+            if why:
+                v.verdict = MISMATCH
+                v.reason = f"{v.reason.removesuffix('; the direction is wrong')}: {why}"
+                continue
+            if "direction is wrong" in v.reason or not cur or not base or c.pct is None:
                 continue
             a, b = claims[cur[0]].value, claims[base[0]].value
             fits = all(verdicts[k].verdict in (CONSISTENT, MISMATCH) for k in (cur[0], base[0]))

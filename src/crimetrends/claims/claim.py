@@ -57,6 +57,7 @@ class Claim:
     pos: int = -1  # token position in its sentence
     table: int | None = None  # the table a cell claim belongs to
     published: dt.date | None = None  # set when its period had not ended at publication
+    article_date: dt.date | None = None  # the page's publication date, when known
 
     @property
     def year(self) -> int | None:

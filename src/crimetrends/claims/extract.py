@@ -102,7 +102,8 @@ def read(unit: Unit, g: Gazetteer, ctx: Context, text: str | None = None) -> Rea
     ]
     measures = list(measure_index().scan(toks))
     offenses, measures = _subtypes(toks, offenses, measures)  # type: ignore[arg-type]
-    offenses = _drop_definitions(toks, offenses)  # type: ignore[arg-type]
+    offenses, measures = _drop_definitions(toks, offenses, measures)  # type: ignore[arg-type]
+    offenses, measures = _drop_asides(toks, offenses, measures)  # type: ignore[arg-type]
     offenses = [
         (i, j, o)
         for i, j, o in offenses
@@ -161,11 +162,13 @@ def _subtypes(toks, offenses, measures):
     return keep, sorted(ms)
 
 
-def _drop_definitions(toks, offenses):
+def _drop_definitions(toks, offenses, measures):
     """'Violent crime, including homicide, sexual abuse, assault, and robbery, decreased':
-    the list after 'including' / 'such as' / '(' defines the head noun, it is not the topic."""
+    the list after 'including' / 'such as' / '(' defines the head noun, it is not the topic
+    (neither its offenses nor what else it names)."""
     out = []
     cut_until = -1
+    cuts: list[tuple[int, int]] = []
     for a, b, o in offenses:
         if a < cut_until:
             continue
@@ -190,7 +193,9 @@ def _drop_definitions(toks, offenses):
             ):
                 j += 1
             cut_until = j
-    return out
+            cuts.append((b, j))
+    kept = [(a, b, m) for a, b, m in measures if not any(lo <= a < hi for lo, hi in cuts)]
+    return out, kept
 
 
 def _resolve_periods(r: Reading, ctx: Context) -> None:
@@ -240,10 +245,14 @@ def _same_window(r: Reading, ctx: Context) -> None:
         return
     if not any(m.kind == "same" and ("same" in m.text or "this" in m.text) for m in r.times):
         return  # only "the same point/period/time", "this time in 2022"
-    shape = ctx.period if ctx.period is not None and ctx.period.kind == "ytd" else None
+    sub_year = ("ytd", "quarter", "month")  # the window the article set ('Oct-Dec 2023')
+    shape = ctx.period if ctx.period is not None and ctx.period.kind in sub_year else None
     if shape is None and r.current is None and ctx.pub is not None:
-        week = ctx.pub - dt.timedelta(days=7)  # in early January: last year, whole
-        shape = ytd(week.year, week, True, approx=True, text="from the publication date")
+        week = ctx.pub - dt.timedelta(days=7)
+        if week.month == 1 and week.day < 15:  # in early January: last year, whole
+            shape = Period("year", week.year - 1, text="from the publication date")
+        else:
+            shape = ytd(week.year, week, True, approx=True, text="from the publication date")
     if shape is None:
         return
     if r.current is None:
@@ -326,6 +335,17 @@ def _period_of(
 # -- helpers over token positions ----------------------------------------------------------
 
 
+def _drop_asides(toks: list, offenses: list, measures: list) -> tuple[list, list]:
+    """'Larceny — a type of theft that includes car burglaries — fell 35%': what is named
+    inside a dashed aside after the sentence's own offense is the aside's, not the figure's."""
+    dashes = [k for k, t in enumerate(toks) if t.text in ("—", "–", "--")]
+    for a, b in zip(dashes[::2], dashes[1::2], strict=False):
+        if any(e <= a for _, e, _ in offenses):
+            offenses = [(i, j, o) for i, j, o in offenses if not (a < i and j <= b)]
+            measures = [(i, j, m) for i, j, m in measures if not (a < i and j <= b)]
+    return offenses, measures
+
+
 def _num_anchors(r: Reading) -> list[int]:
     """Token positions of numbers that state something (not years, dates or place words)."""
     out = []
@@ -343,8 +363,23 @@ def _num_anchors(r: Reading) -> list[int]:
             continue  # "the first seven months", "two weeks left in the year"
         if i > 0 and _month_before(r, i) and t.num <= 31 and t.num == int(t.num):
             continue  # "December 21", "Jan. 1": a day of a date
+        if _in_iso_date(r.toks, i):
+            continue  # "2024-04-17": the month and day of a date
         out.append(i)
     return out
+
+
+def _in_iso_date(toks: list, i: int) -> bool:
+    """Token i is the month or day of a written YYYY-MM-DD date."""
+
+    def year_at(k: int) -> bool:
+        return k >= 0 and len(toks[k].text) == 4 and toks[k].text.isdigit()
+
+    two = len(toks[i].text) == 2 and toks[i].text.isdigit()
+    dash = i > 0 and toks[i - 1].text == "-"
+    return (
+        two and dash and (year_at(i - 2) or (i > 3 and toks[i - 3].text == "-" and year_at(i - 4)))
+    )
 
 
 def _month_before(r: Reading, i: int) -> bool:
@@ -689,10 +724,22 @@ def _topic(
         ):
             return ("measure", "unknown"), "sentence", word.text  # "24 detectives"
     if hit:
-        return hit[2], "sentence", " ".join(t.text for t in r.toks[hit[0] : hit[1]])
+        text = " ".join(t.text for t in r.toks[hit[0] : hit[1]])
+        if _shorthand_for(ctx, hit, text):  # '1,292 thefts' after 'motor vehicle thefts'
+            return ("offense", ctx.offense), "carried", ctx.offense.phrase
+        return hit[2], "sentence", text
     if ctx.offense is not None:
         return ("offense", ctx.offense), "carried", ctx.offense.phrase
     return None, None, None
+
+
+def _shorthand_for(ctx: Context, hit: tuple, text: str) -> bool:
+    """A bare head noun that shortens the offense the article has just named ('thefts'
+    after 'motor vehicle thefts', 'assaults' after 'aggravated assaults')."""
+    o = ctx.offense
+    if o is None or hit[2][0] != "offense" or hit[2][1].key == o.key or " " in text.strip():
+        return False
+    return o.phrase.lower().endswith(" " + text.lower())
 
 
 def _governing_measure(items: list, r: Reading, hit: tuple) -> tuple:
@@ -980,7 +1027,8 @@ def _base_at(r: Reading, i: int, cur: Period | None, ctx: Context) -> tuple[Peri
     for k, m in after[:1] + before[-1:]:
         got = _base_of(m, r.periods.get(k), cur)
         if got is not None and got.window != cur.window:  # never a period against itself
-            return got, "sentence"
+            # "at this same time last year" is the current window moved, not a stated one
+            return got, "same window" if m.kind == "same" and m.year is None else "sentence"
     since = [
         m
         for m in r.times
@@ -1224,6 +1272,8 @@ def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
     if role == "base" and c.period is not None and c.period.kind == "year":
         # "January 2025: 16 homicides, 27% decrease from 22 in 2024": the same month in 2024
         part = [r.periods[k] for k, m in enumerate(r.times) if m.end <= i and k in r.periods]
+        if ctx.period is not None and any(t.low == "same" for t in r.toks[:i]):
+            part.insert(0, ctx.period)  # "from the same timespan in 2022 when there were"
         part = [p for p in part if p.kind in ("month", "quarter", "ytd") and p.year > c.period.year]
         if part:
             c.period = part[-1].in_year(c.period.year)
@@ -1387,6 +1437,16 @@ def _count_role(r: Reading, i: int) -> str:
     """'fell from 203 to 187': 203 is the base period's count; 'down from 519' too."""
     prev = [t.low for t in r.toks[max(0, i - 3) : i]]
     if prev[-1:] == ["from"] or prev[-2:] in (["compared", "to"], ["compared", "with"]):
+        return "base"
+    t = r.toks
+    falls_to = (
+        i + 2 < len(t)
+        and t[i + 1].low == "to"
+        and t[i + 2].num is not None
+        and i + 2 not in r.taken
+        and t[i + 2].num < (t[i].num or 0)
+    )
+    if falls_to:  # "down nearly 20% ... — 1,292 to 1,043" (a range is written low to high)
         return "base"
     if prev[-1:] in (["versus"], ["vs"], ["v"], ["against"]) or prev[-2:] in (
         ["vs", "."],
@@ -1596,6 +1656,11 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
             c.notes.append("a vague period")
         if i > 0 and r.toks[i - 1].low in ("comparable", "similar"):
             c.notes.append("a comparison with another place")  # 'had comparable drops to'
+        before = " ".join(x.low for x in r.toks[max(0, i - 12) : i])
+        if any(w in before for w in PARTIAL_WORDS):
+            c.notes.append("a claim about some categories")
+        if any(x.low.startswith("revers") for x in r.toks[max(0, i - 3) : i]):
+            continue  # 'reversing an increasing trend': the trend before, not this period's
         if t.low in CAUSAL:
             c.notes.append("a causal claim")
             c.rule = "direction-causal"
@@ -1628,7 +1693,11 @@ VAGUE_PERIODS = (
     "early years of",  # 'spiked during the early years of the COVID-19 pandemic'
     "during the pandemic",
     "of the pandemic",
+    "in late 20",  # 'in late 2023', 'in early 2024': some months, not a window
+    "in early 20",
 )
+# a claim about part of the offenses ('In some aspects, crime has risen') is not the total's
+PARTIAL_WORDS = ("in some aspects", "in some ways", "in some categories", "in some areas")
 CAUSAL = {"fueled", "fuelled", "drove", "driven", "caused", "helped", "help", "helps"}
 LINK_WORDS = {
     "by",
@@ -2444,9 +2513,12 @@ def update_context(r: Reading, claims: list[Claim], ctx: Context) -> None:
             ctx.states.add(p.label)
         elif p.kind == "sample" and ctx.place is None and not _after_rank(r, m):
             ctx.fallback_place = p
-    offs = [o for _, _, o in r.offenses]
+    offs = [(a, b, o) for a, b, o in r.offenses]
     if offs:
-        ctx.offense = offs[-1]
+        a, b, last = offs[-1]
+        text = " ".join(t.text for t in r.toks[a:b])
+        if not _shorthand_for(ctx, (a, b, ("offense", last)), text):
+            ctx.offense = last  # 'thefts' after 'motor vehicle thefts' keeps the longer one
     span = _year_span(r)
     if span:
         ctx.year_span = span
@@ -2494,6 +2566,8 @@ def extract(doc: Document, g: Gazetteer) -> list[Claim]:
         out += claims
     _carried_among_several(out, ctx)
     _unfinished(out, ctx.pub)
+    for c in out:
+        c.article_date = ctx.pub
     if any(POLICE_SOURCE.search(u.text) for u in doc.units):
         for c in out:
             c.notes.append("the article cites police figures")

@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 
 TOKEN = re.compile(
-    r"\d{1,3}(?:,\d{3}){1,4}(?:\.\d+)?(?![\d,])|\d{1,15}(?:\.\d{1,6})?"
+    r"\d{1,3}(?:,\d{3}){1,4}(?:\.\d+)?(?!\d|,\d)|\d{1,15}(?:\.\d{1,6})?"  # '5,402, the'
     r"|[A-Za-z](?:\.[A-Za-z])+\.?|[A-Za-z][A-Za-z’']*(?:-[A-Za-z][A-Za-z’']*)*|[%$]|[^\sA-Za-z\d]"
 )
 

@@ -230,6 +230,16 @@ def _through(toks, i, pub, t, nxt, two, three):
             when, k, exact = got
             p = ytd(when.year, when, exact, text=_low(toks, i, k - i))
             return TimeMention(i, k, "ytd", "current", year=when.year, period=p, text=p.text)
+    if t.low in ("by", "at") and _low(toks, i + 1, 3) == "the end of":
+        got = _date_after(toks, i + 4, pub)  # "by the end of March": the year so far
+        if got:
+            when, k, exact = got
+            p = ytd(when.year, when, exact, text=_low(toks, i, k - i))
+            return TimeMention(i, k, "ytd", "current", year=when.year, period=p, text=p.text)
+    if t.low in ("from", "between") and nxt in MONTH_NAMES and MONTH_NAMES[nxt] != 1:
+        got = _quarter_span(toks, i, pub)
+        if got:
+            return got
     if t.low in ("from", "between") and nxt in MONTH_NAMES and MONTH_NAMES[nxt] == 1:
         k = i + 2
         if k < len(toks) and toks[k].num == 1:
@@ -246,6 +256,27 @@ def _through(toks, i, pub, t, nxt, two, three):
                 p = ytd(when.year, when, exact, text=_low(toks, i, k2 - i))
                 return TimeMention(i, k2, "ytd", "current", year=when.year, period=p, text=p.text)
     return None
+
+
+def _quarter_span(toks, i, pub) -> TimeMention | None:
+    """'between October and December 2023', 'from October 2022 to December 2022': the three
+    months of a calendar quarter (other spans are not a window the checker has)."""
+    first = MONTH_NAMES[toks[i + 1].low]
+    k = i + 2
+    year_a = _year_token(toks[k]) if k < len(toks) else None
+    k += 1 if year_a else 0
+    if k >= len(toks) or toks[k].low not in ("through", "to", "thru", "-", "–", "and"):
+        return None
+    got = _date_after(toks, k + 1, pub)
+    if got is None:
+        return None
+    when, end, exact = got
+    if exact or when.month - first != 2 or when.month % 3 or (year_a and year_a != when.year):
+        return None
+    return TimeMention(
+        i, end, "quarter", _role(toks, i), year=when.year, offset=when.month // 3,
+        text=_low(toks, i, end - i),
+    )  # fmt: skip
 
 
 def _as_of(toks, i, pub, t, nxt, two, three):
@@ -298,10 +329,12 @@ def _same_period(toks, i, pub, t, nxt, two, three):
         "months",
         "stretch",
         "span",
+        "timespan",
+        "window",
         "date",
     ):
         k = i + 2
-        if _low(toks, k, 1) == "periods":
+        if _low(toks, k, 1) in ("periods", "frame"):  # 'the same time frame in 2022'
             k += 1
         if _low(toks, k, 2) in ("last year", "a year"):
             k += 2 + (1 if _low(toks, k + 2) in ("earlier", "ago", "before") else 0)
