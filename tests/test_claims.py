@@ -367,6 +367,18 @@ def test_a_reversed_trend_and_a_claim_about_some_categories(g):
     assert "a vague period" in next(c for c in claims(late, g=g) if c.value == 25).notes
 
 
+def test_a_possessive_month_a_part_of_a_total_and_a_wish(g):
+    text = "October’s three homicides in Chicago matched the lowest monthly total since July 2024."
+    c = next(c for c in claims(text, dt.date(2025, 11, 15), g) if c.value == 3)
+    assert (c.period.kind, c.period.month, c.period.year) == ("month", 10, 2025)
+    part = "In Chicago in 2023, 33 out of 41 homicides were shootings."
+    found = {c.value: c.notes for c in claims(part, g=g) if c.kind == "count"}
+    assert "a part of a stated total" in found[33] and "a part of a stated total" not in found[41]
+    wish = "The mayor of Chicago said he wants to see crime decrease more in the future."
+    (d,) = [c for c in claims(wish, g=g) if c.kind == "direction"]
+    assert "a projection" in d.notes
+
+
 def test_the_year_after_than_is_the_comparison_not_the_period(g):
     text = "San Antonio had 127 homicides in 2024. The tally was lower than the spike in 2022."
     (d,) = [c for c in claims(text, g=g) if c.kind == "direction"]

@@ -1287,6 +1287,8 @@ def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
         c.measure, c.offense = counted, None
     if _projected(r, i):
         c.notes.append("a projection")
+    if _part_of_total(r, i):
+        c.notes.append("a part of a stated total")
     if _negated(r, i):
         c.notes.append("a negated figure")
     if (
@@ -1338,6 +1340,15 @@ PROJECTION_WORDS += ("expected to", "could reach", "on course for")
 # a figure someone aims at, not one recorded ("a goal for 2025 is to get the city below 500")
 GOAL_WORDS = ("goal", "target", "aims to", "aim to", "hopes to", "hope to", "wants to")
 GOAL_WORDS += ("want to", "plans to", "pledged to", "vowed to")
+
+
+def _part_of_total(r: Reading, i: int) -> bool:
+    """'33 out of 41 homicides were shootings', 'Sixteen of the 17 homicides': a part."""
+    after = [t.low for t in r.toks[i + 1 : i + 4]]
+    nums = [t.num for t in r.toks[i + 1 : i + 4]]
+    return (after[:2] == ["out", "of"] and nums[2:3] != [None]) or (
+        after[:2] == ["of", "the"] and len(nums) > 2 and nums[2] is not None
+    )
 
 
 def _projected(r: Reading, i: int) -> bool:
@@ -1654,6 +1665,8 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
         after = " ".join(x.low for x in r.toks[i + 1 : i + 8])
         if any(v in after for v in VAGUE_PERIODS):
             c.notes.append("a vague period")
+        if _projected(r, i):
+            c.notes.append("a projection")  # 'he wants to see crime decrease more'
         if i > 0 and r.toks[i - 1].low in ("comparable", "similar"):
             c.notes.append("a comparison with another place")  # 'had comparable drops to'
         before = " ".join(x.low for x in r.toks[max(0, i - 12) : i])

@@ -319,6 +319,8 @@ def _not_checkable(c: Claim) -> str | None:
         return "A projection or an aim ('on pace for', 'a goal of') is not a recorded figure."
     if "a vague period" in c.notes:
         return "The period ('in recent years', 'over the last few years') is too vague to check."
+    if "a part of a stated total" in c.notes:
+        return "A part of a stated total ('33 out of 41 homicides') is not a count of the offense."
     if "a claim about some categories" in c.notes:
         return "A claim about some categories ('in some aspects') is not the total's change."
     if "a comparison with another place" in c.notes:

@@ -170,6 +170,12 @@ def _at(toks: list[Token], i: int, pub: dt.date | None) -> TimeMention | None:
     if t.low in MONTH_NAMES and ranged and toks[i + 2].low in MONTH_NAMES:
         return None  # "January through July 2024": the range is read from "through"
     dotted_day = nxt == "." and i + 2 < len(toks) and toks[i + 2].num is not None
+    own = t.low[:-2] if t.low.endswith(("'s", "’s")) else None
+    if own in MONTH_NAMES and len(own) > 3 and t.text[:1].isupper():  # "October’s three"
+        m = MONTH_NAMES[own]
+        return TimeMention(
+            i, i + 1, "month", "current", period=Period("month", 0, month=m), text=t.low
+        )
     if (
         t.low in MONTH_NAMES
         and t.text[:1].isupper()
