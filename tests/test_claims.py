@@ -315,6 +315,7 @@ def test_the_subject_of_the_figure(g, text, offense, other):
             "quarter",
             "Oct–Dec 2022",
         ),
+        ("From Jan. 1 through Sept. 30, 2024, Chicago had 83 homicides.", "ytd", "Jan–Sep 2024"),
     ],
 )
 def test_ends_of_months_and_quarters_written_as_spans(g, text, kind, label):

@@ -248,6 +248,8 @@ def _through(toks, i, pub, t, nxt, two, three):
             return got
     if t.low in ("from", "between") and nxt in MONTH_NAMES and MONTH_NAMES[nxt] == 1:
         k = i + 2
+        if k < len(toks) and toks[k].text == "." and k + 1 < len(toks) and toks[k + 1].num == 1:
+            k += 1  # "from Jan. 1 through Sept. 30, 2024"
         if k < len(toks) and toks[k].num == 1:
             k += 1  # "between January 1 and December 21"
         if k < len(toks) and toks[k].low in ("through", "to", "thru", "-", "–", "and"):
