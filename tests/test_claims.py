@@ -385,6 +385,23 @@ def test_a_possessive_month_a_part_of_a_total_and_a_wish(g):
     assert "a projection" in d.notes
 
 
+def test_a_generic_police_name_a_years_total_an_anaphora_and_listed_goals(g):
+    text = (
+        "Houston murders are down. In 2024, the Metropolitan Police Department investigated "
+        "109 murders, down 23 percent from the 2023 total of 141."
+    )
+    found = {c.value: c for c in claims(text, g=g) if c.kind == "count"}
+    assert found[109].place.kind == "ambiguous"  # a name several cities' police share, not DC
+    assert found[141].period.year == 2023
+    trend = "Houston murders fell 9% in 2024; efforts to combat this uptick appear to work."
+    assert [c.direction for c in claims(trend, g=g) if c.kind == "direction"] == []
+    goals = "Houston's goals in 2025 include lowering road fatalities, keeping homicides under 100."
+    (c,) = [c for c in claims(goals, g=g) if c.value == 100]
+    assert "a projection" in c.notes
+    motor = claims("In 2024 Houston saw motor theft drop by 30%.", g=g)
+    assert [c.offense for c in motor if c.kind == "pct"] == ["motor_vehicle_theft"]
+
+
 def test_the_year_after_than_is_the_comparison_not_the_period(g):
     text = "San Antonio had 127 homicides in 2024. The tally was lower than the spike in 2022."
     (d,) = [c for c in claims(text, g=g) if c.kind == "direction"]

@@ -855,6 +855,10 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
     changes = change or kind == "delta"  # never its own period: a base ("from 2023")
     base_count = kind == "count" and _count_role(r, i) == "base"
     reach = 9 if kind == "superlative" else 7
+    if kind == "count" and i >= 3 and r.toks[i - 1].low == "of":
+        named = [k for k, m in enumerate(r.times) if m.end == i - 2 and k in r.periods]
+        if named and r.toks[i - 2].low in ("total", "tally", "count", "figure"):
+            return r.periods[named[0]], "sentence"  # "down 23 percent from the 2023 total of 141"
     for k, m in enumerate(r.times):
         paired = i < m.start <= i + 12 and _versus_pair(r, i + 1, m.start)
         if not (i < m.start <= i + reach or paired):
@@ -1338,7 +1342,17 @@ PROJECTION_WORDS += ("expected to", "could reach", "on course for")
 
 
 # a figure someone aims at, not one recorded ("a goal for 2025 is to get the city below 500")
-GOAL_WORDS = ("goal", "target", "aims to", "aim to", "hopes to", "hope to", "wants to")
+GOAL_WORDS = (
+    "goal",
+    "goals",
+    "target",
+    "challenge",
+    "aims to",
+    "aim to",
+    "hopes to",
+    "hope to",
+    "wants to",
+)
 GOAL_WORDS += ("want to", "plans to", "pledged to", "vowed to")
 
 
@@ -1356,8 +1370,14 @@ def _projected(r: Reading, i: int) -> bool:
     a projection or an aim, not a recorded count."""
     before = " ".join(t.low for t in r.toks[max(0, i - 6) : i])
     wider = " ".join(t.low for t in r.toks[max(0, i - 12) : i])
-    return any(w in before for w in PROJECTION_WORDS) or any(
-        f" {w} " in f" {wider} " for w in GOAL_WORDS
+    # "The department's big goals in 2025 include ..., keeping homicides fewer than 100"
+    listed = any(t.low in ("goals", "aims", "targets") for t in r.toks[:i]) and not any(
+        t.text in (":", ";") for t in r.toks[:i]
+    )
+    return (
+        listed
+        or any(w in before for w in PROJECTION_WORDS)
+        or any(f" {w} " in f" {wider} " for w in GOAL_WORDS)
     )
 
 
@@ -1674,6 +1694,9 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
             c.notes.append("a claim about some categories")
         if any(x.low.startswith("revers") for x in r.toks[max(0, i - 3) : i]):
             continue  # 'reversing an increasing trend': the trend before, not this period's
+        pointing = i > 1 and r.toks[i - 1].low in ("this", "that", "these", "those")
+        if pointing and r.toks[i - 2].low in ACTING_ON:
+            continue  # 'efforts to combat this uptick': a trend named before, not a claim
         if t.low in CAUSAL:
             c.notes.append("a causal claim")
             c.rule = "direction-causal"
@@ -1691,6 +1714,10 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
         out += _split_measures(c, r, i)
     return out
 
+
+# verbs acting on a trend already named ('to combat this uptick', 'reverse that decline')
+ACTING_ON = {"combat", "reverse", "stem", "curb", "address", "fight", "halt", "counter"}
+ACTING_ON |= {"tackle", "explain", "sustain", "continue", "maintain"}
 
 VAGUE_PERIODS = (
     "last few years",
