@@ -402,6 +402,29 @@ def test_a_generic_police_name_a_years_total_an_anaphora_and_listed_goals(g):
     assert [c.offense for c in motor if c.kind == "pct"] == ["motor_vehicle_theft"]
 
 
+def test_initials_shared_by_several_police_and_text_run_together(g):
+    ohio = gazetteer((*AGENCIES, "Cincinnati, Ohio", "Columbus, Ohio"))
+    cpd = [c.place for c in claims("CPD data shows violent crime rose 4% in 2024.", g=ohio)]
+    assert cpd and all(p.kind == "ambiguous" for p in cpd)  # Chicago, Cincinnati, Columbus...
+    chicago = claims("Chicago crime fell. CPD data shows violent crime rose 4% in 2024.", g=ohio)
+    assert [c.place.label for c in chicago if c.kind == "pct"] == ["Chicago, Illinois"]
+    glued = parse("Calls fell by 370 the previous year.Other crime trends improved in Chicago.")
+    assert [u.text for u in glued.units][-1] == "Other crime trends improved in Chicago."
+    covid = "Chicago homicides fell back in line with pre-COVID-19 numbers in 2024."
+    assert [c.value for c in claims(covid, g=g) if c.kind == "count"] == []
+    open_cases = "Of the murders in Chicago in 2022, 21 cases are still listed as open."
+    assert [c.measure for c in claims(open_cases, g=g) if c.value == 21] == ["case status"]
+
+
+def test_a_window_carried_into_a_same_point_comparison_is_not_stated(g):
+    text = (
+        "Chicago robberies were up in the first quarter. There were 18 more robberies this "
+        "year. Homicides are down: from 14 this time last year to six."
+    )
+    six = next(c for c in claims(text, dt.date(2024, 5, 24), g) if c.value == 6)
+    assert six.carried["period"] == "carried"  # the window comes from the sentences before
+
+
 def test_the_year_after_than_is_the_comparison_not_the_period(g):
     text = "San Antonio had 127 homicides in 2024. The tally was lower than the spike in 2022."
     (d,) = [c for c in claims(text, g=g) if c.kind == "direction"]

@@ -179,6 +179,14 @@ def split_sentences(text: str, base: int) -> list[tuple[str, int, int]]:
         if stop and (ch != "." or not _abbreviation_before(text, i)):
             _push(out, text, start, i + 1, base)
             start = i + 2
+        # 'the previous year.Other crime trends' (text run together when a page was saved)
+        glued = (
+            ch in ".!?" and i > 0 and i + 2 < n and (text[i - 1].islower() or text[i - 1].isdigit())
+        )
+        glued = glued and text[i + 1].isupper() and text[i + 2].islower()
+        if glued and (ch != "." or not _abbreviation_before(text, i)):
+            _push(out, text, start, i + 1, base)
+            start = i + 1
         # '... providing data." There was a decrease': the quote closes the sentence
         quoted = ch in ".!?" and i + 3 < n and text[i + 1] in '"”’' and text[i + 2] in " \t"
         if quoted and _opens(text[i + 3]) and (ch != "." or not _abbreviation_before(text, i)):

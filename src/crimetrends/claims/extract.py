@@ -80,6 +80,7 @@ class Reading:
     periods: dict[int, Period] = field(default_factory=dict)  # time mention index → period
     current: Period | None = None
     current_at: int | None = None  # where the mention that set `current` starts
+    current_from: str = "sentence"  # or where a `current` no mention set came from
     clause_of: list[int] = field(default_factory=list)
 
 
@@ -231,6 +232,7 @@ def _same_window(r: Reading, ctx: Context) -> None:
         and any(m.role == "base" for m in r.times)
     ):  # "down from 61 to 42 compared to last year", and nothing said before
         p = ctx.pub
+        r.current_from = "publication date"
         r.current = (
             Period("year", p.year - 1, text="from the publication date")
             if p.month <= 2
@@ -255,8 +257,9 @@ def _same_window(r: Reading, ctx: Context) -> None:
             shape = ytd(week.year, week, True, approx=True, text="from the publication date")
     if shape is None:
         return
-    if r.current is None:
+    if r.current is None:  # the article's window, or the publication date's year so far
         r.current = shape
+        r.current_from = "carried" if shape is ctx.period else "publication date"
     elif r.current.kind == "year":
         r.current = shape.in_year(r.current.year)
 
@@ -365,6 +368,12 @@ def _num_anchors(r: Reading) -> list[int]:
             continue  # "December 21", "Jan. 1": a day of a date
         if _in_iso_date(r.toks, i):
             continue  # "2024-04-17": the month and day of a date
+        if (
+            i > 1
+            and r.toks[i - 1].text == "-"
+            and r.toks[i - 2].low.endswith(("covid", "sars-cov"))
+        ):
+            continue  # "pre-COVID-19 numbers": a name
         out.append(i)
     return out
 
@@ -893,8 +902,9 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
     if base_count and current is not None:  # "down from 61 to 42": 61 is the base's
         base, _ = _base_at(r, i, current, ctx)
         return base, "base of the sentence"
+    where = "sentence" if current is None or r.current_at is not None else r.current_from
     if change and current is not None:
-        return current, "sentence"
+        return current, where
     for k in range(len(r.times) - 1, -1, -1):
         m = r.times[k]
         if m.end <= i and k in r.periods and r.clause_of[m.start] == r.clause_of[min(i, n - 1)]:
@@ -904,7 +914,7 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
                 continue  # and the fewest in 50 years": the fewest is the current year's
             return _as_current(r.periods[k], r, ctx), "sentence"
     if current is not None:
-        return current, "sentence"
+        return current, where
     if ctx.period is not None:
         return ctx.period, "carried"
     return None, "none"
