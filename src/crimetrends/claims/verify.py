@@ -269,6 +269,34 @@ def _agency(c: Claim) -> str | None:
     return c.place.label if c.place else None
 
 
+# Notes the reader attaches that make a claim not checkable, in the order they are told.
+NOTE_REASONS = {
+    "an average over several years": (
+        "An average over several years is not checked (each year's figure would be)."
+    ),
+    "a ranking by a study's own score": (
+        "A ranking by a study's own score (not by counts or rates) is not checked."
+    ),
+    "a projection": "A projection or an aim ('on pace for', 'a goal of') is not a recorded figure.",
+    "a vague period": (
+        "The period ('in recent years', 'over the last few years') is too vague to check."
+    ),
+    "a part of a stated total": (
+        "A part of a stated total ('33 out of 41 homicides') is not a count of the offense."
+    ),
+    "a claim about some categories": (
+        "A claim about some categories ('in some aspects') is not the total's change."
+    ),
+    "a comparison with another place": (
+        "A comparison with another place ('comparable drops') is not checked as a change."
+    ),
+    "a causal claim": "A causal claim: the data can show a change, not its cause.",
+    "the column's year is not known": "The table does not say which year this column is.",
+    "the start of a trend": "When a trend began is too vague to check.",
+    "against an average": "A change against a multi-year average is not checked.",
+}
+
+
 def _not_checkable(c: Claim) -> str | None:
     """Why a claim cannot be checked at all (None when it can be tried)."""
     if "not a whole number" in c.notes:
@@ -311,28 +339,11 @@ def _not_checkable(c: Claim) -> str | None:
             f"{p.label} is a sample of agencies, not the whole country: its counts are not "
             "national totals (only its changes can be compared)."
         )
-    if "an average over several years" in c.notes:
-        return "An average over several years is not checked (each year's figure would be)."
-    if "a ranking by a study's own score" in c.notes:
-        return "A ranking by a study's own score (not by counts or rates) is not checked."
-    if "a projection" in c.notes and c.kind != "superlative":
-        return "A projection or an aim ('on pace for', 'a goal of') is not a recorded figure."
-    if "a vague period" in c.notes:
-        return "The period ('in recent years', 'over the last few years') is too vague to check."
-    if "a part of a stated total" in c.notes:
-        return "A part of a stated total ('33 out of 41 homicides') is not a count of the offense."
-    if "a claim about some categories" in c.notes:
-        return "A claim about some categories ('in some aspects') is not the total's change."
-    if "a comparison with another place" in c.notes:
-        return "A comparison with another place ('comparable drops') is not checked as a change."
-    if "a causal claim" in c.notes:
-        return "A causal claim: the data can show a change, not its cause."
-    if "the column's year is not known" in c.notes:
-        return "The table does not say which year this column is."
-    if "the start of a trend" in c.notes:
-        return "When a trend began is too vague to check."
-    if "against an average" in c.notes:
-        return "A change against a multi-year average is not checked."
+    # a superlative with a projection ('on pace for its fewest') is still checked
+    notes = [n for n in c.notes if not (n == "a projection" and c.kind == "superlative")]
+    why = next((NOTE_REASONS[n] for n in NOTE_REASONS if n in notes), None)
+    if why:
+        return why
     if c.kind == "count" and c.rule == "milestone-ordinal" and c.period.kind == "year":
         return "An ordinal milestone without its date is not checkable."
     return None
