@@ -425,6 +425,23 @@ def test_a_window_carried_into_a_same_point_comparison_is_not_stated(g):
     assert six.carried["period"] == "carried"  # the window comes from the sentences before
 
 
+def test_what_a_verb_raised_and_what_will_or_is_aimed_to_fall(g):
+    salaries = "In response, Chicago has increased police salaries in 2024."
+    assert [c for c in claims(salaries, g=g) if c.kind == "direction"] == []
+    for aim in (
+        "Chicago police in 2025 will use new tools to solve more homicides, and reduce the rate.",
+        "Chicago funded community efforts aimed at reducing violence in 2025.",
+    ):
+        found = [c for c in claims(aim, g=g) if c.kind == "direction"]
+        assert found and all("a projection" in c.notes for c in found)
+
+
+def test_a_part_year_compared_with_a_years_peak_is_compared_like_for_like(g):
+    text = "Chicago had 15 murders in the first half of 2024. That is lower than the peak of 2022."
+    (d,) = [c for c in claims(text, g=g) if c.kind == "direction"]
+    assert (d.period.label, d.base.label) == ("Jan–Jun 2024", "Jan–Jun 2022")
+
+
 def test_the_year_after_than_is_the_comparison_not_the_period(g):
     text = "San Antonio had 127 homicides in 2024. The tally was lower than the spike in 2022."
     (d,) = [c for c in claims(text, g=g) if c.kind == "direction"]

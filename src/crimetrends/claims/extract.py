@@ -1363,7 +1363,7 @@ GOAL_WORDS = (
     "hope to",
     "wants to",
 )
-GOAL_WORDS += ("want to", "plans to", "pledged to", "vowed to")
+GOAL_WORDS += ("want to", "plans to", "pledged to", "vowed to", "aimed at", "aiming to")
 
 
 def _part_of_total(r: Reading, i: int) -> bool:
@@ -1695,8 +1695,11 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
         after = " ".join(x.low for x in r.toks[i + 1 : i + 8])
         if any(v in after for v in VAGUE_PERIODS):
             c.notes.append("a vague period")
-        if _projected(r, i):
-            c.notes.append("a projection")  # 'he wants to see crime decrease more'
+        future = any(x.low == "will" for x in r.toks[max(0, i - 10) : i])
+        if _projected(r, i) or future:  # 'he wants to see crime decrease', 'will ... reduce'
+            c.notes.append("a projection")
+        if t.low in TRANSITIVE and i + 1 < len(r.toks) and _object_noun(r, i + 1):
+            continue  # 'Raleigh has increased police salaries': what it raised is not crime
         if i > 0 and r.toks[i - 1].low in ("comparable", "similar"):
             c.notes.append("a comparison with another place")  # 'had comparable drops to'
         before = " ".join(x.low for x in r.toks[max(0, i - 12) : i])
@@ -1723,6 +1726,21 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
         out.append(c)
         out += _split_measures(c, r, i)
     return out
+
+
+# direction verbs that also take an object ('increased police salaries', 'cut overtime')
+TRANSITIVE = {"increased", "raised", "boosted", "expanded", "cut", "lowered", "increasing"}
+TRANSITIVE |= {"raising", "boosting", "expanding", "cutting", "lowering"}
+OBJECT_STOPS = {"by", "to", "from", "in", "for", "over", "since", "during", "and", "or", "the"}
+OBJECT_STOPS |= {"a", "an", "its", "their", "this", "that", "last", "again", "significantly"}
+OBJECT_STOPS |= {"more", "less", "at", "on", "than", "each", "every", "year", "so", "as"}
+
+
+def _object_noun(r: Reading, k: int) -> bool:
+    """Token k starts a plain noun phrase that names no offense or measure (an object)."""
+    t = r.toks[k]
+    named = any(a == k for a, _, _ in r.offenses) or any(a == k for a, _, _ in r.measures)
+    return t.low.isalpha() and not t.low.endswith("ly") and t.low not in OBJECT_STOPS and not named
 
 
 # verbs acting on a trend already named ('to combat this uptick', 'reverse that decline')
@@ -1890,6 +1908,8 @@ def _than_period(r: Reading, i: int, c: Claim, ctx: Context) -> None:
         return  # the period came from elsewhere ('down last year, although still higher than')
     ref = c.period
     cur = ctx.period if ctx.period is not None and ctx.period.window != ref.window else None
+    if cur is not None and ref.kind == "year" and cur.kind != "year":
+        ref = cur.in_year(ref.year)  # like for like: the first half of 2024 vs that of 2022
     c.period, c.carried["period"] = cur, "carried" if cur else "none"
     c.base, c.carried["base"] = (ref, "sentence") if cur else (None, "none")
 
