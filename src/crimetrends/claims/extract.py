@@ -733,22 +733,21 @@ def _topic(
         ):
             return ("measure", "unknown"), "sentence", word.text  # "24 detectives"
     if hit:
-        text = " ".join(t.text for t in r.toks[hit[0] : hit[1]])
-        if _shorthand_for(ctx, hit, text):  # '1,292 thefts' after 'motor vehicle thefts'
-            return ("offense", ctx.offense), "carried", ctx.offense.phrase
-        return hit[2], "sentence", text
+        if hit[2][0] == "offense" and _shorthand_for(ctx, r, hit[0], hit[1], hit[2][1]):
+            return ("offense", ctx.offense), "carried", ctx.offense.phrase  # '1,292 thefts'
+        return hit[2], "sentence", " ".join(t.text for t in r.toks[hit[0] : hit[1]])
     if ctx.offense is not None:
         return ("offense", ctx.offense), "carried", ctx.offense.phrase
     return None, None, None
 
 
-def _shorthand_for(ctx: Context, hit: tuple, text: str) -> bool:
-    """A bare head noun that shortens the offense the article has just named ('thefts'
-    after 'motor vehicle thefts', 'assaults' after 'aggravated assaults')."""
+def _shorthand_for(ctx: Context, r: Reading, a: int, b: int, offense: Offense) -> bool:
+    """The one-word offense at a..b shortens the offense the article has just named
+    ('thefts' after 'motor vehicle thefts', 'assaults' after 'aggravated assaults')."""
     o = ctx.offense
-    if o is None or hit[2][0] != "offense" or hit[2][1].key == o.key or " " in text.strip():
+    if o is None or offense.key == o.key or b - a != 1:
         return False
-    return o.phrase.lower().endswith(" " + text.lower())
+    return o.phrase.lower().endswith(" " + r.toks[a].text.lower())
 
 
 def _governing_measure(items: list, r: Reading, hit: tuple) -> tuple:
@@ -1368,11 +1367,9 @@ GOAL_WORDS += ("want to", "plans to", "pledged to", "vowed to", "aimed at", "aim
 
 def _part_of_total(r: Reading, i: int) -> bool:
     """'33 out of 41 homicides were shootings', 'Sixteen of the 17 homicides': a part."""
-    after = [t.low for t in r.toks[i + 1 : i + 4]]
-    nums = [t.num for t in r.toks[i + 1 : i + 4]]
-    return (after[:2] == ["out", "of"] and nums[2:3] != [None]) or (
-        after[:2] == ["of", "the"] and len(nums) > 2 and nums[2] is not None
-    )
+    after = r.toks[i + 1 : i + 4]
+    words = [t.low for t in after[:2]]
+    return words in (["out", "of"], ["of", "the"]) and len(after) == 3 and after[2].num is not None
 
 
 def _projected(r: Reading, i: int) -> bool:
@@ -2583,11 +2580,9 @@ def update_context(r: Reading, claims: list[Claim], ctx: Context) -> None:
             ctx.states.add(p.label)
         elif p.kind == "sample" and ctx.place is None and not _after_rank(r, m):
             ctx.fallback_place = p
-    offs = [(a, b, o) for a, b, o in r.offenses]
-    if offs:
-        a, b, last = offs[-1]
-        text = " ".join(t.text for t in r.toks[a:b])
-        if not _shorthand_for(ctx, (a, b, ("offense", last)), text):
+    if r.offenses:
+        a, b, last = r.offenses[-1]
+        if not _shorthand_for(ctx, r, a, b, last):
             ctx.offense = last  # 'thefts' after 'motor vehicle thefts' keeps the longer one
     span = _year_span(r)
     if span:
