@@ -508,3 +508,9 @@ def test_a_change_whose_own_counts_are_of_something_else(store):
     said = f"Chicago larceny fell 35% from {big:,} to {small:,} in the first three months of 2024."
     v = one(said, dt.date(2024, 9, 20), kind="pct")
     assert v.verdict == MISMATCH and "counts something the store does not" in v.reason
+
+
+def test_a_base_year_set_against_a_year_not_over_is_not_refuted_by_its_whole(store):
+    said = "Chicago robberies fell 5%, with 9,000 reported in 2024, down from 9,500 in 2023."
+    base = next(v for v in check_text(said, dt.date(2024, 10, 20)) if v.claim["value"] == 9500)
+    assert base.verdict == NOT_CHECKABLE and "had not ended at publication" in base.reason

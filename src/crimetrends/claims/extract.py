@@ -2652,6 +2652,18 @@ def _unfinished(claims: list[Claim], pub: dt.date | None) -> None:
             if p is not None and c.kind != "milestone" and p.window.end > pub:
                 c.carried["unfinished"] = key
                 c.published = pub
+    # "292 cases reported in 2024, down from 307 in 2023" in October 2024: the earlier
+    # year's count is most likely the same part of that year, so its whole cannot refute it
+    open_years = {
+        (c.start, c.end, c.period.year)
+        for c in claims
+        if c.carried.get("unfinished") == "period" and c.period and c.period.kind == "year"
+    }
+    for c in claims:
+        p = c.period
+        earlier = p is not None and p.kind == "year" and (c.start, c.end, p.year + 1) in open_years
+        if c.kind == "count" and earlier and "unfinished" not in c.carried:
+            c.carried["unfinished"] = "sentence"
 
 
 def _carried_among_several(claims: list[Claim], ctx: Context) -> None:

@@ -196,7 +196,12 @@ def unconfirmed(c: Claim, v: Verdict) -> Verdict:
     why = []
     if assumed:
         why.append(f"the article does not state the {' or '.join(dict.fromkeys(assumed))}")
-    if c.carried.get("unfinished"):
+    if c.carried.get("unfinished") == "sentence":
+        why.append(
+            "its sentence sets it against a year that had not ended at publication, so it is "
+            "most likely the same part of its own year"
+        )
+    elif c.carried.get("unfinished"):
         why.append("its period had not ended when the article was published (a part of it)")
 
     if why:
