@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 from scipy.stats import nbinom, poisson
 
-from crimetrends.analysis.quality import ANOMALY_P, expected_counts, month_flags, tail_p
+from crimetrends.analysis.quality import (
+    ANOMALY_P,
+    expected_counts,
+    month_flags,
+    tail_p,
+    trailing_mean,
+)
 
 
 def frame(counts: np.ndarray, start: str = "2015-01-01") -> pd.DataFrame:
@@ -30,6 +36,19 @@ def test_tails_are_poisson_without_overdispersion_and_nb_with_it():
     assert nbinom.var(50, 1 / 3) == pytest.approx(300)
     assert upper[0] == pytest.approx(nbinom.sf(129, 50, 1 / 3))
     assert lower[1] == pytest.approx(nbinom.cdf(70, 50, 1 / 3))
+
+
+def test_trailing_mean_is_pandas_rolling_over_the_months_before():
+    # pandas' own rolling mean (an independent implementation) with gaps of every length
+    rng = np.random.default_rng(7)
+    x = rng.poisson(40, 120).astype(float)
+    x[[3, 4, 5, 30, 61, 62, 63, 64, 65, 66, 67, 90]] = np.nan
+    for window, least in ((12, 6), (24, 6), (3, 3)):
+        want = pd.Series(x).shift(1).rolling(window, min_periods=least).mean().to_numpy()
+        got = trailing_mean(x, window, least)
+        assert np.array_equal(np.isnan(got), np.isnan(want))
+        assert np.allclose(got[~np.isnan(want)], want[~np.isnan(want)], rtol=1e-12)
+    assert np.isnan(trailing_mean(x, 12, 6)[:6]).all()  # fewer than six months known
 
 
 def test_expected_count_carries_the_seasonal_factor_by_hand():
