@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from crimetrends.claims.claim import NO_DATE
 from crimetrends.claims.document import parse
 from crimetrends.claims.extract import extract
 from crimetrends.claims.lexicon import tokens
@@ -981,3 +982,76 @@ def test_a_year_in_an_aside_after_a_dash_is_not_the_figures(g):
     )
     pct = next(c for c in found if c.kind == "pct")
     assert pct.period.label == "Oct 2024"
+
+
+# -- fresh real pages, batch of 2026-12-02 (rules written from what went wrong; own wording) --
+
+
+def test_this_year_on_a_page_without_a_date_is_no_period(g):
+    text = "Memphis police reported 40 robberies in the first half of 2023 and 55 so far this year."
+    found = claims(text, None, g)
+    by_value = {c.value: c for c in found if c.kind == "count"}
+    assert by_value[40].period.label == "Jan–Jun 2023"
+    assert by_value[55].period is None and by_value[55].carried["period"] == NO_DATE
+    text = "Robberies rose in Memphis, with 40 in the first half of 2023 and 55 so far this year."
+    (d,) = [c for c in claims(text, None, g) if c.kind == "direction"]
+    assert d.period is None and d.carried["period"] == NO_DATE
+    dated = claims(text, dt.date(2024, 7, 20), g)
+    assert [c.period.year for c in dated if c.kind == "direction"] == [2024]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Domestic violence (DV) homicides in Memphis fell to 4 in 2024.",
+        "Drug-related homicides in Memphis fell to 4 in 2024.",
+        "Mental health-related homicides in Memphis fell to 4 in 2024.",
+        "Memphis recorded 4 homicides from gun violence in 2024.",
+        "Memphis recorded 4 homicides by firearm in 2024.",
+    ],
+)
+def test_a_subtype_written_around_the_offense_is_not_the_offense(g, text):
+    (c,) = [c for c in claims(text, g=g) if c.kind == "count"]
+    assert c.offense is None and c.measure in ("motive", "subtype", "weapon")
+
+
+def test_a_move_between_two_percentages_is_a_share_not_a_change(g):
+    text = "In Memphis, the share of robberies solved rose from 25% in 2023 to 31% in 2024."
+    found = [c for c in claims(text, g=g) if c.kind in ("pct", "direction")]
+    assert len(found) == 3 and all("a share between two levels" in c.notes for c in found)
+    text = "Robberies in Memphis fell 25% in 2024, from 400 to 300."
+    (pct,) = [c for c in claims(text, g=g) if c.kind == "pct"]
+    assert "a share between two levels" not in pct.notes and pct.pct == -25
+
+
+def test_a_city_the_store_lacks_is_named_not_replaced_by_the_one_before(g):
+    text = (
+        "Murders fell nationwide in 2023.\n\nBut 2023 homicides in Tuscaloosa rose, police said."
+        "\n\nLast year the Tuscaloosa Police Department counted 30 homicides."
+    )
+    found = claims(text, dt.date(2024, 1, 20), g)
+    later = [c for c in found if "Tuscaloosa" in c.text]
+    assert later and all(c.place.kind == "unknown" and c.place.label == "Tuscaloosa" for c in later)
+    assert next(c for c in found if "nationwide" in c.text).place.kind == "sample"
+
+
+def test_a_title_before_police_is_not_a_city(g):
+    found = claims("Interim Police Chief Ann Lee said Memphis homicides fell 10% in 2024.", g=g)
+    assert {c.place.label for c in found} == {"Memphis, Tennessee"}
+    found = claims("Violence Against Police On The Rise In Memphis", g=g)
+    assert all(c.place is None or c.place.kind != "unknown" for c in found)
+
+
+def test_by_mid_month_is_the_year_to_that_day(g):
+    text = "Memphis police reported 24 homicides by mid-July 2022 and 12 by mid-July 2023."
+    found = [c for c in claims(text, dt.date(2024, 7, 20), g) if c.kind == "count"]
+    assert [(c.period.kind, c.period.end) for c in found] == [
+        ("ytd", dt.date(2022, 7, 15)),
+        ("ytd", dt.date(2023, 7, 15)),
+    ]
+
+
+def test_a_topic_after_an_adjective_in_a_list(g):
+    text = "In 2024 Memphis saw a 17% drop in burglaries and a 50% drop in fatal overdoses."
+    pcts = [c for c in claims(text, g=g) if c.kind == "pct"]
+    assert [(c.offense, c.measure) for c in pcts] == [("burglary", None), (None, "other")]

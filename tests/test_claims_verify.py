@@ -514,3 +514,36 @@ def test_a_base_year_set_against_a_year_not_over_is_not_refuted_by_its_whole(sto
     said = "Chicago robberies fell 5%, with 9,000 reported in 2024, down from 9,500 in 2023."
     base = next(v for v in check_text(said, dt.date(2024, 10, 20)) if v.claim["value"] == 9500)
     assert base.verdict == NOT_CHECKABLE and "had not ended at publication" in base.reason
+
+
+def rtci_year_total(agency_abbr: str, year: int) -> int:
+    """Violent plus property crime of one agency's year in the bundled RTCI monthly file."""
+    path = BUNDLE / "rtci_by_agency_monthly_2018_2024.csv.gz"
+    return duckdb.sql(
+        f"SELECT sum(CAST(violent_crime AS INT) + CAST(property_crime AS INT)) FROM "
+        f"read_csv('{path}', all_varchar=true) WHERE agency_abbr = '{agency_abbr}' "
+        f"AND left(date, 4) = '{year}'"
+    ).fetchone()[0]
+
+
+def test_a_police_total_beaten_by_a_few_percent_is_a_definitional_mismatch(store):
+    totals = {y: rtci_year_total("Salt Lake City, UT", y) for y in range(2018, 2024)}
+    low = min(totals, key=totals.get)
+    assert low != 2023 and totals[2023] / totals[low] - 1 < 0.08  # a near miss in the data
+    text = "In 2023, overall crime in Salt Lake City dropped to a six-year low"
+    said = one(text + ", police said.", dt.date(2024, 2, 5), kind="superlative")
+    assert said.verdict == MISMATCH and f"{low} had {totals[low]:,}" in said.reason
+    plain = one(text + ".", dt.date(2024, 2, 5), kind="superlative")
+    assert plain.verdict == INCONSISTENT  # no police total to allow for: our own definition
+
+
+def test_a_states_own_classes_are_never_checked_as_the_ucr_offense(store):
+    text = (
+        "In the first half of 2025, Dayton recorded 230 aggravated assaults, 68 aggravated "
+        "robberies and 54 robberies."
+    )
+    vs = [v for v in check_text(text, dt.date(2025, 7, 20)) if v.claim["kind"] == "count"]
+    assert {v.verdict for v in vs} <= {MISMATCH, NOT_CHECKABLE}
+    assert any("a state's own classes" in v.reason for v in vs)
+    alone = one("In the first half of 2025, Dayton recorded 54 robberies.", dt.date(2025, 7, 20))
+    assert alone.verdict == INCONSISTENT  # named alone, robbery is the UCR offense

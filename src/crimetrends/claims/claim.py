@@ -20,6 +20,10 @@ KINDS = (
     "compare",  # between places or changes ("more murders than New York")
     "average",  # a mean over a span ("130 homicides per year")
 )
+# how a claim's period was found (`Claim.carried["period"]`) when only a publication date
+# could have given it ("19 so far this year" on a page with no date)
+NO_DATE = "relative, no publication date"
+STATUTORY = "a state's statutory classes"  # a note: the claim's offense is split otherwise
 
 
 @dataclass

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from crimetrends.analysis.periods import month_end
-from crimetrends.claims.claim import Claim
+from crimetrends.claims.claim import NO_DATE, STATUTORY, Claim
 from crimetrends.claims.document import Document, Unit
 from crimetrends.claims.lexicon import (
     CRIME_NAME_WORDS,
@@ -81,6 +81,7 @@ class Reading:
     current: Period | None = None
     current_at: int | None = None  # where the mention that set `current` starts
     current_from: str = "sentence"  # or where a `current` no mention set came from
+    current_unknown: bool = False  # a current period only the publication date could give
     clause_of: list[int] = field(default_factory=list)
 
 
@@ -143,16 +144,41 @@ def _negated(r: Reading, i: int) -> bool:
     return False
 
 
+WEAPON_WORDS = {"gun", "guns", "firearm", "firearms", "gunfire", "handgun", "handguns", "knife"}
+
+
+def _abbreviation(toks, k: int) -> bool:
+    """'(DV)', '(MVT)': an abbreviation in brackets at token k."""
+    return (
+        k + 2 < len(toks)
+        and toks[k].text == "("
+        and toks[k + 2].text == ")"
+        and toks[k + 1].text.isupper()
+        and toks[k + 1].text.isalpha()
+    )
+
+
 def _subtypes(toks, offenses, measures):
     """'gang-related homicides', 'homicides involving firearms': a subtype, not the offense."""
     keep, extra = [], []
+    measured = {k for a, b, _ in measures for k in range(a, b)}
+    measures = measures + [  # 'mental health-related homicides', 'bias-motivated assaults'
+        (k, k + 1, "subtype")
+        for k, t in enumerate(toks)
+        if t.low.endswith(("-related", "-motivated", "-fueled")) and k not in measured
+    ]
     starts = {i: (i, j, m) for i, j, m in measures}
     ends = {j: (i, j, m) for i, j, m in measures}
     for i, j, o in offenses:
         before, after = ends.get(i), starts.get(j)
+        if before is None and i >= 3 and _abbreviation(toks, i - 3):
+            before = ends.get(i - 3)  # 'domestic violence (DV) homicides'
         if any(a <= i and j <= b and (a, b) != (i, j) for a, b, _ in measures):
             continue  # inside a longer measure ('noncriminal homicides', 'retail theft')
-        if before and before[2] in ("subtype", "weapon", "motive"):
+        weapon = j + 1 < len(toks) and toks[j].low in ("from", "by", "with")
+        if weapon and toks[j + 1].low in WEAPON_WORDS:  # "homicides from gun violence"
+            extra.append((i, j + 2, "weapon"))
+        elif before and before[2] in ("subtype", "weapon", "motive"):
             extra.append((before[0], j, before[2]))
         elif after and after[2] in ("weapon",):
             extra.append((i, after[1], after[2]))
@@ -208,6 +234,8 @@ def _resolve_periods(r: Reading, ctx: Context) -> None:
         if after & RELEASE_WORDS and m.kind in ("month", "year") and m.start < 3:
             continue  # "In January 2025, the department released data ...": a release date
         p = _period_of(m, ctx, years, base_years)
+        if p is None and m.role == "current" and m.kind in RELATIVE_KINDS and ctx.pub is None:
+            r.current_unknown = True  # "... in 2023 and 19 so far this year", no date
         if m.kind == "next":  # "in 2022, with a 25% decline the next year"
             prior = [x.year for x in r.times[:k] if x.year and x.kind == "year"]
             p = Period("year", prior[-1] + 1, text=m.text) if prior else None
@@ -551,13 +579,11 @@ def _mention_near(items: list, r: Reading, i: int, lo: int, hi: int, right: bool
                 start += 1
             start += 1
         for a, b, v in items:
+            gap = range(start, a - 1 if _adjective(r, start, a - 1) else a)
             if (
                 start <= a <= start + 5
                 and not _blocked(r, start, a)
-                and all(
-                    r.toks[k].low in RIGHT_GAP or r.toks[k].low in DIRECTION_NOUNS
-                    for k in range(start, a)
-                )
+                and all(r.toks[k].low in RIGHT_GAP or r.toks[k].low in DIRECTION_NOUNS for k in gap)
             ):
                 return a, b, v
     left = [x for x in items if x[1] <= i]
@@ -569,6 +595,19 @@ def _mention_near(items: list, r: Reading, i: int, lo: int, hi: int, right: bool
             return max(group, key=lambda x: x[1])
     rest = [x for x in items if x[0] >= hi]
     return min(rest, key=lambda x: x[0]) if rest else None
+
+
+NOT_ADJECTIVES = {"and", "or", "but", "than", "from", "to", "with", "for", "while", "since", "as"}
+
+
+def _adjective(r: Reading, lo: int, k: int) -> bool:
+    """A lower-case word right before a topic ('a 50 percent reduction in fatal overdoses'):
+    it qualifies the topic and does not hide it."""
+    t = r.toks[k] if lo <= k < len(r.toks) else None
+    return (
+        t is not None and t.text.islower() and t.low.replace("-", "").isalpha()
+        and t.low not in NOT_ADJECTIVES and k not in r.taken
+    )  # fmt: skip
 
 
 RIGHT_GAP = {
@@ -888,6 +927,8 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
             continue  # "42 killings compared to last year": 42 is this year's
         if k in r.periods and not (m.role == "base" and changes):
             return _explicit(r, k, i, ctx), "sentence"
+        if k not in r.periods and m.kind in RELATIVE_KINDS and ctx.pub is None and not between:
+            return None, NO_DATE  # "12 in the first six months of 2023 and 19 so far this year"
     when = _when_clause(r, i) if kind == "count" else None
     if when is not None:  # "... compared with the year before, when more than 400 were killed"
         m = r.times[when]
@@ -898,6 +939,8 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
         if m.kind == "span" and m.since:  # "the fewest since 1966, when there were 214"
             return Period("year", m.since, text=m.text), "sentence"
     current = _current_for(r, i, ctx)
+    if change and r.current_unknown:
+        return None, NO_DATE  # "rose, with 12 in the first half of 2023 and 19 so far this year"
     if base_count and current is not None:  # "down from 61 to 42": 61 is the base's
         base, _ = _base_at(r, i, current, ctx)
         return base, "base of the sentence"
@@ -938,6 +981,7 @@ def _current_for(r: Reading, i: int, ctx: Context) -> Period | None:
 
 
 RELATIVE_TEXTS = {"last year", "this year", "past year"}
+RELATIVE_KINDS = ("thisyear", "ytd_open")  # resolved from the publication date alone
 CARRIED_WINDOW = " (the window stated before)"  # "this year" read as an earlier sentence's
 
 
@@ -1212,6 +1256,29 @@ def _base_claim(r: Reading, i: int, kind: str, ctx: Context, lo: int, hi: int) -
     return c
 
 
+def _level_pair(r: Reading, i: int) -> bool:
+    """'dropped from 25% in 2023 to 7.14% in 2024': both ends of a from-to are percentages,
+    so they are levels (a share, a rate), not the change."""
+    toks = r.toks
+
+    def pct_at(k: int) -> bool:
+        return toks[k].num is not None and k + 1 < len(toks) and toks[k + 1].low in ("%", "percent")
+
+    if i == 0 or toks[i - 1].low not in ("from", "to"):
+        return False
+    forward = toks[i - 1].low == "from"
+    k = i + 2 if forward else i - 2
+    while 0 < k < len(toks) - 1 and abs(k - i) <= 10:
+        if forward and toks[k].low == "to":
+            return pct_at(k + 1)
+        if not forward and toks[k - 1].low == "from":
+            return pct_at(k)
+        if toks[k].num is not None and k not in r.taken:
+            return False  # another count between: "from 25% of 40 cases to ..." is not a pair
+        k += 1 if forward else -1
+    return False
+
+
 def _pct_claim(r: Reading, i: int, ctx: Context, lo: int, hi: int) -> Claim:
     c = _base_claim(r, i, "pct", ctx, lo, hi)
     d, _at = _direction_near(r, i, hi)
@@ -1224,6 +1291,8 @@ def _pct_claim(r: Reading, i: int, ctx: Context, lo: int, hi: int) -> Claim:
     c.pct = (d or 1) * (c.value or 0) if d else None
     if d is None:
         c.notes.append("no direction word beside the percentage")
+    if _level_pair(r, i):
+        c.notes.append("a share between two levels")
     c.period, c.carried["period"] = _period_at(r, i, ctx, "pct")
     c.base, c.carried["base"] = _base_at(r, i, c.period, ctx)
     _look_back(r, i, c, ctx)
@@ -1885,6 +1954,8 @@ def _direction_claim(r: Reading, i: int, d: int, ctx: Context) -> Claim:
         c.period, c.carried["period"] = ctx.main, "carried"  # "... down since": until now
     c.base, c.carried["base"] = _base_at(r, i, c.period, ctx)
     _than_period(r, i, c, ctx)
+    if i + 2 < len(r.toks) and r.toks[i + 1].low == "from" and _level_pair(r, i + 2):
+        c.notes.append("a share between two levels")  # "dropped from 25% in 2023 to 7%"
     return c
 
 
@@ -2427,8 +2498,11 @@ def sentence_claims(r: Reading, ctx: Context) -> list[Claim]:
     claims += _dedupe_superlatives(kept_sups)
     subsets = {r.clause_of[a]: m for a, _, m in r.measures if m in SUBSET_MEASURES}
     spots = _outside_spots(r)
+    split = _statutory_split(r)
     for c in claims:
         _fill_defaults(c, ctx)
+        if split & ({c.offense} | set(c.offenses)):
+            c.notes.append(STATUTORY)
         if spots:
             _outside_sample(spots, c, ctx)
         subset = subsets.get(r.clause_of[c.pos]) if 0 <= c.pos < len(r.toks) else None
@@ -2441,6 +2515,31 @@ def sentence_claims(r: Reading, ctx: Context) -> list[Claim]:
 
 
 SUBSET_MEASURES = {"motive", "weapon", "demographics", "case status", "clearance"}
+# A sentence naming both halves of a pair counts a state's own classes, which split the UCR
+# offense otherwise (Ohio's 'aggravated robbery' and 'robbery' are, together, UCR robbery; its
+# 'aggravated assault' is a lesser crime than 'felonious assault', UCR aggravated assault)
+STATUTORY_PAIRS = {
+    "robbery": (re.compile(r"\baggravated robber"), re.compile(r"(?<!aggravated )\brobber")),
+    "burglary": (
+        re.compile(r"\baggravated burglar|\bbreaking and entering"),
+        re.compile(r"(?<!aggravated )\bburglar"),
+    ),
+    "aggravated_assault": (
+        re.compile(r"\bfelonious assault"),
+        re.compile(r"\baggravated assault"),
+    ),
+}
+
+
+def _statutory_split(r: Reading) -> set[str]:
+    """The offenses the sentence names in both of a state's classes ('230 aggravated assaults,
+    68 aggravated robberies, 68 rapes and 54 robberies'); with robbery split so, the assaults
+    beside it are the state's class too."""
+    low = r.unit.text.lower()
+    split = {k for k, (a, b) in STATUTORY_PAIRS.items() if a.search(low) and b.search(low)}
+    if split and "aggravated assault" in low:
+        split.add("aggravated_assault")
+    return split
 
 
 def _split_places(claims: list[Claim]) -> list[Claim]:

@@ -343,6 +343,61 @@ def find_places(g: Gazetteer, toks: list[Token]) -> list[Mention]:
         if mention is not None:
             out.append(mention)
         i += n
+    covered = {k for m in out for k in range(m.start, m.end)}
+    covered |= {k for k in range(len(toks)) if g.index.at(shadow, k) is not None}
+    out += _unlisted(toks, covered)
+    return sorted(out, key=lambda m: m.start)
+
+
+# Not a city's name before "police" ("the State Police", "Capitol Police")
+NOT_CITY_POLICE = {
+    "state", "capitol", "transit", "park", "parks", "university", "campus", "airport", "border",
+    "tribal", "metro", "metropolitan", "city", "county", "the", "national", "federal", "local",
+    "military", "housing", "school", "port", "harbor", "railroad", "amtrak", "highway", "his",
+    "her", "their", "our", "its", "town", "village", "area", "community", "city's", "town's",
+    "interim", "acting", "former", "retired", "new", "assistant", "deputy", "senior", "top",
+    "veteran", "off-duty", "chief", "yet", "and", "but", "when", "after", "while", "said",
+}  # fmt: skip
+CRIME_HEADS = {
+    "homicides", "homicide", "murders", "murder", "killings", "crime", "crimes", "shootings",
+    "robberies", "burglaries", "assaults", "thefts", "violence",
+}  # fmt: skip
+
+
+def _unlisted(toks: list[Token], covered: set[int]) -> list[Mention]:
+    """A city the store has no figures for, named where only a place can stand: before its
+    police ("Montgomery police", "the Mesa Police Department") or after a crime "in"
+    ("homicides in Montgomery rose"). Without this its figures would be read as the place
+    the article set before (the nation, another city)."""
+    from crimetrends.claims.when import MONTH_NAMES, WEEKDAYS
+
+    def name_at(k: int) -> bool:
+        t = toks[k]
+        return (
+            k not in covered
+            and t.text[:1].isupper()
+            and t.text.isalpha()
+            and not t.text.isupper()
+            and t.low not in MONTH_NAMES
+            and t.low not in WEEKDAYS
+        )
+
+    words = [t for t in toks if t.text.isalpha() and len(t.text) > 3]
+    if words and sum(t.text[0].isupper() for t in words) > 0.6 * len(words):
+        return []  # a headline in title case ("Violence Against Police On The Rise")
+    out = []
+    for k in range(len(toks) - 1):
+        police = toks[k + 1].low in ("police", "pd") and toks[k].low not in NOT_CITY_POLICE
+        after_in = k >= 2 and toks[k - 1].low == "in" and toks[k - 2].low in CRIME_HEADS
+        if not (police or after_in) or not name_at(k) or _person(toks, k):
+            continue
+        a = k
+        while police and a > 0 and name_at(a - 1) and toks[a - 1].low not in NOT_CITY_POLICE:
+            a -= 1  # "Baton Rouge police": the whole name
+        text = " ".join(t.text for t in toks[a : k + 1])
+        if any(m.start <= a < m.end for m in out):
+            continue
+        out.append(Mention(a, k + 1, text, [Place("unknown", text)], "name"))
     return out
 
 

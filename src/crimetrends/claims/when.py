@@ -225,6 +225,25 @@ def _date_after(toks: list[Token], j: int, pub: dt.date | None) -> tuple[dt.date
     return when, k, day is not None
 
 
+def _mid_month(toks: list[Token], j: int, pub: dt.date | None) -> tuple[dt.date, int] | None:
+    """'mid-July 2022' / 'mid July' at token j: the 15th of the month, and the next index."""
+    low = toks[j].low
+    if low.startswith("mid-") and low[4:] in MONTH_NAMES:
+        month, k = MONTH_NAMES[low[4:]], j + 1
+    elif low == "mid" and j + 1 < len(toks) and toks[j + 1].low in MONTH_NAMES:
+        month, k = MONTH_NAMES[toks[j + 1].low], j + 2
+    else:
+        return None
+    year = _year_token(toks[k]) if k < len(toks) else None
+    if year:
+        k += 1
+    elif pub is not None:
+        year = pub.year if month <= pub.month else pub.year - 1
+    else:
+        return None
+    return dt.date(year, month, 15), k
+
+
 def _through(toks, i, pub, t, nxt, two, three):
     """'through October', 'through August 14, 2025', 'from January through August 2025'."""
     if t.low in ("through", "thru", "til", "until") or two in ("to date",):
@@ -235,6 +254,12 @@ def _through(toks, i, pub, t, nxt, two, three):
         if got:
             when, k, exact = got
             p = ytd(when.year, when, exact, text=_low(toks, i, k - i))
+            return TimeMention(i, k, "ytd", "current", year=when.year, period=p, text=p.text)
+    if t.low in ("by", "through", "thru", "until") and i + 1 < len(toks):
+        got = _mid_month(toks, i + 1, pub)  # "24 by mid-July 2022": the year to mid-July
+        if got:
+            when, k = got
+            p = ytd(when.year, when, True, approx=True, text=_low(toks, i, k - i))
             return TimeMention(i, k, "ytd", "current", year=when.year, period=p, text=p.text)
     if t.low in ("by", "at") and _low(toks, i + 1, 3) == "the end of":
         got = _date_after(toks, i + 4, pub)  # "by the end of March": the year so far
