@@ -1055,3 +1055,57 @@ def test_a_topic_after_an_adjective_in_a_list(g):
     text = "In 2024 Memphis saw a 17% drop in burglaries and a 50% drop in fatal overdoses."
     pcts = [c for c in claims(text, g=g) if c.kind == "pct"]
     assert [(c.offense, c.measure) for c in pcts] == [("burglary", None), (None, "other")]
+
+
+def test_offenses_outside_the_index_crimes_are_their_own_topic(g):
+    text = "Robberies in Memphis fell 10% in 2024. Vandalism fell 12% and simple assaults rose 4%."
+    pcts = [c for c in claims(text, g=g) if c.kind == "pct"]
+    assert [(c.offense, c.measure) for c in pcts] == [
+        ("robbery", None),
+        (None, "non-index"),
+        (None, "non-index"),
+    ]
+    (c,) = [c for c in claims("Memphis ended 2023 with 174 criminal homicides.", g=g)]
+    assert (c.offense, c.measure) == ("murder", None)  # an adjective, not a measure
+
+
+@pytest.mark.parametrize(
+    "text, note",
+    [
+        ("People in Memphis say they aren't seeing a decrease in crime.", "a negated figure"),
+        ("Homicides in Memphis have not declined since 2020.", "a negated figure"),
+        ("The chief praised improved communication on crime in Memphis.", "a participle"),
+        ("In Memphis this was a decrease from 25 out of 27 homicides in 2023.", "a part of"),
+        ("Memphis police are focused on reducing violent crime.", "a projection"),
+        ("Memphis has a strategic approach toward reducing crime.", "a projection"),
+    ],
+)
+def test_a_direction_word_that_states_no_change(g, text, note):
+    found = [c for c in claims(text, g=g) if c.kind == "direction"]
+    assert found and all(any(n.startswith(note) for n in c.notes) for c in found)
+
+
+def test_direction_words_that_state_a_change_are_kept(g):
+    for text in (
+        "Crime in Memphis declined slightly in 2024.",
+        "Homicides in Memphis have trended down since 2022.",
+        "Memphis saw reduced crime in 2024.",
+        "Despite efforts to reduce crime, homicides in Memphis rose in 2024.",
+    ):
+        (c,) = [c for c in claims(text, g=g) if c.kind == "direction"]
+        assert not c.notes, (text, c.notes)
+    (c,) = [
+        c
+        for c in claims("Despite efforts to reduce crime, homicides in Memphis rose in 2024.", g=g)
+        if c.kind == "direction"
+    ]
+    assert c.offenses == ["murder"]  # the aim's object is not listed with the homicides
+
+
+def test_a_sentence_without_figures_does_not_set_the_articles_year(g):
+    text = (
+        "Shocking attacks hurt the city to start 2025.\n\nYet crime in Memphis fell in 2024 "
+        "compared with 2023.\n\nRobberies dropped to 615 from 897."
+    )
+    found = [c for c in claims(text, dt.date(2025, 2, 19), g) if c.kind == "count"]
+    assert [(c.value, c.period.label) for c in found] == [(615, "2024"), (897, "2023")]

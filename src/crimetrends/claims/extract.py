@@ -761,7 +761,9 @@ def _topic(
     hit = _mention_near(items, r, i, lo, hi, right)
     if hit and hit[2][0] == "offense":
         hit = _governing_measure(items, r, hit)
-    if count and hi < len(r.toks) and (hit is None or hit[0] > hi):
+    if (
+        count and hi < len(r.toks) and (hit is None or hit[0] > hi + 1)
+    ):  # not "174 criminal homicides"
         word = r.toks[hi]
         plural = word.low.endswith("s") and len(word.low) > 3
         if (
@@ -1441,6 +1443,21 @@ def _part_of_total(r: Reading, i: int) -> bool:
     return words in (["out", "of"], ["of", "the"]) and len(after) == 3 and after[2].num is not None
 
 
+AIM_BEFORE = {"toward", "towards", "at", "on"}  # 'an approach toward reducing', 'focused on'
+AIM_TO = {"efforts", "effort", "work", "working", "strategies", "ways", "order", "committed"}
+
+
+def _aimed(r: Reading, i: int) -> bool:
+    """'a strategic approach toward reducing crime', 'efforts to reduce violence': the
+    direction word names an aim right after the words that set it, not a change."""
+    if i < 2:
+        return False
+    prev, before = r.toks[i - 1].low, r.toks[i - 2].low
+    if prev in AIM_BEFORE and r.toks[i].low.endswith("ing"):
+        return prev != "at" or before in ("aimed", "aiming", "aim", "aims")
+    return prev == "to" and before in AIM_TO
+
+
 def _projected(r: Reading, i: int) -> bool:
     """'putting the city on pace for 192 this year', 'a goal ... to get the city below 500':
     a projection or an aim, not a recorded count."""
@@ -1762,7 +1779,7 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
         if any(v in after for v in VAGUE_PERIODS):
             c.notes.append("a vague period")
         future = any(x.low == "will" for x in r.toks[max(0, i - 10) : i])
-        if _projected(r, i) or future:  # 'he wants to see crime decrease', 'will ... reduce'
+        if _projected(r, i) or future or _aimed(r, i):  # 'wants to see crime decrease'
             c.notes.append("a projection")
         if t.low in TRANSITIVE and i + 1 < len(r.toks) and _object_noun(r, i + 1):
             continue  # 'Raleigh has increased police salaries': what it raised is not crime
@@ -1884,6 +1901,9 @@ def _linked(r: Reading, i: int, a: int) -> bool:
 # nouns that make '<offense> (reduction) plan' the name of a programme or a unit
 PROGRAM_WORDS = {"plan", "strategy", "initiative", "program", "programme", "unit", "squad"}
 PROGRAM_WORDS |= {"task", "team", "bureau", "division", "commission", "summit", "office"}
+PROGRAM_WORDS |= {"efforts", "effort", "partners", "partnership", "partnerships", "grant"}
+PROGRAM_WORDS |= {"grants", "funding", "model", "framework", "council", "coalition", "network"}
+PROGRAM_WORDS |= {"center", "centre", "approach", "tactics", "policies", "policy", "work"}
 PROGRAM_VERBS = {"reduction", "prevention", "intervention", "suppression", "response"}
 
 
@@ -1956,7 +1976,39 @@ def _direction_claim(r: Reading, i: int, d: int, ctx: Context) -> Claim:
     _than_period(r, i, c, ctx)
     if i + 2 < len(r.toks) and r.toks[i + 1].low == "from" and _level_pair(r, i + 2):
         c.notes.append("a share between two levels")  # "dropped from 25% in 2023 to 7%"
+    if _negated(r, i):
+        c.notes.append("a negated figure")  # "have not declined", "aren't seeing a decrease"
+    if _describes_a_noun(r, i):
+        c.notes.append("a participle before a noun")
+    after = [k for k in (i + 1, i + 2) if k + 1 < len(r.toks) and r.toks[k].low in ("from", "to")]
+    if any(r.toks[k + 1].num is not None and _part_of_total(r, k + 1) for k in after):
+        c.notes.append("a part of a stated total")  # "a decrease from 25 out of 27 in 2023"
     return c
+
+
+PARTICIPLE_NEXT_OK = {"by", "to", "from", "in", "at", "for", "over", "than", "and", "or", "the"}
+PARTICIPLE_NEXT_OK |= {"up", "down", "higher", "lower", "back", "off", "out", "steady"}
+PARTICIPLE_NEXT_OK |= {"while", "as", "since", "after", "during", "this", "last", "again"}
+PARTICIPLE_NEXT_OK |= {"each", "every", "overall", "further", "more", "less", "about", "almost"}
+PARTICIPLE_NEXT_OK |= {"nearly", "roughly", "around", "across", "throughout", "citywide", "but"}
+PARTICIPLE_NEXT_OK |= {"compared", "when", "because", "despite", "yet", "so", "there", "too"}
+PARTICIPLE_NEXT_OK |= {"also", "even", "much", "considerably", "somewhat", "year", "between"}
+PARTICIPLE_NEXT_OK |= {"within", "among", "under", "through", "until", "with", "on", "that"}
+
+
+def _describes_a_noun(r: Reading, i: int) -> bool:
+    """'highlighted improved communication', 'increased patrols': the participle describes
+    the noun after it, which is not a crime ('reduced crime' is)."""
+    w = r.toks[i].low
+    k = i + 1
+    if not w.endswith("ed") or k >= len(r.toks) or k in r.taken:
+        return False
+    t = r.toks[k]
+    if not (t.text.isalpha() and t.text.islower()) or t.low.endswith("ly"):
+        return False
+    if t.low in PARTICIPLE_NEXT_OK or t.low in RIGHT_GAP:
+        return False
+    return not any(a == k for a, _, _ in r.offenses) and not any(a == k for a, _, _ in r.measures)
 
 
 def _than_period(r: Reading, i: int, c: Claim, ctx: Context) -> None:
@@ -1997,8 +2049,12 @@ def _offense_chain(r: Reading, i: int) -> list[tuple[int, int, Offense, str]]:
     )
     k = next(n for n, x in enumerate(allm) if x[0] == pick[0][0])
     lo, hi = k, k
-    while lo > 0 and _list_gap(r, allm[lo - 1][1], allm[lo][0]):
-        lo -= 1
+    while (
+        lo > 0
+        and _list_gap(r, allm[lo - 1][1], allm[lo][0])
+        and not _aim_object(r, allm[lo - 1][0])
+    ):
+        lo -= 1  # not 'Despite efforts to reduce crime, homicides rose': 'crime' is an aim's
     while hi + 1 < len(allm) and _list_gap(r, allm[hi][1], allm[hi + 1][0]):
         hi += 1
     out = []
@@ -2006,6 +2062,15 @@ def _offense_chain(r: Reading, i: int) -> list[tuple[int, int, Offense, str]]:
         if what == "o":
             out.append((a, b, v, " ".join(t.text for t in r.toks[a:b])))
     return out
+
+
+AIM_VERBS = {"reduce", "reducing", "curb", "curbing", "combat", "combating", "combatting"}
+AIM_VERBS |= {"fight", "fighting", "prevent", "preventing", "tackle", "tackling", "address"}
+
+
+def _aim_object(r: Reading, a: int) -> bool:
+    """The offense at a is what someone works against ('efforts to reduce crime')."""
+    return a > 0 and r.toks[a - 1].low in AIM_VERBS
 
 
 def _list_gap(r: Reading, a: int, b: int) -> bool:
@@ -2697,7 +2762,8 @@ def update_context(r: Reading, claims: list[Claim], ctx: Context) -> None:
             ctx.past = r.current
     elif r.current is not None:
         ctx.period = r.current
-        ctx.main = ctx.main or r.current
+        if claims or r.offenses:  # not "... hurt our hearts to start 2024", before the figures
+            ctx.main = ctx.main or r.current
         base = next(
             (c.base for c in claims if c.base is not None and c.carried.get("base") == "sentence"),
             None,

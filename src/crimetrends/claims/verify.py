@@ -310,6 +310,10 @@ NOTE_REASONS = {
     "the column's year is not known": "The table does not say which year this column is.",
     "the start of a trend": "When a trend began is too vague to check.",
     "against an average": "A change against a multi-year average is not checked.",
+    "a participle before a noun": (
+        "The direction word describes the noun after it ('improved communication'), not a "
+        "crime count."
+    ),
     "a share between two levels": (
         "A move between two percentages ('from 25% to 7%') is a share or a rate, not a change "
         "in counts."
