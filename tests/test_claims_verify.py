@@ -547,3 +547,24 @@ def test_a_states_own_classes_are_never_checked_as_the_ucr_offense(store):
     assert any("a state's own classes" in v.reason for v in vs)
     alone = one("In the first half of 2025, Dayton recorded 54 robberies.", dt.date(2025, 7, 20))
     assert alone.verdict == INCONSISTENT  # named alone, robbery is the UCR offense
+
+
+def test_a_change_by_n_against_no_change_is_not_confirmed(store):
+    now, before = ytd(YTD_2024, "Arlington, Texas", "Murders")
+    assert now == before  # the published vintage shows no change
+    v = one("Arlington saw two more murders in 2024 than in 2023.", dt.date(2025, 2, 6))
+    assert v.verdict == MISMATCH and "no change" in v.reason
+
+
+def test_a_nibrs_rape_count_and_a_wider_category_are_definitional(store):
+    rapes, _ = ytd(YTD_2024, "Arlington, Texas", "Rapes")
+    stated = round(rapes * 0.77)  # a NIBRS rape count without sodomy and assault by object
+    text = f"Arlington saw {stated} reported rapes in 2024, according to NIBRS data."
+    v = one(text, dt.date(2025, 2, 6))
+    assert v.verdict == MISMATCH and "NIBRS" in v.reason
+    plain = one(f"Arlington saw {stated} reported rapes in 2024.", dt.date(2025, 2, 6))
+    assert plain.verdict == INCONSISTENT
+    violent, _ = ytd(YTD_2024, "Arlington, Texas", "Violent Crimes")
+    wider = one(f"Arlington recorded {violent * 2.9:,.0f} crimes against persons in 2024.",
+                dt.date(2025, 2, 6))  # fmt: skip
+    assert wider.verdict == MISMATCH and "above the store's" in wider.reason

@@ -34,7 +34,15 @@ from crimetrends.claims.lexicon import (
     offense_index,
     tokens,
 )
-from crimetrends.claims.places import LARGE, NATIONAL, Gazetteer, Mention, Place, find_places
+from crimetrends.claims.places import (
+    LARGE,
+    NATIONAL,
+    Gazetteer,
+    Mention,
+    Place,
+    _unpossessed,
+    find_places,
+)
 from crimetrends.claims.places import resolve as resolve_place
 from crimetrends.claims.when import MONTH_NAMES, Period, TimeMention, find_times, ytd
 
@@ -64,6 +72,9 @@ class Context:
     named: set[str] = field(default_factory=set)  # every agency a sentence or row names
     principal: str | None = None  # the agency the headline (else the page's address) names
     last_year: int | None = None  # the last year the previous sentence named ("that year")
+    # names the article placed in a state where the store has no such city ("Peoria, Ill."
+    # when the store has Peoria, Arizona): the bare name later is that city, not the other
+    elsewhere: dict[str, Place] = field(default_factory=dict)
 
 
 @dataclass
@@ -203,12 +214,14 @@ def _drop_definitions(toks, offenses, measures):
         k = b
         while k < len(toks) and toks[k].text in (",", "—", "–"):
             k += 1
+        two = " ".join(t.low for t in toks[k : k + 2])
         if k < len(toks) and (
-            toks[k].low in ("including", "like")
+            toks[k].low in ("including", "like", "includes", "include")
             or toks[k].text == "("
-            or " ".join(t.low for t in toks[k : k + 2]) == "such as"
+            or two == "such as"
+            or two in ("which includes", "which include", "that includes", "that include")
         ):
-            j = k + 1
+            j = k + (2 if two.startswith(("which", "that")) else 1)
             while (
                 j < len(toks)
                 and j < k + 16
@@ -261,6 +274,10 @@ def _same_window(r: Reading, ctx: Context) -> None:
     ):  # "down from 61 to 42 compared to last year", and nothing said before
         p = ctx.pub
         r.current_from = "publication date"
+        based = [m.year for m in r.times if m.role == "base" and m.kind == "year" and m.year]
+        if based and p.year >= max(based) + 2:  # "fell 7% compared to 2023", in April 2025:
+            r.current = Period("year", max(based) + 1, text="the year after the base")
+            return  # the year after it, the last one ended (not 2025 so far)
         r.current = (
             Period("year", p.year - 1, text="from the publication date")
             if p.month <= 2
@@ -402,8 +419,22 @@ def _num_anchors(r: Reading) -> list[int]:
             and r.toks[i - 2].low.endswith(("covid", "sars-cov"))
         ):
             continue  # "pre-COVID-19 numbers": a name
+        if i > 0 and r.toks[i - 1].low == "part" and t.num in (1, 2):
+            continue  # "Part 1 crime": the UCR's name for the index offenses
+        if i > 0 and _station(r.toks[i - 1]):
+            continue  # "WANE 15 spoke with ...", "FOX 13": a broadcaster's name
         out.append(i)
     return out
+
+
+NETWORKS = {"ABC", "CBS", "NBC", "FOX", "CW", "PBS", "NEWS", "CHANNEL", "WFAA", "KHOU"}
+
+
+def _station(t: Token) -> bool:
+    """A TV station's call sign or network before its channel number ('WANE', 'KSAT', 'Fox')."""
+    up = t.text.upper()
+    sign = t.text.isupper() and t.text.isalpha() and 3 <= len(t.text) <= 4 and up[0] in "WK"
+    return sign or (up in NETWORKS and t.text[0].isupper())
 
 
 def _in_iso_date(toks: list, i: int) -> bool:
@@ -879,6 +910,9 @@ def _joined(r: Reading, a: int, b: int) -> bool:
 
 def _as_place(m: Mention, ctx: Context) -> Place:
     p = resolve_place(m, ctx.place, ctx.states)
+    other = ctx.elsewhere.get(_unpossessed(m.text.lower()))
+    if other is not None and p.kind == "agency" and p.state != other.state:
+        return other  # "Peoria's" after "PEORIA, Ill.": not the store's Peoria, Arizona
     if p.kind == "national":
         return Place("sample", "RTCI national sample (Full Sample, Nationwide)", (NATIONAL,))
     if p.kind == "large":
@@ -949,6 +983,15 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
     where = "sentence" if current is None or r.current_at is not None else r.current_from
     if change and current is not None:
         return current, where
+    if kind == "count" and _moved_to(r, i):
+        # "In 2021, 31 were reported; that number rose to 34": the year is the first count's,
+        # the new count is of a later period: the article's, when it is later, else unknown
+        years = [m.year for m in r.times if m.end <= i and m.year]
+        later = ctx.main or ctx.period
+        if years and later is not None and later.year > max(years):
+            return later, "carried"
+        if years:
+            return None, "none"
     for k in range(len(r.times) - 1, -1, -1):
         m = r.times[k]
         if m.end <= i and k in r.periods and r.clause_of[m.start] == r.clause_of[min(i, n - 1)]:
@@ -1063,6 +1106,20 @@ def _versus_pair(r: Reading, a: int, b: int) -> bool:
 VERSUS = {"vs", "versus", "v"}
 
 
+MOVE_VERBS = {"rose", "fell", "increased", "decreased", "dropped", "climbed", "declined"}
+MOVE_VERBS |= {"grew", "jumped", "rises", "falls", "went", "soared", "plunged", "dipped"}
+
+
+def _moved_to(r: Reading, i: int) -> bool:
+    """'..., that number rose to 34': a count a figure moved to, after another count and
+    with no time of its own."""
+    if i < 2 or r.toks[i - 1].low != "to" or r.toks[i - 2].low not in MOVE_VERBS:
+        return False
+    own = any(i < m.start <= i + 4 for m in r.times)
+    earlier = [m for m in r.times if m.end <= i]
+    return not own and bool(earlier) and _number_between(r, earlier[-1].end, i - 2)
+
+
 def _number_between(r: Reading, a: int, b: int) -> bool:
     return any(r.toks[k].num is not None and k not in r.taken for k in range(a, b))
 
@@ -1169,8 +1226,21 @@ def number_claims(r: Reading, ctx: Context) -> list[Claim]:
             c.numbers.append(r.toks[i + 2].num or 0)
             out.append(c)
             continue
-        if pct:
-            out.append(_pct_claim(r, i, ctx, lo, hi))
+        shared = (  # "39 and 34 percent declines": the first shares the second's unit
+            not pct
+            and i + 2 < len(r.toks)
+            and r.toks[i + 1].low in ("and", "or")
+            and r.toks[i + 2].num is not None
+            and _is_pct(r, i + 2)
+        )
+        if pct or shared:
+            c = _pct_claim(r, i, ctx, lo, hi)
+            if shared and c.direction is None:
+                d, _ = _direction_near(r, i + 2, i + 3 + _is_pct(r, i + 2))
+                if d is not None:
+                    c.direction, c.pct = d, d * (r.toks[i].num or 0)
+                    c.notes = [n for n in c.notes if "no direction" not in n]
+            out.append(c)
         elif _rate_after(r, i):
             out.append(_rate_claim(r, i, ctx, lo))
         else:
@@ -1364,7 +1434,7 @@ def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
     unit = _average_unit(r, i)
     if unit:
         c.kind, c.rule = "average", f"average-per-{unit}"  # "Weekly Average 2025: 4.3 homicides"
-        if _years_span_after(r, i):
+        if _years_span_after(r, i) or _before_a_year(r, i):
             c.notes.append("an average over several years")
     counted = _counted_noun(r, i)
     if counted and c.kind in ("count", "delta"):
@@ -1440,6 +1510,8 @@ def _part_of_total(r: Reading, i: int) -> bool:
     """'33 out of 41 homicides were shootings', 'Sixteen of the 17 homicides': a part."""
     after = r.toks[i + 1 : i + 4]
     words = [t.low for t in after[:2]]
+    if words in (["of", "those"], ["of", "them"], ["of", "these"]):
+        return True  # "19 homicides so far this year, eight of those in August"
     return words in (["out", "of"], ["of", "the"]) and len(after) == 3 and after[2].num is not None
 
 
@@ -1521,9 +1593,10 @@ def _delta_direction(r: Reading, i: int) -> int | None:
         return _change_noun(prev[-2])  # "an increase of 21", "a reduction of seven incidents"
     if nxt == "fewer":  # "184 fewer robberies were reported last year compared to 2023"
         return -1
-    later = {x.low for x in t[i + 2 : i + 8]}
-    if nxt == "more" and later & {"than", "compared", "from"}:  # "49 more killings than"
-        return 1
+    clause = [x.low for x in t[i + 2 : i + 14]]
+    clause = clause[: clause.index(",")] if "," in clause else clause
+    if nxt == "more" and set(clause) & {"than", "compared", "from"}:  # "49 more killings than"
+        return 1  # "two more murders and non-negligent homicides in Arlington in 2024 than"
     if (
         prev[-1:]
         and prev[-1] in STRONG_DIRECTION
@@ -1584,17 +1657,41 @@ def _average_unit(r: Reading, i: int) -> str | None:
     """'4.3 homicides per week', 'Weekly Average 2025 ... 4.3', '130 homicides per year'."""
     after = [t.low for t in r.toks[i + 1 : i + 5]]
     before = [t.low for t in r.toks[max(0, i - 6) : i]]
+    nxt = [t.low for t in r.toks[i + 1 : i + 7]]
+    pairs = {  # "a year" as a rate, not "from a year earlier", "in a year"
+        (nxt[k], nxt[k + 1])
+        for k in range(min(4, len(nxt) - 1))
+        if (k == 0 or nxt[k - 1] not in A_YEAR_BEFORE)
+        and (k + 2 >= len(nxt) or nxt[k + 2] not in A_YEAR_AFTER)
+    }
     for unit, words in (
         ("week", ("week", "weekly")),
         ("day", ("day", "daily")),
         ("month", ("month", "monthly")),
-        ("year", ("year", "annual")),
+        ("year", ("year", "annual", "annually")),
     ):
         if "per" in after and words[0] in after:
             return unit
         if "average" in before and words[1] in before:
             return unit
+        if any((w, words[0]) in pairs for w in ("a", "each", "every")) or words[-1] in after:
+            return unit  # "about a dozen homicides a year", "40 murders annually"
     return None
+
+
+A_YEAR_BEFORE = {"from", "than", "over", "in", "for", "within", "compared", "to", "of", "since"}
+A_YEAR_AFTER = {"earlier", "ago", "before", "later", "prior", "after"}
+
+
+def _before_a_year(r: Reading, i: int) -> bool:
+    """'Prior to 2020, Lubbock averaged ...': the figure is of the years before that one."""
+    for m in r.times:
+        k = m.start
+        if m.kind == "year" and k < i and k > 0:
+            prev = " ".join(t.low for t in r.toks[max(0, k - 2) : k])
+            if prev.endswith(("prior to", "before", "until", "up to")):
+                return True
+    return False
 
 
 def _fragment(r: Reading, a: int, b: int) -> str:
@@ -1786,8 +1883,15 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
         if i > 0 and r.toks[i - 1].low in ("comparable", "similar"):
             c.notes.append("a comparison with another place")  # 'had comparable drops to'
         before = " ".join(x.low for x in r.toks[max(0, i - 12) : i])
-        if any(w in before for w in PARTIAL_WORDS):
+        if any(f" {w} " in f" {before} " or f" {w} " in f" {after} " for w in PARTIAL_WORDS):
             c.notes.append("a claim about some categories")
+        than = " ".join(x.low for x in r.toks[i + 1 : i + 7])
+        if (
+            t.low in ("lower", "higher")
+            and than.startswith("than")
+            and any(w in than for w in OTHER_PLACES)
+        ):  # "that's lower than other similarly sized cities": a comparison
+            c.notes.append("a comparison with another place")
         if any(x.low.startswith("revers") for x in r.toks[max(0, i - 3) : i]):
             continue  # 'reversing an increasing trend': the trend before, not this period's
         pointing = i > 1 and r.toks[i - 1].low in ("this", "that", "these", "those")
@@ -1849,6 +1953,9 @@ VAGUE_PERIODS = (
 )
 # a claim about part of the offenses ('In some aspects, crime has risen') is not the total's
 PARTIAL_WORDS = ("in some aspects", "in some ways", "in some categories", "in some areas")
+PARTIAL_WORDS += ("other categories", "several categories", "some categories", "certain")
+PARTIAL_WORDS += ("categories that", "most categories", "many categories")
+OTHER_PLACES = ("other cities", "similarly sized", "peer cities", "other similar", "the national")
 CAUSAL = {"fueled", "fuelled", "drove", "driven", "caused", "helped", "help", "helps"}
 LINK_WORDS = {
     "by",
@@ -2561,7 +2668,10 @@ def sentence_claims(r: Reading, ctx: Context) -> list[Claim]:
         elif not any(abs(k.start - s.start) == 0 and k.fragment == s.fragment for k in kept_sups):
             kept_sups.append(s)
     claims += _dedupe_superlatives(kept_sups)
-    subsets = {r.clause_of[a]: m for a, _, m in r.measures if m in SUBSET_MEASURES}
+    subsets: dict[int, tuple[int, str]] = {}
+    for a, _, m in r.measures:
+        if m in SUBSET_MEASURES:
+            subsets.setdefault(r.clause_of[a], (a, m))  # the first of its clause
     spots = _outside_spots(r)
     split = _statutory_split(r)
     for c in claims:
@@ -2570,8 +2680,12 @@ def sentence_claims(r: Reading, ctx: Context) -> list[Claim]:
             c.notes.append(STATUTORY)
         if spots:
             _outside_sample(spots, c, ctx)
-        subset = subsets.get(r.clause_of[c.pos]) if 0 <= c.pos < len(r.toks) else None
-        if "case status" in subsets.values():
+        at, subset = (
+            subsets.get(r.clause_of[c.pos], (0, None)) if 0 <= c.pos < len(r.toks) else (0, None)
+        )
+        if at > c.pos:  # "a 45% reduction in homicides, along with shooting homicides down 57%"
+            subset = None
+        if any(m == "case status" for _, m in subsets.values()):
             subset = subset or "case status"  # "... cases ... being investigated by others"
         if subset and c.offense and c.kind in ("count", "pct"):
             c.measure = subset  # "Robbery was listed as the cause for 15 homicides"
@@ -2728,10 +2842,31 @@ def _year_span(r: Reading) -> list[int] | None:
     return None
 
 
+def _a_city(m: Mention, p: Place) -> bool:
+    """A place that is one agency, though not one the store can answer for: an ambiguous
+    name, a city the store lacks ('Tuscaloosa police', 'Jackson, Miss.'); not a wider area
+    or a part of a city ('the Charlotte area', 'East Memphis')."""
+    return p.kind == "ambiguous" or (
+        p.kind == "unknown" and (m.kind == "unlisted" or bool(p.state))
+    )
+
+
+def _note_elsewhere(m: Mention, p: Place, ctx: Context) -> None:
+    """Remember 'Peoria, Ill.' (a city the store lacks, in a named state) by its name; the
+    page's address naming 'peoria' then means that city too."""
+    if p.kind == "unknown" and p.state and "," in p.label:
+        name = _unpossessed(m.text.lower())
+        ctx.elsewhere[name] = p
+        url = ctx.url_place
+        if url is not None and url.label.split(",")[0].lower() == name and url.state != p.state:
+            ctx.url_place = p
+
+
 def update_context(r: Reading, claims: list[Claim], ctx: Context) -> None:
     """What this sentence establishes for the next ones: place, state, offense, period."""
     for m in r.places:
         p = _as_place(m, ctx)
+        _note_elsewhere(m, p, ctx)
         if p.kind == "agency":
             ctx.place = p
             ctx.named.add(p.label)
@@ -2739,6 +2874,8 @@ def update_context(r: Reading, claims: list[Claim], ctx: Context) -> None:
                 ctx.principal = p.label if ctx.principal is None else ""
             if p.state:
                 ctx.states.add(p.state)
+        elif _a_city(m, p) and (r.offenses or r.measures):
+            ctx.place = p  # "MDSO reports a drop in homicides": the next figures are its too
         elif p.kind == "state":
             ctx.state = p
             ctx.states.add(p.label)
@@ -2748,6 +2885,8 @@ def update_context(r: Reading, claims: list[Claim], ctx: Context) -> None:
         a, b, last = r.offenses[-1]
         if not _shorthand_for(ctx, r, a, b, last):
             ctx.offense = last  # 'thefts' after 'motor vehicle thefts' keeps the longer one
+    elif claims and all(c.measure for c in claims):
+        ctx.offense = None  # "Its population was 260,993 ... That was up from 257,882": not crime
     span = _year_span(r)
     if span:
         ctx.year_span = span
@@ -2783,6 +2922,7 @@ def extract(doc: Document, g: Gazetteer) -> list[Claim]:
     for line in doc.datelines:
         for m in find_places(g, tokens(line.title())):
             p = _as_place(m, ctx)
+            _note_elsewhere(m, p, ctx)
             if p.kind == "agency":
                 ctx.dateline_place = p
     out: list[Claim] = []
@@ -2801,7 +2941,18 @@ def extract(doc: Document, g: Gazetteer) -> list[Claim]:
     if any(POLICE_SOURCE.search(u.text) for u in doc.units):
         for c in out:
             c.notes.append("the article cites police figures")
+    if any(NIBRS_SOURCE.search(u.text) for u in doc.units):
+        for c in out:
+            if c.offense == "rape" and not c.offense_note:
+                c.offense_note = NIBRS_RAPE
     return out
+
+
+NIBRS_SOURCE = re.compile(r"\bNIBRS\b|incident-based|crimes against persons", re.I)
+NIBRS_RAPE = (
+    "loose: NIBRS counts rape apart from sodomy and sexual assault with an object, which "
+    "the UCR rape the store holds includes"
+)
 
 
 POLICE_SOURCE = re.compile(r"\bpolice\b|\b[A-Z]{1,4}PD\b|\bsheriff", re.I)

@@ -16,6 +16,7 @@ from importlib import resources
 
 TOKEN = re.compile(
     r"\d{1,3}(?:,\d{3}){1,4}(?:\.\d+)?(?!\d|,\d)|\d{1,15}(?:\.\d{1,6})?"  # '5,402, the'
+    r"|(?<![\w.%])\.\d{1,6}(?![\d.])"  # 'a slight rise of .4%': a decimal without its zero
     r"|[A-Za-z](?:\.[A-Za-z])+\.?|[A-Za-z][A-Za-z’']*(?:-[A-Za-z][A-Za-z’']*)*|[%$]|[^\sA-Za-z\d]"
 )
 
@@ -71,7 +72,7 @@ def tokens(text: str) -> list[Token]:
         t = m.group(0)
         low = t.lower().replace("’", "'")
         num: float | None = None
-        if t[0].isdecimal():  # not "¹": a digit to isdigit(), not to float()
+        if t[0].isdecimal() or (t[0] == "." and t[1:2].isdecimal()):  # not "¹" (isdigit)
             num = float(t.replace(",", ""))
         elif low in NUMBER_WORDS:
             num = float(NUMBER_WORDS[low])

@@ -253,7 +253,7 @@ class Mention:
     end: int
     text: str
     places: list[Place]
-    kind: str = "name"  # name | alias | kind | anaphor
+    kind: str = "name"  # name | alias | kind | anaphor | unlisted (a city the store lacks)
 
 
 @dataclass
@@ -386,6 +386,10 @@ def _unlisted(toks: list[Token], covered: set[int]) -> list[Mention]:
     if words and sum(t.text[0].isupper() for t in words) > 0.6 * len(words):
         return []  # a headline in title case ("Violence Against Police On The Rise")
     out = []
+    for k, t in enumerate(toks):  # "MDSO", "LASD": a sheriff's office, not the city's police
+        sheriff = t.text.isupper() and t.text.isalpha() and 3 <= len(t.text) <= 5
+        if sheriff and t.text.endswith(("SO", "SD")) and k not in covered:
+            out.append(Mention(k, k + 1, t.text, [Place("unknown", t.text)], "unlisted"))
     for k in range(len(toks) - 1):
         police = toks[k + 1].low in ("police", "pd") and toks[k].low not in NOT_CITY_POLICE
         after_in = k >= 2 and toks[k - 1].low == "in" and toks[k - 2].low in CRIME_HEADS
@@ -397,8 +401,37 @@ def _unlisted(toks: list[Token], covered: set[int]) -> list[Mention]:
         text = " ".join(t.text for t in toks[a : k + 1])
         if any(m.start <= a < m.end for m in out):
             continue
-        out.append(Mention(a, k + 1, text, [Place("unknown", text)], "name"))
+        out.append(Mention(a, k + 1, text, [Place("unknown", text)], "unlisted"))
     return out
+
+
+NATIONAL_OWNERS = {"the nation's", "nation's", "america's", "the country's", "country's"}
+
+
+def _other_set(toks: list[Token], i: int) -> bool:
+    """'three of New England's five largest cities', 'Ohio's big cities': a set of cities, but
+    not RTCI's cities of a million or more (a number of them, or a region's)."""
+    before = [t for t in toks[max(0, i - 3) : i]]
+    if before and before[-1].num is not None:
+        return True  # "the five largest cities"
+    owner = next((t for t in reversed(before) if t.low.endswith(("'s", "’s"))), None)
+    if owner is None:
+        return False
+    k = toks.index(owner)
+    phrase = " ".join(t.low for t in toks[max(0, k - 1) : k + 1]).replace("’", "'")
+    return owner.low.replace("’", "'") not in NATIONAL_OWNERS and phrase not in NATIONAL_OWNERS
+
+
+def _named_as_city(toks: list[Token], i: int) -> bool:
+    """'Lincoln Police', 'Columbia, Mo.', 'thefts in Lincoln': a word that is also a city's
+    name is the city when its police or its state follow it, or a crime 'in' it."""
+    k = i + 1
+    if k < len(toks) and toks[k].low in ("police", "pd"):
+        return True
+    if i >= 2 and toks[i - 1].low == "in" and toks[i - 2].low in CRIME_HEADS:
+        return True
+    j = k + 1 if k < len(toks) and toks[k].text == "," else k
+    return j < len(toks) and _state_at(toks, j) is not None
 
 
 def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | None:
@@ -410,6 +443,8 @@ def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | No
         after = toks[i + n].low if i + n < len(toks) else ""
         if payload == "national" and key in ("u.s.", "us") and after in INSTITUTION_WORDS:
             return None
+        if payload == "large" and _other_set(toks, i):
+            return Mention(i, i + n, text, [Place("vague", text)], "kind")
         possessive = toks[i + n - 1].low.endswith(("'s", "’s")) or key.endswith("'s")
         if payload == "national" and possessive and after in RANK_WORDS:
             return None  # "the nation's highest homicide rate": the set a rank is taken in
@@ -419,7 +454,7 @@ def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | No
     first = toks[i + 1] if toks[i].low == "the" and n > 1 else toks[i]
     if not first.text[:1].isupper() and not first.text[:1].isdigit() and not lower_ok:
         return None  # lower-case words are not names here ("reading", "mobile")
-    if n == 1 and key in COMMON_WORD_CITIES:
+    if n == 1 and key in COMMON_WORD_CITIES and not _named_as_city(toks, i):
         return None
     if _person(toks, i):
         return None  # "Police Chief Jeffrey Norman", "Mayor Johnson": a person

@@ -78,7 +78,17 @@ class Verdict:
 
 def _loose(c: Claim) -> bool:
     """The claim's word names a wider or different category than the store's offense."""
-    return c.offense_note.startswith("loose:")
+    return c.offense_note.startswith(("loose:", "wider:"))
+
+
+def _wider(c: Claim) -> bool:
+    """The claim's word names a category that holds the store's offense and more ('crimes
+    against persons', 'assaults'): a count above the store's, by any amount, fits it."""
+    return c.offense_note.startswith("wider:")
+
+
+def _note_text(note: str) -> str:
+    return note.removeprefix("loose: ").removeprefix("wider: ")
 
 
 def _homicide(c: Claim) -> bool:
@@ -574,10 +584,12 @@ def _count_allowance(c: Claim, stated: float, best: Figure, gap: float, ratio: f
     if small:
         return f"off by {off:.0f} on a small count, which month allocation and late reports explain"
     if _loose(c) and 0.5 <= ratio <= 2:
-        return c.offense_note.removeprefix("loose: ")
+        return _note_text(c.offense_note)
+    if _wider(c) and ratio >= 1:
+        return f"{_note_text(c.offense_note)}, so a count above the store's fits it"
     if abs(gap) <= (0.15 if c.offense_note else POLICE_DRIFT):
         why = c.offense_note or "a police count and a later extract of the same offense differ"
-        return why.removeprefix("loose: ")
+        return _note_text(why)
     return None
 
 
@@ -786,7 +798,7 @@ def _pct_allowance(c: Claim, gap: float, fa: Figure, fb_: Figure, mixed: bool) -
             "a later extract of the same offense differ by a few percent each year"
         )
     if c.offense_note and gap <= (10 if _loose(c) else 5):
-        return c.offense_note.removeprefix("loose: ")
+        return _note_text(c.offense_note)
     if mixed and gap <= 10:
         return "the two years come from different sources, whose definitions differ"
     implied = fb_.count * (1 + (c.pct or 0) / 100)
@@ -1286,6 +1298,9 @@ def check_delta(c: Claim, fb: FactBase) -> Verdict:
     )
     if (ours < 0) != (c.direction < 0) and ours != 0:
         v.verdict, v.reason = INCONSISTENT, what + "; the direction is wrong"
+    elif ours == 0 and c.value:
+        v.verdict = MISMATCH  # "two more murders" against no change: near, but not confirmed
+        v.reason = what + ": the store shows no change, which late reports could explain"
     elif abs(abs(ours) - c.value) <= max(2, 0.15 * abs(ours)):
         v.reason = what
     else:
