@@ -1228,3 +1228,27 @@ def test_a_sentence_about_something_else_ends_the_offense_carried(g):
     )
     last = claims(text, g=g)[-1]
     assert last.offense is None
+
+
+def test_a_table_written_with_single_spaces_and_its_footnote(g):
+    text = (
+        "Memphis crime so far.\n\n2022* 2023* % Change\nRobbery 269 178 -33%\nPersons Shot 145 "
+        "103 -28%\nTheft From Motor Vehicle 1,019 662 -35%\n\n*January 1 - June 30"
+    )
+    rows = [c for c in claims(text, dt.date(2023, 7, 19), g) if c.rule.startswith("table")]
+    robbery = [c for c in rows if c.offense == "robbery"]
+    assert [(c.kind, c.period.label) for c in robbery] == [
+        ("count", "Jan–Jun 2022"),
+        ("count", "Jan–Jun 2023"),
+        ("pct", "Jan–Jun 2023"),
+    ]
+    others = [c for c in rows if c.offense != "robbery"]
+    assert len(others) == 6 and all(c.offense is None and c.measure for c in others)
+    unexplained = text.replace("\n\n*January 1 - June 30", "\n\n*Preliminary figures")
+    cells = [c for c in claims(unexplained, dt.date(2023, 7, 19), g) if c.kind == "count"]
+    assert cells and all("the column's period is qualified by a footnote" in c.notes for c in cells)
+
+
+def test_almost_every_category_is_not_the_total(g):
+    (c,) = claims("Memphis crime decreased in almost every category in 2024.", g=g)
+    assert "a claim about some categories" in c.notes

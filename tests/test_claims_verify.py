@@ -486,7 +486,10 @@ def test_a_fresh_police_count_may_lack_late_reports(store):
     fresh = one(said, dt.date(2024, 4, 15), kind="count")
     assert fresh.verdict == MISMATCH and "preliminary police count" in fresh.reason
     late = one(said.replace("of this year", "of 2024"), dt.date(2024, 10, 15), kind="count")
-    assert late.verdict == INCONSISTENT
+    assert late.verdict == MISMATCH and "own count" in late.reason  # not preliminary: police
+    far = round(0.75 * rtci_monthly("Memphis, TN", "robbery", 2024, 3))
+    farther = f"Memphis police recorded {far} robberies in the first three months of 2024."
+    assert one(farther, dt.date(2024, 10, 15), kind="count").verdict == INCONSISTENT
 
 
 def test_a_small_counts_direction_over_an_approximate_window_is_not_refuted(store):
@@ -568,3 +571,17 @@ def test_a_nibrs_rape_count_and_a_wider_category_are_definitional(store):
     wider = one(f"Arlington recorded {violent * 2.9:,.0f} crimes against persons in 2024.",
                 dt.date(2025, 2, 6))  # fmt: skip
     assert wider.verdict == MISMATCH and "above the store's" in wider.reason
+
+
+def test_a_police_count_off_by_up_to_15_percent_is_a_definitional_pair(store):
+    _, before = ytd(YTD_2024, "Arlington, Texas", "Burglaries")
+    off = round(before * 1.12)  # 12% above the published 2023 count
+    text = f"Arlington police recorded {off} burglaries in 2023."
+    assert one(text, dt.date(2025, 2, 6)).verdict == MISMATCH
+    assert one(f"Arlington recorded {off} burglaries in 2023.", dt.date(2025, 2, 6)).verdict == (
+        INCONSISTENT
+    )  # no police count to allow for
+    far = round(before * 1.3)
+    assert one(
+        f"Arlington police recorded {far} burglaries in 2023.", dt.date(2025, 2, 6)
+    ).verdict == (INCONSISTENT)

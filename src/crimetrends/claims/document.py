@@ -117,6 +117,7 @@ LONGEST_SENTENCE = 800  # characters; longer runs are read in pieces (keeps ever
 class Table:
     header: list[str] | None
     rows: list[list[str]] = field(default_factory=list)
+    footnote: str | None = None  # "*January 1 - June 30" under a header of "2022* 2023*"
 
 
 @dataclass
@@ -288,8 +289,39 @@ BULLET = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+")
 HEADING = re.compile(r"^\s*#{1,6}\s+")
 
 
+SPACED_NUMBER = re.compile(r"[-+−–]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
+HEADER_YEAR = re.compile(r"(?:19|20)\d\d\*?")
+
+
+def _spaced_rows(lines: list[tuple[str, int]]) -> list[list[str]] | None:
+    """A table written with single spaces: a header of years ('2022* 2023* % Change') over
+    rows of a label and as many numbers ('Auto Theft 591 642 +8.6%'), at least two rows."""
+    words = lines[0][0].split()
+    k = next((n for n, w in enumerate(words) if HEADER_YEAR.fullmatch(w)), None)
+    if k is None or len(lines) < 3:
+        return None
+    columns = [w for w in words[k:] if HEADER_YEAR.fullmatch(w)]
+    rest = " ".join(words[k + len(columns) :])
+    if len(columns) < 2 or rest not in ("", "% Change", "% change", "Change", "%"):
+        return None
+    width = len(columns) + (1 if rest else 0)
+    rows = [[" ".join(words[:k]), *columns, *([rest] if rest else [])]]
+    for line, _ in lines[1:]:
+        parts = line.split()
+        if len(parts) <= width or not all(SPACED_NUMBER.fullmatch(x) for x in parts[-width:]):
+            return None
+        label = " ".join(parts[:-width])
+        if not re.search(r"[A-Za-z]", label) or SPACED_NUMBER.search(label):
+            return None
+        rows.append([label, *parts[-width:]])
+    return rows
+
+
 def _table_lines(lines: list[tuple[str, int]]) -> list[list[str]] | None:
     """Rows when every line of a block is a table row (a pipe separator line is dropped)."""
+    spaced = _spaced_rows(lines)
+    if spaced is not None:
+        return spaced
     rows = []
     for line, _ in lines:
         if PIPE_SEPARATOR.match(line):
@@ -489,8 +521,15 @@ def parse(raw: str, date: dt.date | None = None, url: str | None = None) -> Docu
     if looks_like_html(text):
         text, meta = _from_html(text)
     units: list[Unit] = []
+    last_table: Table | None = None
     for para, block in enumerate(_blocks(text)):
+        first = block[0][0].strip()
+        if last_table is not None and first.startswith("*") and not first.startswith("**"):
+            last_table.footnote = " ".join(line.strip() for line, _ in block)  # "*January 1 -"
+        before = len(units)
         _block_units(block, para, units)
+        new = [u.table for u in units[before:] if u.table is not None]
+        last_table = new[-1] if new else None
     doc = Document(text, [], url=url or meta.get("og:url") or meta.get("canonical"))
     doc.date, doc.date_source = (date, "given") if date else (None, None)
     if doc.date is None and _meta_date(meta):

@@ -1955,6 +1955,8 @@ VAGUE_PERIODS = (
 PARTIAL_WORDS = ("in some aspects", "in some ways", "in some categories", "in some areas")
 PARTIAL_WORDS += ("other categories", "several categories", "some categories", "certain")
 PARTIAL_WORDS += ("categories that", "most categories", "many categories")
+PARTIAL_WORDS += ("almost every category", "nearly every category", "almost all categories")
+PARTIAL_WORDS += ("nearly all categories",)
 OTHER_PLACES = ("other cities", "similarly sized", "peer cities", "other similar", "the national")
 CAUSAL = {"fueled", "fuelled", "drove", "driven", "caused", "helped", "help", "helps"}
 LINK_WORDS = {
@@ -2572,6 +2574,9 @@ def _grid_row(u, g, ctx, counts, pcts, years, header) -> list[Claim]:
     row_off = offense_index().scan(lt)
     offense = (row_off or head_off or [(0, 0, ctx.offense)])[0][2]
     month, label_year = _month_label(label), _year_label(label)
+    row_measure = None if mentions else _row_measure(lt, row_off, month, label_year)
+    if row_measure:
+        offense = None  # 'Persons Shot', 'Theft From Motor Vehicle': not the article's offense
     shape = ctx.period
     col_years = dict(years)
     if not col_years and label_year is None and len(counts) > 2:
@@ -2595,15 +2600,26 @@ def _grid_row(u, g, ctx, counts, pcts, years, header) -> list[Claim]:
         if year is None:
             c = Claim("count", u.text, u.start, u.end, cells[k], "table-cell-unlabelled")
             c.value, c.numbers, c.table = v, [v], id(u.table)
-            _row_topic(c, offense, place, mentions, label)
+            _row_topic(c, offense, place, mentions, label, row_measure)
             c.notes.append("the column's year is not known")
             out.append(c)
             continue
         period = _row_period(label, year, month, shape, ctx)
+        starred = header is not None and k < len(header) and header[k].strip().endswith("*")
+        if starred:  # "2022*" over "*January 1 - June 30": the column is that part of 2022
+            end = _footnote_end(u.table.footnote if u.table else None, year)
+            if end is None:
+                c = Claim("count", u.text, u.start, u.end, cells[k], "table-cell-footnoted")
+                c.value, c.numbers, c.table = v, [v], id(u.table)
+                _row_topic(c, offense, place, mentions, label, row_measure)
+                c.notes.append("the column's period is qualified by a footnote")
+                out.append(c)
+                continue
+            period = ytd(year, end, True, text=f"{header[k].strip()} ({u.table.footnote})")
         row_period[k] = period
         c = Claim("count", u.text, u.start, u.end, cells[k], "table-cell")
         c.value, c.numbers, c.period, c.table = v, [v], period, id(u.table)
-        _row_topic(c, offense, place, mentions, label)
+        _row_topic(c, offense, place, mentions, label, row_measure)
         c.carried.update(period="column" if years else "context")
         if _rate_header(header, k) or decimals:
             c.kind = "rate"  # "64.9": a rate per 100,000, not a count
@@ -2617,9 +2633,43 @@ def _grid_row(u, g, ctx, counts, pcts, years, header) -> list[Claim]:
         c.period, c.base = row_period[ks[-1]], row_period[ks[0]]
         c.value = next(v for k, v in counts if k == ks[-1])
         c.base_value = next(v for k, v in counts if k == ks[0])
-        _row_topic(c, offense, place, mentions, label)
+        _row_topic(c, offense, place, mentions, label, row_measure)
         out.append(c)
     return out
+
+
+FOOTNOTE_SPAN = re.compile(
+    r"^\*+\s*(?:from\s+)?jan(?:uary|\.)?\s*1(?:st)?\s*(?:-|–|—|to|through|thru)\s*"
+    r"([a-z]+)\.?\s+(\d{1,2})\b",
+    re.I,
+)
+
+
+def _footnote_end(note: str | None, year: int) -> dt.date | None:
+    """The last day a starred column counts, from a footnote such as '*January 1 - June 30'."""
+    m = FOOTNOTE_SPAN.match(note or "")
+    month = MONTH_NAMES.get(m.group(1).lower()) if m else None
+    if not m or not month:
+        return None
+    try:
+        return dt.date(year, month, int(m.group(2)))
+    except ValueError:
+        return None
+
+
+def _row_measure(lt: list[Token], row_off, month, label_year) -> str | None:
+    """What a row whose label names no offense counts: a measure it names, else 'unknown'
+    for a label of words (a month, a year or 'Total' take the table's offense)."""
+    hits = [(a, b, m) for a, b, m in measure_index().scan(lt)]
+    if hits and (not row_off or hits[0][0] <= row_off[0][0] < hits[0][1]):
+        return str(hits[0][2])
+    words = [t.low for t in lt if t.low.isalpha()]
+    if row_off or month or label_year or not words or set(words) <= ROW_TOTAL_WORDS:
+        return None
+    return "unknown"
+
+
+ROW_TOTAL_WORDS = {"total", "totals", "ytd", "year", "to", "date", "all", "overall", "citywide"}
 
 
 def _row_period(label: str, year: int, month: int | None, shape, ctx: Context) -> Period:
@@ -2636,9 +2686,11 @@ def _row_period(label: str, year: int, month: int | None, shape, ctx: Context) -
     return Period("year", year, text=label)
 
 
-def _row_topic(c: Claim, offense, place, mentions, label) -> None:
+def _row_topic(c: Claim, offense, place, mentions, label, measure: str | None = None) -> None:
     if offense is not None:
         c.offense, c.offense_text, c.offense_note = offense.key, offense.phrase, offense.note
+    elif measure:
+        c.measure, c.offense_text = measure, label
     c.place = place
     c.places = [place] if place else []
     c.place_text = mentions[0].text if mentions else (place.label if place else None)
