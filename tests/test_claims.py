@@ -1252,3 +1252,46 @@ def test_a_table_written_with_single_spaces_and_its_footnote(g):
 def test_almost_every_category_is_not_the_total(g):
     (c,) = claims("Memphis crime decreased in almost every category in 2024.", g=g)
     assert "a claim about some categories" in c.notes
+
+
+# -- national round-ups and big cities (2026-12-02, third batch), in our own words ---------
+
+
+def test_a_studys_cities_carry_to_the_next_sentence(g):
+    text = (
+        "Murders fell nationwide in 2024.\n\nThere were 14% fewer homicides in the study cities "
+        "in 2024 than in 2019. Similarly, robbery (-30%) was lower."
+    )
+    found = [
+        c for c in claims(text, dt.date(2025, 7, 25), g) if "study" in c.text or "robbery" in c.text
+    ]
+    assert found and all(c.place.kind == "vague" for c in found)
+    text = (
+        "Memphis homicides fell 10% in 2024, faster than in other major cities. Robberies fell 5%."
+    )
+    last = claims(text, g=g)[-1]
+    assert last.place.label == "Memphis, Tennessee"  # its own city named: the set is not carried
+
+
+@pytest.mark.parametrize(
+    "text, measure",
+    [
+        ("Victims shot in Memphis decreased by about 19% in 2024.", "shootings"),
+        ("Gun assaults in Memphis fell 4% in 2024.", "weapon"),
+        ("Residential burglaries in Memphis fell 19% in 2024.", "subtype"),
+    ],
+)
+def test_parts_of_an_offense_named_as_such(g, text, measure):
+    (c,) = [c for c in claims(text, g=g) if c.kind == "pct"]
+    assert (c.offense, c.measure) == (None, measure)
+
+
+def test_a_counterfactual_and_a_byline_state_nothing(g):
+    (c,) = [
+        c
+        for c in claims("Memphis auto thefts would have decreased by 24% without Kia thefts.", g=g)
+        if c.kind == "pct"
+    ]
+    assert "a projection" in c.notes
+    found = claims("By Memphis Jones\n\nProperty crime dropped 8% in 2024.", g=g)
+    assert all(c.place is None or c.place.label != "Memphis, Tennessee" for c in found)

@@ -585,3 +585,23 @@ def test_a_police_count_off_by_up_to_15_percent_is_a_definitional_pair(store):
     assert one(
         f"Arlington police recorded {far} burglaries in 2023.", dt.date(2025, 2, 6)
     ).verdict == (INCONSISTENT)
+
+
+def test_a_police_rape_count_and_a_small_police_change_are_definitional(store):
+    rapes = rtci_monthly("Memphis, TN", "rape", 2023, 12)
+    stated = round(rapes * 1.18)  # a state-law count 18% above the revised UCR rape
+    v = one(f"Memphis police recorded {stated} rapes in 2023.", dt.date(2024, 9, 1), kind="count")
+    assert v.verdict == MISMATCH and "state's law" in v.reason
+
+    def change(agency: str) -> float:
+        now, before = (rtci_monthly(agency, "burglary", y, 12) for y in (2023, 2022))
+        return 100 * (now / before - 1)
+
+    small, large = change("Seattle, WA"), change("Memphis, TN")
+    assert -3 < small < 0 and large > 10  # the bundled data: a small fall, a large rise
+    text = "Burglaries in Seattle rose in 2023 compared with 2022"
+    said = one(text + ", police said.", dt.date(2024, 9, 1), kind="direction")
+    assert said.verdict == MISMATCH and "can flip" in said.reason
+    assert one(text + ".", dt.date(2024, 9, 1), kind="direction").verdict == INCONSISTENT
+    text = "Burglaries in Memphis fell in 2023 compared with 2022, police said."
+    assert one(text, dt.date(2024, 9, 1), kind="direction").verdict == INCONSISTENT

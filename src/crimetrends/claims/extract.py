@@ -1365,6 +1365,8 @@ def _pct_claim(r: Reading, i: int, ctx: Context, lo: int, hi: int) -> Claim:
         c.notes.append("no direction word beside the percentage")
     if _level_pair(r, i):
         c.notes.append("a share between two levels")
+    if _projected(r, i):
+        c.notes.append("a projection")  # "would have decreased by 24% if ...", "on pace to"
     c.period, c.carried["period"] = _period_at(r, i, ctx, "pct")
     c.base, c.carried["base"] = _base_at(r, i, c.period, ctx)
     _look_back(r, i, c, ctx)
@@ -1489,6 +1491,7 @@ ORDINAL_JOINS = ("th-", "st-", "nd-", "rd-")
 
 PROJECTION_WORDS = ("on pace for", "on pace to", "on track for", "on track to", "projected")
 PROJECTION_WORDS += ("expected to", "could reach", "on course for")
+PROJECTION_WORDS += ("would have", "could have", "would've", "might have")  # counterfactual
 
 
 # a figure someone aims at, not one recorded ("a goal for 2025 is to get the city below 500")
@@ -2916,8 +2919,9 @@ def _note_elsewhere(m: Mention, p: Place, ctx: Context) -> None:
 
 def update_context(r: Reading, claims: list[Claim], ctx: Context) -> None:
     """What this sentence establishes for the next ones: place, state, offense, period."""
+    named_agency = any(_as_place(m, ctx).kind in ("agency", "sample") for m in r.places)
     for m in r.places:
-        p = _as_place(m, ctx)
+        p = _as_place(m, ctx)  # after the sentence's earlier names ("Baltimore ... BPD's")
         _note_elsewhere(m, p, ctx)
         if p.kind == "agency":
             ctx.place = p
@@ -2928,6 +2932,12 @@ def update_context(r: Reading, claims: list[Claim], ctx: Context) -> None:
                 ctx.states.add(p.state)
         elif _a_city(m, p) and (r.offenses or r.measures):
             ctx.place = p  # "MDSO reports a drop in homicides": the next figures are its too
+        elif p.kind in ("vague", "outside") and r.offenses and not named_agency:
+            # "14% fewer homicides in the study cities ... Similarly, aggravated assault (-5%)"
+            if ctx.place is not None:
+                ctx.place = p
+            else:
+                ctx.fallback_place = p
         elif p.kind == "state":
             ctx.state = p
             ctx.states.add(p.label)
@@ -2993,13 +3003,18 @@ def extract(doc: Document, g: Gazetteer) -> list[Claim]:
     if any(POLICE_SOURCE.search(u.text) for u in doc.units):
         for c in out:
             c.notes.append("the article cites police figures")
-    if any(NIBRS_SOURCE.search(u.text) for u in doc.units):
-        for c in out:
-            if c.offense == "rape" and not c.offense_note:
-                c.offense_note = NIBRS_RAPE
+    nibrs = any(NIBRS_SOURCE.search(u.text) for u in doc.units)
+    police = any(POLICE_SOURCE.search(u.text) for u in doc.units)
+    for c in out:
+        if c.offense == "rape" and not c.offense_note and (nibrs or police):
+            c.offense_note = NIBRS_RAPE if nibrs else POLICE_RAPE
     return out
 
 
+POLICE_RAPE = (
+    "loose: a police department's rape count may follow its state's law, narrower than the "
+    "revised UCR rape the store holds (which adds sodomy and assault with an object)"
+)
 NIBRS_SOURCE = re.compile(r"\bNIBRS\b|incident-based|crimes against persons", re.I)
 NIBRS_RAPE = (
     "loose: NIBRS counts rape apart from sodomy and sexual assault with an object, which "

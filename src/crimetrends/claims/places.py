@@ -132,6 +132,16 @@ KIND_WORDS = {
     "large-city": "large",
     "big city": "large",
     "major cities": "vague",
+    "study cities": "vague",
+    "the study cities": "vague",
+    "sample cities": "vague",
+    "cities studied": "vague",
+    "cities in the study": "vague",
+    "cities in the sample": "vague",
+    "reporting cities": "vague",
+    "participating cities": "vague",
+    "participating agencies": "vague",
+    "reporting agencies": "vague",
     "major metros": "vague",
     "peer cities": "vague",
     "many cities": "vague",
@@ -458,6 +468,8 @@ def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | No
         return None
     if _person(toks, i):
         return None  # "Police Chief Jeffrey Norman", "Mayor Johnson": a person
+    if _byline(toks, i, n):
+        return None  # "By Austin Alonzo": the writer
     after = toks[i + n].low if i + n < len(toks) else ""
     then = toks[i + n + 1].low if i + n + 1 < len(toks) else ""
     if after in WIDER and then not in ("police", "pd", "department"):
@@ -522,6 +534,19 @@ TITLES = {
     "spokesperson",
     "spokesman",
 }
+
+
+def _byline(toks: list[Token], i: int, n: int) -> bool:
+    """'By Austin Alonzo' at the start of a line: a writer's name, not the city."""
+    if i != 1 or toks[0].low != "by" or i + n >= len(toks):
+        return False
+    nxt = toks[i + n]
+    return (
+        nxt.text[:1].isupper()
+        and nxt.text.isalpha()
+        and nxt.low not in NOT_CITY_POLICE | {"police", "pd", "county", "city"}
+        and _state_at(toks, i + n) is None
+    )
 
 
 def _person(toks: list[Token], i: int) -> bool:

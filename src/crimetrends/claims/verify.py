@@ -46,6 +46,7 @@ COMPOSITE_PCT = 15.0  # points: a police total's change vs the UCR offenses' sum
 HOMICIDE_PCT = 15.0  # points: a change in homicides vs the change in murder, same direction
 POLICE_DRIFT = 0.08  # a police year-end count vs a later extract of the same offense
 POLICE_COUNT_DRIFT = 0.15  # the same, when the article cites the police: a definitional pair
+POLICE_FLIP = 3.0  # %: a change of ours this small may have the other sign in police counts
 MONTH_DRIFT = 0.15  # a single month's count: month allocation, late reports
 DIRECTION_DRIFT = 5.0  # %: a small change of ours can flip under another definition
 PCT_TOL = 2.0  # percentage points
@@ -879,6 +880,12 @@ def check_direction(c: Claim, fb: FactBase) -> Verdict:
         v.verdict = MISMATCH
         word = c.offense_text or c.offense
         v.reason += f" (a small change, and the claim's {word!r} is not defined as ours)"
+    elif not ok and "the article cites police figures" in c.notes and abs(ours) < POLICE_FLIP:
+        v.verdict = MISMATCH
+        v.reason += (
+            " (a change this small can flip between a police department's own count and the "
+            "extract the store holds)"
+        )
     return v
 
 
