@@ -427,7 +427,7 @@ def _num_anchors(r: Reading) -> list[int]:
     return out
 
 
-NETWORKS = {"ABC", "CBS", "NBC", "FOX", "CW", "PBS", "NEWS", "CHANNEL", "WFAA", "KHOU"}
+NETWORKS = {"ABC", "CBS", "NBC", "FOX", "CW", "PBS", "NEWS", "CHANNEL"}
 
 
 def _station(t: Token) -> bool:

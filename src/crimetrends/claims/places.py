@@ -354,8 +354,12 @@ def find_places(g: Gazetteer, toks: list[Token]) -> list[Mention]:
             out.append(mention)
         i += n
     covered = {k for m in out for k in range(m.start, m.end)}
-    covered |= {k for k in range(len(toks)) if g.index.at(shadow, k) is not None}
-    out += _unlisted(toks, covered)
+    index = g.index
+
+    def known(k: int) -> bool:  # named already, or a name the store knows (asked lazily)
+        return k in covered or index.at(shadow, k) is not None
+
+    out += _unlisted(toks, known)
     return sorted(out, key=lambda m: m.start)
 
 
@@ -374,7 +378,7 @@ CRIME_HEADS = {
 }  # fmt: skip
 
 
-def _unlisted(toks: list[Token], covered: set[int]) -> list[Mention]:
+def _unlisted(toks: list[Token], known) -> list[Mention]:
     """A city the store has no figures for, named where only a place can stand: before its
     police ("Montgomery police", "the Mesa Police Department") or after a crime "in"
     ("homicides in Montgomery rose"). Without this its figures would be read as the place
@@ -384,12 +388,12 @@ def _unlisted(toks: list[Token], covered: set[int]) -> list[Mention]:
     def name_at(k: int) -> bool:
         t = toks[k]
         return (
-            k not in covered
-            and t.text[:1].isupper()
+            t.text[:1].isupper()
             and t.text.isalpha()
             and not t.text.isupper()
             and t.low not in MONTH_NAMES
             and t.low not in WEEKDAYS
+            and not known(k)
         )
 
     words = [t for t in toks if t.text.isalpha() and len(t.text) > 3]
@@ -398,7 +402,7 @@ def _unlisted(toks: list[Token], covered: set[int]) -> list[Mention]:
     out = []
     for k, t in enumerate(toks):  # "MDSO", "LASD": a sheriff's office, not the city's police
         sheriff = t.text.isupper() and t.text.isalpha() and 3 <= len(t.text) <= 5
-        if sheriff and t.text.endswith(("SO", "SD")) and k not in covered:
+        if sheriff and t.text.endswith(("SO", "SD")) and not known(k):
             out.append(Mention(k, k + 1, t.text, [Place("unknown", t.text)], "unlisted"))
     for k in range(len(toks) - 1):
         police = toks[k + 1].low in ("police", "pd") and toks[k].low not in NOT_CITY_POLICE
@@ -421,7 +425,7 @@ NATIONAL_OWNERS = {"the nation's", "nation's", "america's", "the country's", "co
 def _other_set(toks: list[Token], i: int) -> bool:
     """'three of New England's five largest cities', 'Ohio's big cities': a set of cities, but
     not RTCI's cities of a million or more (a number of them, or a region's)."""
-    before = [t for t in toks[max(0, i - 3) : i]]
+    before = toks[max(0, i - 3) : i]
     if before and before[-1].num is not None:
         return True  # "the five largest cities"
     owner = next((t for t in reversed(before) if t.low.endswith(("'s", "’s"))), None)
