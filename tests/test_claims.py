@@ -1295,3 +1295,48 @@ def test_a_counterfactual_and_a_byline_state_nothing(g):
     assert "a projection" in c.notes
     found = claims("By Memphis Jones\n\nProperty crime dropped 8% in 2024.", g=g)
     assert all(c.place is None or c.place.label != "Memphis, Tennessee" for c in found)
+
+
+def test_years_ago_on_a_page_without_a_date_and_a_region_named_for_a_city(g):
+    text = (
+        "Memphis saw 16 homicides in 2024, the most in years. In 2023, Memphis saw six "
+        "homicides. And two years ago, there were 12 homicides."
+    )
+    twelve = next(c for c in claims(text, None, g) if c.value == 12)
+    assert twelve.period is None and twelve.carried["period"] == NO_DATE
+    dated = next(c for c in claims(text, dt.date(2025, 1, 5), g) if c.value == 12)
+    assert dated.period.label == "2022" and dated.carried["period"] == "publication date"
+    g2 = gazetteer((*AGENCIES, "Hampton, Virginia"))
+    (c,) = [c for c in claims("Hampton Roads saw 144 homicide deaths in 2024.", g=g2)]
+    assert c.place.kind == "vague"
+
+
+def test_washington_in_a_story_about_washington_state(g):
+    text = "Violent crime in Washington decreased by 5.5 percent in 2023, a statewide report shows."
+    (c,) = [c for c in claims(text, dt.date(2024, 7, 9), g) if c.kind == "pct"]
+    assert c.place.kind == "state"
+    (c,) = [c for c in claims("Violent crime in Washington, D.C., fell 35% in 2024.", g=g)]
+    assert c.place.label == "Washington, District of Columbia"
+
+
+def test_that_same_time_frame_this_year_and_short_years(g):
+    text = (
+        "In Memphis, from January to June 2022, there were 2,653 burglaries. In that same time "
+        "frame this year, there have been 2,003."
+    )
+    found = {
+        c.value: c.period.label for c in claims(text, dt.date(2023, 8, 22), g) if c.kind == "count"
+    }
+    assert found == {2653: "Jan–Jun 2022", 2003: "Jan–Jun 2023"}
+    text = "We saw a good drop in crime in Memphis between '23 and '24."
+    (c,) = claims(text, dt.date(2025, 1, 22), g)
+    assert (c.period.label, c.base.label) == ("2024", "2023")
+
+
+def test_at_least_is_a_bound_and_an_arrow_is_a_direction(g):
+    found = claims("2021 was Memphis's deadliest year in at least four decades.", g=g)
+    assert [c.extremum for c in found if c.kind == "superlative"] == ["max"]
+    (c,) = [
+        c for c in claims("Memphis murders: 2 (↓ 80%, from 10) in 2025.", g=g) if c.kind == "pct"
+    ]
+    assert c.pct == -80

@@ -605,3 +605,23 @@ def test_a_police_rape_count_and_a_small_police_change_are_definitional(store):
     assert one(text + ".", dt.date(2024, 9, 1), kind="direction").verdict == INCONSISTENT
     text = "Burglaries in Memphis fell in 2023 compared with 2022, police said."
     assert one(text, dt.date(2024, 9, 1), kind="direction").verdict == INCONSISTENT
+
+
+def test_a_count_to_a_day_with_only_the_months_end_known_is_not_confirmed(store):
+    aug = BUNDLE / "rtci_ytd" / "rtci_ytd_through_2025-08_published_2025-10-21.csv.gz"
+    sep = BUNDLE / "rtci_ytd" / "rtci_ytd_through_2025-09_published_2025-12-02.csv.gz"
+    assert ytd(aug, "Bridgeport, Connecticut", "Violent Crimes") is None  # no figure below
+    violent, _ = ytd(sep, "Bridgeport, Connecticut", "Violent Crimes")
+    text = f"Bridgeport recorded {violent // 3} violent crimes from Jan. 1 through Sept. 28, 2025."
+    v = one(text, dt.date(2025, 10, 5), kind="count")
+    assert v.verdict == NOT_CHECKABLE and "month's end" in v.reason  # was 'lies within'
+    too_many = one(text.replace(f" {violent // 3} ", f" {violent * 2} "), dt.date(2025, 10, 5))
+    assert too_many.verdict == INCONSISTENT  # above the month's end: refuted all the same
+
+
+def test_a_police_part_i_total_is_its_own_sum(store):
+    total = sum(
+        ytd(YTD_2024, "Arlington, Texas", k)[1] for k in ("Violent Crimes", "Property Crimes")
+    )
+    v = one(f"Arlington police counted {total // 2} Part I crimes in 2023.", dt.date(2025, 2, 6))
+    assert v.verdict == MISMATCH and "sum of parts" in v.reason

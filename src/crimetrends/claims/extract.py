@@ -75,6 +75,7 @@ class Context:
     # names the article placed in a state where the store has no such city ("Peoria, Ill."
     # when the store has Peoria, Arizona): the bare name later is that city, not the other
     elsewhere: dict[str, Place] = field(default_factory=dict)
+    washington_state: bool = False  # the story's cities are in Washington state, never D.C.
 
 
 @dataclass
@@ -325,6 +326,8 @@ def _period_of(
 ) -> Period | None:
     if m.kind == "year" and m.year:
         return Period("year", m.year, text=m.text)
+    if m.kind == "same" and m.role == "current" and m.year and ctx.period is not None:
+        return replace(ctx.period.in_year(m.year), text=m.text)  # "that same time frame this year"
     if m.kind in ("ytd", "recent") and m.period:
         return m.period
     if m.kind in ("thisyear", "ytd_open"):
@@ -913,6 +916,12 @@ def _as_place(m: Mention, ctx: Context) -> Place:
     other = ctx.elsewhere.get(_unpossessed(m.text.lower()))
     if other is not None and p.kind == "agency" and p.state != other.state:
         return other  # "Peoria's" after "PEORIA, Ill.": not the store's Peoria, Arizona
+    if (
+        ctx.washington_state
+        and _unpossessed(m.text.lower()) == "washington"
+        and p.state == "District of Columbia"
+    ):
+        return Place("state", "Washington", state="Washington")  # a Vancouver, Wash. story
     if p.kind == "national":
         return Place("sample", "RTCI national sample (Full Sample, Nationwide)", (NATIONAL,))
     if p.kind == "large":
@@ -942,6 +951,21 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
         named = [k for k, m in enumerate(r.times) if m.end == i - 2 and k in r.periods]
         if named and r.toks[i - 2].low in ("total", "tally", "count", "figure"):
             return r.periods[named[0]], "sentence"  # "down 23 percent from the 2023 total of 141"
+    ago = next(
+        (
+            m
+            for m in r.times
+            if m.kind == "ago" and m.end <= i <= m.end + 6 and not _number_between(r, m.end, i)
+        ),
+        None,
+    )
+    if kind == "count" and ago is not None and ago.offset:  # "two years ago, there were 12"
+        if ctx.pub is None:
+            return None, NO_DATE
+        now = ctx.pub.year  # in a January story about the year just ended, that year is "now"
+        if ctx.pub.month <= 2 and ctx.main is not None and ctx.main.year == now - 1:
+            now -= 1
+        return Period("year", now - ago.offset, text=ago.text), "publication date"
     for k, m in enumerate(r.times):
         paired = i < m.start <= i + 12 and _versus_pair(r, i + 1, m.start)
         if not (i < m.start <= i + reach or paired):
@@ -1355,9 +1379,9 @@ def _pct_claim(r: Reading, i: int, ctx: Context, lo: int, hi: int) -> Claim:
     c = _base_claim(r, i, "pct", ctx, lo, hi)
     d, _at = _direction_near(r, i, hi)
     sign = r.toks[i - 1].text if i > 0 else ""
-    if d is None and sign in ("-", "−", "–"):
-        d = -1
-    if d is None and sign == "+":
+    if d is None and sign in ("-", "−", "–", "↓", "▼"):
+        d = -1  # "−4.5%", "(↓ 80%"
+    if d is None and sign in ("+", "↑", "▲"):
         d = 1
     c.direction = d
     c.pct = (d or 1) * (c.value or 0) if d else None
@@ -1458,7 +1482,13 @@ def _count_claim(r: Reading, i: int, ctx: Context, lo: int) -> Claim:
         c.notes.append("a vague period")
     elif any(v in before for v in VAGUE_PERIODS[-4:]):
         c.notes.append("a vague period")  # "a few years back ... we got under 300"
+    after = " ".join(x.low for x in r.toks[i + 1 : i + 10])
+    if any(v in after for v in MOST_YEARS):
+        c.notes.append("a vague period")  # "between three and seven for most of the past 15 years"
     return c
+
+
+MOST_YEARS = ("for most of the", "in most years", "most years", "in most of the")
 
 
 SPAN_WORDS = {"consecutive", "straight", "ago"}  # with TIME_UNITS: "three straight years"
@@ -2120,7 +2150,7 @@ def _describes_a_noun(r: Reading, i: int) -> bool:
         return False
     if t.low in PARTICIPLE_NEXT_OK or t.low in RIGHT_GAP:
         return False
-    return not any(a == k for a, _, _ in r.offenses) and not any(a == k for a, _, _ in r.measures)
+    return not any(a == k for a, _, _ in r.offenses)  # "increased staffing": not crime
 
 
 def _than_period(r: Reading, i: int, c: Claim, ctx: Context) -> None:
@@ -2271,6 +2301,8 @@ def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: 
         vague and not change
     ):
         return None
+    if word in ("least", "most") and i > 0 and r.toks[i - 1].low == "at":
+        return None  # "in at least four decades", "at most": a bound, not an extremum
     if t.low == "record" and i + 1 < len(r.toks) and r.toks[i + 1].low in ("numbers",):
         return None
     u = r.unit
@@ -2941,6 +2973,8 @@ def update_context(r: Reading, claims: list[Claim], ctx: Context) -> None:
         elif p.kind == "state":
             ctx.state = p
             ctx.states.add(p.label)
+            if r.offenses and not named_agency and ctx.place is None:
+                ctx.place = p  # "Violent crime in Washington decreased": a story about a state
         elif p.kind == "sample" and ctx.place is None and not _after_rank(r, m):
             ctx.fallback_place = p
     if r.offenses:
@@ -2981,6 +3015,7 @@ def extract(doc: Document, g: Gazetteer) -> list[Claim]:
     from crimetrends.claims.places import place_from_url
 
     ctx = Context(pub=doc.date, url_place=place_from_url(g, doc.url))
+    ctx.washington_state = _washington_state(doc, g)
     for line in doc.datelines:
         for m in find_places(g, tokens(line.title())):
             p = _as_place(m, ctx)
@@ -3047,6 +3082,29 @@ def _unfinished(claims: list[Claim], pub: dt.date | None) -> None:
         earlier = p is not None and p.kind == "year" and (c.start, c.end, p.year + 1) in open_years
         if c.kind == "count" and earlier and "unfinished" not in c.carried:
             c.carried["unfinished"] = "sentence"
+
+
+DC_CUES = re.compile(r"\bD\.?C\.?\b|District of Columbia|\bthe District\b")
+STATE_CUES = re.compile(
+    r"\bstatewide\b|Washington state|Washington State|, Wash\.|across Washington"
+)
+
+
+def _washington_state(doc: Document, g: Gazetteer) -> bool:
+    """'Violent crime in Washington decreased' in a story about Vancouver, Wash.: the state,
+    when no word points to D.C. and the cities the story names are in Washington state."""
+    if "Washington" not in doc.text or DC_CUES.search(doc.text):
+        return False
+    if STATE_CUES.search(doc.text):
+        return True  # "across Washington", "a statewide report", "Tacoma, Wash."
+    states = {
+        p.state
+        for u in doc.units
+        for m in find_places(g, tokens(u.text))
+        for p in m.places
+        if p.kind == "agency" and len(m.places) == 1 and m.text.lower() != "washington"
+    }
+    return "Washington" in states and "District of Columbia" not in states
 
 
 def _carried_among_several(claims: list[Claim], ctx: Context) -> None:

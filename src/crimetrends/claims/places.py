@@ -132,6 +132,7 @@ KIND_WORDS = {
     "large-city": "large",
     "big city": "large",
     "major cities": "vague",
+    "hampton roads": "vague",  # a region of several cities, not Hampton
     "study cities": "vague",
     "the study cities": "vague",
     "sample cities": "vague",

@@ -373,8 +373,8 @@ def _not_checkable(c: Claim) -> str | None:
         return f"{p.label!r} is not a place the store has figures for."
     if c.period is None and c.carried.get("period") == NO_DATE:
         return (
-            "Its period ('so far this year', 'this year') is relative to a publication date "
-            "the page does not give (pass --date)."
+            "Its period ('so far this year', 'two years ago') is relative to a publication "
+            "date the page does not give (pass --date)."
         )
     if c.period is None:
         return "No period is stated in or before the claim."
@@ -441,7 +441,9 @@ def _bracket_gap(stated: float, c: Claim, figs: list[Figure]) -> float:
     if not upper:
         return min((abs(_figure_gap(stated, c, f)) for f in figs), default=float("inf"))
     hi = max(f.count for f in upper)
-    lo = min(f.count for f in lower) if lower else 0.0
+    if not lower:  # only the month's end is known: a count under it could be anything below
+        return float("nan") if stated <= hi * (1 + _tol(c.offense)) else (stated - hi) / hi
+    lo = min(f.count for f in lower)
     if lo * (1 - _tol(c.offense)) <= stated <= hi * (1 + _tol(c.offense)):
         return 0.0
     ref = hi if stated > hi else lo
@@ -457,6 +459,15 @@ def check_count(c: Claim, fb: FactBase) -> Verdict:
     if bracket and not any(f.source == "chicago" for f in figs):
         gap = _bracket_gap(c.value, c, figs)
         best = min(figs, key=lambda f: abs(f.count - c.value))  # type: ignore[operator]
+        if gap != gap:  # NaN: no figure from below
+            return Verdict(
+                c.to_dict(),
+                _agency(c),
+                NOT_CHECKABLE,
+                f"only a figure through the month's end is in the store ({best.label}); "
+                f"{c.value:,.0f} to {c.period.label} cannot be told from it",
+                best.count,  # shown, and what the sentence's change is read against
+            )
     else:
         exact = [f for f in figs if f.bound == "exact"] or figs
         best = min(exact, key=lambda f: abs(_figure_gap(c.value, c, f)))  # type: ignore[arg-type]
@@ -595,6 +606,11 @@ def _count_allowance(c: Claim, stated: float, best: Figure, gap: float, ratio: f
     if abs(gap) <= (0.15 if c.offense_note else POLICE_DRIFT):
         why = c.offense_note or "a police count and a later extract of the same offense differ"
         return _note_text(why)
+    if c.offense in COMPOSITES and "the article cites police figures" in c.notes:
+        return (  # Bridgeport's 'Part I crimes' at half of RTCI's seven-offense total
+            f"a police department's {c.offense_text or c.offense} total is a sum of parts it "
+            "chooses; the store's is the UCR offenses"
+        )
     if "the article cites police figures" in c.notes and abs(gap) <= POLICE_COUNT_DRIFT:
         return (  # Toledo's 591 auto thefts against RTCI's 527 for the same half year
             "a police department's own count and the extract RTCI holds differ by "

@@ -101,6 +101,10 @@ class TimeMention:
     text: str = ""
 
 
+def _short_year(t: Token) -> bool:
+    return len(t.text) == 2 and t.text.isdigit() and 0 <= int(t.text) <= 35
+
+
 def _year_token(t: Token) -> int | None:
     plain = t.num is not None and "," not in t.text and len(t.text) == 4
     if plain and t.num.is_integer() and 1950 <= t.num <= 2035:  # type: ignore[union-attr]
@@ -121,7 +125,8 @@ def _role(toks: list[Token], i: int) -> str:
         nxt_num = j + 1 < len(toks) and toks[j + 1].num is not None
         if low == "to" and nxt_num and (j < 1 or (toks[j - 1].low, low) not in BASE_PAIRS):
             return "current"  # "from 86 last year to 63 this year": 63's period is current
-        if low == "between" and j == i - 1 and _low(toks, i + 1) in ("and", "to"):
+        short = j == i - 2 and toks[i - 1].text in ("'", "’")  # "between '23 and '24"
+        if low == "between" and (j == i - 1 or short) and _low(toks, i + 1) in ("and", "to"):
             return "base"  # "between 2019 and 2020": the first year is the base
         if low in BASE_WORDS:
             nxt = toks[j + 1] if j + 1 < len(toks) else None
@@ -162,6 +167,8 @@ def _at(toks: list[Token], i: int, pub: dt.date | None) -> TimeMention | None:
         if got is not None:
             return got
     y = _year_token(t)
+    if y is None and i > 0 and toks[i - 1].text in ("'", "’") and _short_year(t):
+        y = 2000 + int(t.text)  # "between '23 and '24": years written short
     if y is not None and nxt != "%" and nxt != "percent":
         if nxt in ("-", "–") and i + 2 < len(toks) and _year_token(toks[i + 2]):
             return None  # "2010-2019": a span, left to the span rule
@@ -369,6 +376,9 @@ def _same_period(toks, i, pub, t, nxt, two, three):
         k = i + 2
         if _low(toks, k, 1) in ("periods", "frame"):  # 'the same time frame in 2022'
             k += 1
+        if _low(toks, k, 2) == "this year" and pub is not None:  # 'in that same time frame
+            text = _low(toks, i, k + 2 - i)  # this year': the window stated, in this year
+            return TimeMention(i, k + 2, "same", "current", year=pub.year, text=text)
         if _low(toks, k, 2) in ("last year", "a year"):
             k += 2 + (1 if _low(toks, k + 2) in ("earlier", "ago", "before") else 0)
             return TimeMention(i, k, "same", "base", offset=1, text=_low(toks, i, k - i))
