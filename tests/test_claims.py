@@ -1340,3 +1340,67 @@ def test_at_least_is_a_bound_and_an_arrow_is_a_direction(g):
         c for c in claims("Memphis murders: 2 (↓ 80%, from 10) in 2025.", g=g) if c.kind == "pct"
     ]
     assert c.pct == -80
+
+
+# -- rankings, NYPD releases, forums and aggregator pages (2026-12-02), in our own words ----
+
+
+def test_nypd_wording_and_month_phrases(g):
+    text = (
+        "Grand larceny of an auto in New York City jumped 15% in 2023.\n\nBurglaries in New "
+        "York City were down 27%, from 1,447 in September of last year to 1,057 last month."
+    )
+    found = claims(text, dt.date(2023, 10, 4), g)
+    assert found[0].offense == "motor_vehicle_theft"
+    counts = {c.value: c.period.label for c in found if c.kind == "count"}
+    assert counts == {1447: "Sep 2022", 1057: "Sep 2023"}
+    said = claims("Officials told the council this month that crime fell in Chicago in 2023.", g=g)
+    assert [c.period.label for c in said] == ["2023"]  # "this month" is when they spoke
+
+
+def test_leading_the_nation_and_to_the_end_of_a_month(g):
+    text = "Chicago leads the nation with 739 homicides as of the end of November, up 3% from 2020."
+    found = claims(text, dt.date(2021, 12, 8), g)
+    assert {c.place.label for c in found} == {"Chicago, Illinois"}
+    assert {c.period.label for c in found} == {"Jan–Nov 2021"}
+
+
+def test_relative_windows_on_a_page_without_a_date(g):
+    (c,) = [c for c in claims("Chicago homicides dropped in the past six months.", None, g)]
+    assert c.period is None and c.carried["period"] == NO_DATE
+    text = "Chicago murders fell in 2024.\n\nAs of April 6th, Chicago robberies were down 20%."
+    pct = next(c for c in claims(text, None, g) if c.kind == "pct")
+    assert pct.period.label.startswith("Jan 1–Apr 6, 2024") and "stated before" in pct.period.text
+
+
+def test_references_and_vague_spans_state_no_extremum_or_change(g):
+    text = "Chicago homicides are high in comparison to the lowest number in fifty years."
+    assert not [c for c in claims(text, g=g) if c.kind == "superlative"]
+    (c,) = claims("Homicides in Chicago spiked after the pandemic.", g=g)
+    assert "a vague period" in c.notes
+    (c,) = [c for c in claims("Nationwide, they ALSO surged in 2021.", g=g)]
+    assert c.place.kind == "sample"
+
+
+def test_a_statistics_page_pasted_without_separators(g):
+    text = (
+        "Memphis Crime Statistics\n\n2019 Crime (Actual Data)*Incidents\nBurglary7,833\n"
+        "Robbery2,432\n2024 Crime (Projected Data)*Incidents\nBurglary4,697\nRobbery2,730"
+    )
+    rows = [c for c in claims(text, dt.date(2024, 6, 1), g) if c.rule.startswith("table")]
+    got = [(c.offense, c.value, c.period.label, "a projection" in c.notes) for c in rows]
+    assert got == [
+        ("burglary", 7833, "2019", False),
+        ("robbery", 2432, "2019", False),
+        ("burglary", 4697, "2024", True),
+        ("robbery", 2730, "2024", True),
+    ]
+
+
+def test_higher_than_another_place_and_a_measures_own_list(g):
+    text = "The violent crime rate in Memphis was higher than the rate in Chicago in 2019."
+    d = next(c for c in claims(text, g=g) if c.kind == "direction")
+    assert "a comparison with another place" in d.notes
+    text = "Car-related arrests in Memphis, including for car thefts, rose almost 19% in 2023."
+    (c,) = [c for c in claims(text, g=g) if c.kind == "pct"]
+    assert (c.offense, c.measure) == (None, "arrests")

@@ -367,8 +367,37 @@ def _blocks(text: str) -> list[list[tuple[str, int]]]:
     return blocks
 
 
+GLUED_ROW = re.compile(r"^\s*([A-Za-z][A-Za-z ()/&'.,-]*[A-Za-z)])\s?(\d{1,3}(?:,\d{3})+|\d+)\s*$")
+SECTION_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _glued_sections(block: list[tuple[str, int]]) -> list[tuple[str, list]] | None:
+    """A statistics page's list pasted without separators: a line naming a year ('2019 Crime
+    (Actual Data)*Incidents') over lines of a label and its count ('Burglary7,833'), maybe
+    several such sections in one block."""
+    sections: list[tuple[str, list]] = []
+    for line, p in block:
+        m = GLUED_ROW.match(line)
+        if m and sections:
+            sections[-1][1].append(([m.group(1).strip(), m.group(2)], line, p))
+        elif SECTION_YEAR.search(line) and len(line) < 80 and not m:
+            sections.append((line.strip(), []))
+        else:
+            return None
+    if not sections or any(len(rows) < 2 for _, rows in sections):
+        return None
+    return sections
+
+
 def _block_units(block: list[tuple[str, int]], para: int, units: list[Unit]) -> None:
     """Units of one block: a table, a heading, list items or one paragraph of sentences."""
+    glued = _glued_sections(block)
+    if glued is not None:
+        for head, rows in glued:
+            table = Table(["", head], [cells for cells, _, _ in rows])
+            for cells, line, p in rows:
+                units.append(Unit(line.strip(), p, p + len(line), "row", para, cells, table))
+        return
     rows = _table_lines(block)
     if rows is not None:
         sep = any(PIPE_SEPARATOR.match(line) for line, _ in block)

@@ -203,40 +203,66 @@ def _subtypes(toks, offenses, measures):
 
 def _drop_definitions(toks, offenses, measures):
     """'Violent crime, including homicide, sexual abuse, assault, and robbery, decreased':
-    the list after 'including' / 'such as' / '(' defines the head noun, it is not the topic
-    (neither its offenses nor what else it names)."""
-    out = []
-    cut_until = -1
+    the list after 'including' / 'such as' / '(' defines the head noun (an offense or a
+    measure: 'car-related arrests, including for car thefts'), it is not the topic (neither
+    its offenses nor what else it names)."""
     cuts: list[tuple[int, int]] = []
-    for a, b, o in offenses:
-        if a < cut_until:
+    heads = sorted(offenses + measures, key=lambda x: x[0])
+    for a, b, _ in heads:
+        if not any(lo <= a < hi for lo, hi in cuts):
+            span = _definition_after(toks, b)
+            if span:
+                cuts.append(span)
+    for k in range(1, len(toks)):  # "arrests in Chicago, including for car thefts, rose"
+        if toks[k - 1].text != "," or toks[k].low != "including":
             continue
-        out.append((a, b, o))
-        k = b
-        while k < len(toks) and toks[k].text in (",", "—", "–"):
-            k += 1
-        two = " ".join(t.low for t in toks[k : k + 2])
-        if k < len(toks) and (
+        before = [x for x in heads if x[1] < k]
+        gap = toks[before[-1][1] : k - 1] if before else []
+        near = (  # the measure, then only where ("in Chicago"), then the list
+            bool(before)
+            and before[-1] in measures
+            and 2 <= len(gap) <= 4
+            and gap[0].low in ("in", "across", "throughout")
+            and all(t.text[:1].isupper() for t in gap[1:])
+        )
+        span = _definition_after(toks, k) if near else None  # a measure's defining list
+        if span and not any(lo <= k < hi for lo, hi in cuts):
+            cuts.append(span)
+
+    def kept(items):
+        return [x for x in items if not any(lo <= x[0] < hi for lo, hi in cuts)]
+
+    return kept(offenses), kept(measures)
+
+
+def _definition_after(toks, b: int) -> tuple[int, int] | None:
+    """The span of a defining list right after a head noun ending at b, if one follows."""
+    k = b
+    while k < len(toks) and toks[k].text in (",", "—", "–"):
+        k += 1
+    two = " ".join(t.low for t in toks[k : k + 2])
+    if not (
+        k < len(toks)
+        and (
             toks[k].low in ("including", "like", "includes", "include")
             or toks[k].text == "("
             or two == "such as"
             or two in ("which includes", "which include", "that includes", "that include")
-        ):
-            j = k + (2 if two.startswith(("which", "that")) else 1)
-            while (
-                j < len(toks)
-                and j < k + 16
-                and toks[j].text not in (")", ";")
-                and not (
-                    toks[j].low in DIRECTION_VERBS
-                    or toks[j].low in ("have", "has", "are", "is", "were", "was")
-                )
-            ):
-                j += 1
-            cut_until = j
-            cuts.append((b, j))
-    kept = [(a, b, m) for a, b, m in measures if not any(lo <= a < hi for lo, hi in cuts)]
-    return out, kept
+        )
+    ):
+        return None
+    j = k + (2 if two.startswith(("which", "that")) else 1)
+    while (
+        j < len(toks)
+        and j < k + 16
+        and toks[j].text not in (")", ";")
+        and not (
+            toks[j].low in DIRECTION_VERBS
+            or toks[j].low in ("have", "has", "are", "is", "were", "was")
+        )
+    ):
+        j += 1
+    return b, j
 
 
 def _resolve_periods(r: Reading, ctx: Context) -> None:
@@ -332,6 +358,10 @@ def _period_of(
         return m.period
     if m.kind in ("thisyear", "ytd_open"):
         year = m.year or (ctx.pub.year if ctx.pub else None)
+        known = ctx.main or ctx.period
+        if year is None and m.period is not None and known is not None:
+            # "As of April 6" on a page with no date, after "... in 2024": that year, assumed
+            return replace(m.period.in_year(known.year), text=m.text + CARRIED_WINDOW)
         if year is None:
             return None
         near = ctx.pub is None or (
@@ -1919,10 +1949,14 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
         if any(f" {w} " in f" {before} " or f" {w} " in f" {after} " for w in PARTIAL_WORDS):
             c.notes.append("a claim about some categories")
         than = " ".join(x.low for x in r.toks[i + 1 : i + 7])
+        own = {p.label for p in c.places}
+        placed = any(  # "... than the rate in Tennessee" (not "than the peak ... Raleigh's")
+            i + 1 < m.start <= i + 12 and not own & {p.label for p in m.places} for m in r.places
+        )
         if (
             t.low in ("lower", "higher")
             and than.startswith("than")
-            and any(w in than for w in OTHER_PLACES)
+            and (placed or any(w in than for w in OTHER_PLACES))
         ):  # "that's lower than other similarly sized cities": a comparison
             c.notes.append("a comparison with another place")
         if any(x.low.startswith("revers") for x in r.toks[max(0, i - 3) : i]):
@@ -1980,6 +2014,8 @@ VAGUE_PERIODS = (
     "back then",
     "early years of",  # 'spiked during the early years of the COVID-19 pandemic'
     "during the pandemic",
+    "after the pandemic",
+    "since the pandemic",
     "of the pandemic",
     "in late 20",  # 'in late 2023', 'in early 2024': some months, not a window
     "in early 20",
@@ -2303,6 +2339,9 @@ def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: 
         return None
     if word in ("least", "most") and i > 0 and r.toks[i - 1].low == "at":
         return None  # "in at least four decades", "at most": a bound, not an extremum
+    before = " ".join(x.low for x in r.toks[max(0, i - 5) : i])
+    if any(w in before for w in ("comparison to the", "compared to the", "compared with the")):
+        return None  # "high in comparison to the lowest number in fifty years": a reference
     if t.low == "record" and i + 1 < len(r.toks) and r.toks[i + 1].low in ("numbers",):
         return None
     u = r.unit
@@ -2656,6 +2695,9 @@ def _grid_row(u, g, ctx, counts, pcts, years, header) -> list[Claim]:
         c.value, c.numbers, c.period, c.table = v, [v], period, id(u.table)
         _row_topic(c, offense, place, mentions, label, row_measure)
         c.carried.update(period="column" if years else "context")
+        head = (header[k] if header and k < len(header) else "").lower()
+        if any(w in head for w in ("projected", "projection", "forecast", "estimated")):
+            c.notes.append("a projection")  # "2024 Crime (Projected Data)"
         if _rate_header(header, k) or decimals:
             c.kind = "rate"  # "64.9": a rate per 100,000, not a count
         out.append(c)

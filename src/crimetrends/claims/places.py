@@ -403,7 +403,7 @@ def _unlisted(toks: list[Token], known) -> list[Mention]:
     out = []
     for k, t in enumerate(toks):  # "MDSO", "LASD": a sheriff's office, not the city's police
         sheriff = t.text.isupper() and t.text.isalpha() and 3 <= len(t.text) <= 5
-        if sheriff and t.text.endswith(("SO", "SD")) and not known(k):
+        if sheriff and t.text.endswith(("SO", "SD")) and t.low not in ("also",) and not known(k):
             out.append(Mention(k, k + 1, t.text, [Place("unknown", t.text)], "unlisted"))
     for k in range(len(toks) - 1):
         police = toks[k + 1].low in ("police", "pd") and toks[k].low not in NOT_CITY_POLICE
@@ -420,6 +420,7 @@ def _unlisted(toks: list[Token], known) -> list[Mention]:
     return out
 
 
+LEAD_VERBS = {"leads", "led", "leading", "lead", "tops", "topped", "topping"}
 NATIONAL_OWNERS = {"the nation's", "nation's", "america's", "the country's", "country's"}
 
 
@@ -460,8 +461,10 @@ def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | No
             return None
         if payload == "large" and _other_set(toks, i):
             return Mention(i, i + n, text, [Place("vague", text)], "kind")
+        if payload == "national" and i > 0 and toks[i - 1].low in LEAD_VERBS:
+            return None  # "Chicago ... leads the nation with 739 homicides": the rank's set
         possessive = toks[i + n - 1].low.endswith(("'s", "’s")) or key.endswith("'s")
-        if payload == "national" and possessive and after in RANK_WORDS:
+        if payload == "national" and possessive and after.split("-")[-1] in RANK_WORDS:
             return None  # "the nation's highest homicide rate": the set a rank is taken in
         return Mention(i, i + n, text, [Place(payload, text)], "kind")
     if what == "state":

@@ -194,6 +194,13 @@ def _at(toks: list[Token], i: int, pub: dt.date | None) -> TimeMention | None:
         j = i + 1 + (1 if nxt == "." else 0)
         y = _year_token(toks[j]) if j < len(toks) else None
         end = j + 1 if y else i + 1
+        of = _low(toks, i + 1, 3)
+        if y is None and pub is not None and of in ("of last year", "of this year"):
+            y = pub.year - (1 if of == "of last year" else 0)  # "in September of last year"
+            end = i + 4
+        elif y is None and _low(toks, i + 1) == "of" and i + 2 < len(toks):
+            y = _year_token(toks[i + 2])  # "September of 2022"
+            end = i + 3 if y else end
         return TimeMention(
             i,
             end,
@@ -218,6 +225,8 @@ def _date_after(toks: list[Token], j: int, pub: dt.date | None) -> tuple[dt.date
     if k < len(toks) and toks[k].num is not None and toks[k].num <= 31 and len(toks[k].text) <= 2:
         day = int(toks[k].num)
         k += 1
+        if k < len(toks) and toks[k].low in ("th", "st", "nd", "rd"):
+            k += 1  # "June 24th"
     if k < len(toks) and toks[k].text == ",":
         k += 1 if k + 1 < len(toks) and _year_token(toks[k + 1]) else 0
     year = _year_token(toks[k]) if k < len(toks) else None
@@ -323,11 +332,23 @@ def _as_of(toks, i, pub, t, nxt, two, three):
     """'as of Tuesday', 'as of last week', 'as of October 11', 'so far this year', 'on Dec. 10'."""
     if two == "as of" or (t.low == "on" and nxt in MONTH_NAMES):
         j = i + 2 if two == "as of" else i + 1
+        if two == "as of" and _low(toks, j, 3) == "the end of":
+            j += 3  # "as of the end of November": the year through November
         got = _date_after(toks, j, pub)
         if got:
             when, k, exact = got
             p = ytd(when.year, when, exact, text=_low(toks, i, k - i))
             return TimeMention(i, k, "ytd", "current", year=when.year, period=p, text=p.text)
+        if pub is None and two == "as of" and _low(toks, j) in MONTH_NAMES:
+            # "as of June 24th of this year" on a page with no date: a year so far, its year
+            # the one the article set (if any); the window's shape is kept in year 2000
+            got = _date_after(toks, j, dt.date(2000, 12, 31))
+            if got:
+                when, k, exact = got
+                if _low(toks, k, 3) == "of this year":
+                    k += 3
+                p = ytd(2000, when, exact, text=_low(toks, i, k - i))
+                return TimeMention(i, k, "ytd_open", "current", period=p, text=p.text)
         if pub is None or j >= len(toks):
             return None
         w = toks[j].low
@@ -549,7 +570,7 @@ RECENT_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months"
 def _recent(toks, i, pub, t, nxt, two, three):
     """'the past two weeks', 'the last 30 days', 'the previous three months', 'the past week':
     the days up to publication (not 'last week' or 'last month', read as calendar periods)."""
-    if t.low not in ("past", "last", "previous") or pub is None:
+    if t.low not in ("past", "last", "previous"):
         return None
     j, n = i + 1, 1.0
     if j < len(toks) and toks[j].num is not None:
@@ -562,6 +583,8 @@ def _recent(toks, i, pub, t, nxt, two, three):
         return None  # 'past weeks' (how many?), 'past 2 week'
     days = int(n * RECENT_DAYS[toks[j].low])
     text = _low(toks, i, j + 1 - i)
+    if pub is None:  # "in the past six months" on a page with no date: up to an unknown day
+        return TimeMention(i, j + 1, "ytd_open", _role(toks, i), text=text)
     p = Period("recent", pub.year, pub, approx=True, text=text, days=days)
     return TimeMention(i, j + 1, "recent", _role(toks, i), year=pub.year, period=p, text=text)
 
@@ -571,6 +594,16 @@ def _relative(toks, i, pub, t, nxt, two, three):
     'pre-pandemic'."""
     if two == "that year" and (i == 0 or toks[i - 1].low in ("in", ",", "of", "for")):
         return TimeMention(i, i + 2, "that", _role(toks, i), text=two)  # the year just named
+    if (
+        two in ("last month", "this month")
+        and pub is not None
+        and any(x.num is not None for x in toks[max(0, i - 3) : i])  # "to 1,057 last month"
+    ):  # (not "told the committee this month that ...": when something was said)
+        y, m = pub.year, pub.month  # "to 1,057 last month" in an October story: September
+        if two == "last month":
+            y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+        period = Period("month", y, month=m)
+        return TimeMention(i, i + 2, "month", _role(toks, i), year=y, period=period, text=two)
     if nxt in ("year's", "year’s") and t.low in ("last", "this", "past"):
         two = f"{t.low} year"  # "last year's homicide total": the year, possessive
     if two in ("last year", "this year", "past year"):
