@@ -1352,6 +1352,8 @@ def test_nypd_wording_and_month_phrases(g):
     )
     found = claims(text, dt.date(2023, 10, 4), g)
     assert found[0].offense == "motor_vehicle_theft"
+    (gla,) = claims("A 9% jump in grand larcenies auto in New York City in 2023.", g=g)
+    assert gla.offense == "motor_vehicle_theft"
     counts = {c.value: c.period.label for c in found if c.kind == "count"}
     assert counts == {1447: "Sep 2022", 1057: "Sep 2023"}
     said = claims("Officials told the council this month that crime fell in Chicago in 2023.", g=g)
