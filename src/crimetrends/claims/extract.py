@@ -2669,25 +2669,26 @@ def _grid_row(u, g, ctx, counts, pcts, years, header) -> list[Claim]:
     out: list[Claim] = []
     row_period: dict[int, Period] = {}
     decimals = all("." in (cells[k] or "") for k, _ in counts) and all(v < 500 for _, v in counts)
+
+    def periodless(k: int, v: float, rule: str, note: str) -> None:
+        c = Claim("count", u.text, u.start, u.end, cells[k], rule)
+        c.value, c.numbers, c.table = v, [v], id(u.table)
+        _row_topic(c, offense, place, mentions, label, row_measure)
+        c.notes.append(note)
+        out.append(c)
+
     for k, v in counts:
         year = col_years.get(k) or label_year
         if year is None:
-            c = Claim("count", u.text, u.start, u.end, cells[k], "table-cell-unlabelled")
-            c.value, c.numbers, c.table = v, [v], id(u.table)
-            _row_topic(c, offense, place, mentions, label, row_measure)
-            c.notes.append("the column's year is not known")
-            out.append(c)
+            periodless(k, v, "table-cell-unlabelled", "the column's year is not known")
             continue
         period = _row_period(label, year, month, shape, ctx)
         starred = header is not None and k < len(header) and header[k].strip().endswith("*")
         if starred:  # "2022*" over "*January 1 - June 30": the column is that part of 2022
             end = _footnote_end(u.table.footnote if u.table else None, year)
             if end is None:
-                c = Claim("count", u.text, u.start, u.end, cells[k], "table-cell-footnoted")
-                c.value, c.numbers, c.table = v, [v], id(u.table)
-                _row_topic(c, offense, place, mentions, label, row_measure)
-                c.notes.append("the column's period is qualified by a footnote")
-                out.append(c)
+                note = "the column's period is qualified by a footnote"
+                periodless(k, v, "table-cell-footnoted", note)
                 continue
             period = ytd(year, end, True, text=f"{header[k].strip()} ({u.table.footnote})")
         row_period[k] = period
