@@ -1406,3 +1406,40 @@ def test_higher_than_another_place_and_a_measures_own_list(g):
     text = "Car-related arrests in Memphis, including for car thefts, rose almost 19% in 2023."
     (c,) = [c for c in claims(text, g=g) if c.kind == "pct"]
     assert (c.offense, c.measure) == (None, "arrests")
+
+
+# -- Texas, New York, St. Louis and national 2025 pages (2026-12-02), in our own words -----
+
+
+def test_modals_events_peaks_and_places_across_the_border(g):
+    (c,) = [c for c in claims("A new initiative in Memphis could decrease violent crime.", g=g)]
+    assert "a projection" in c.notes
+    text = "At a December 31 press conference, the mayor said Memphis homicides fell in 2024."
+    (c,) = claims(text, dt.date(2025, 1, 2), g)
+    assert c.period.label == "2024"
+    text = "In 2025 Memphis homicides were down 21% from 2024 and 44% since a recent peak in 2021."
+    pcts = [c for c in claims(text, dt.date(2025, 12, 24), g) if c.kind == "pct"]
+    assert [(c.period.label, c.base.label) for c in pcts] == [("2025", "2024"), ("2025", "2021")]
+    (c,) = claims("Juárez saw an average of 3.2 daily killings in 2023.", g=g)
+    assert c.place.kind == "outside"
+
+
+def test_a_no_break_hyphen_and_a_measure_right_after_the_direction(g):
+    (c,) = claims("Memphis reports a year‑over‑year drop in violent crime in 2024.", g=g)
+    assert (c.period.label, c.base.label) == ("2024", "2023")
+    text = "In 2025 there was a surge in Memphis patrol of platforms to combat crime."
+    (c,) = claims(text, g=g)
+    assert (c.offense, c.measure) == (None, "other")
+
+
+def test_a_surveys_national_figures_are_its_cities(g):
+    text = (
+        "The Council on Criminal Justice found homicides fell 16% nationwide in 2024 compared "
+        "with 2023.\n\nRobberies fell 10%."
+    )
+    pcts = [c for c in claims(text, dt.date(2025, 1, 23), g) if c.kind == "pct"]
+    assert len(pcts) == 2 and all(c.place.kind == "vague" for c in pcts)
+    fbi = claims(
+        text.replace("The Council on Criminal Justice", "The FBI"), dt.date(2025, 1, 23), g
+    )
+    assert all(c.place.kind == "sample" for c in fbi if c.kind == "pct")

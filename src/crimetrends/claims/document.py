@@ -547,6 +547,7 @@ def parse(raw: str, date: dt.date | None = None, url: str | None = None) -> Docu
     the page's address (given, or og:url / canonical in HTML) is kept as weak place evidence."""
     meta: dict[str, Any] = {}
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2010", "-").replace("\u2011", "-")  # "year‑over‑year" (no-break)
     if looks_like_html(text):
         text, meta = _from_html(text)
     units: list[Unit] = []

@@ -273,6 +273,9 @@ def _resolve_periods(r: Reading, ctx: Context) -> None:
         after = {t.low for t in r.toks[m.end : m.end + 9]}
         if after & RELEASE_WORDS and m.kind in ("month", "year") and m.start < 3:
             continue  # "In January 2025, the department released data ...": a release date
+        soon = {t.low for t in r.toks[m.end : m.end + 3]}
+        if m.kind == "month" and soon & EVENT_WORDS:
+            continue  # "At a December 31 press conference": when it was said
         p = _period_of(m, ctx, years, base_years)
         if p is None and m.role == "current" and m.kind in RELATIVE_KINDS and ctx.pub is None:
             r.current_unknown = True  # "... in 2023 and 19 so far this year", no date
@@ -287,6 +290,7 @@ def _resolve_periods(r: Reading, ctx: Context) -> None:
 
 
 RELEASE_WORDS = {"released", "published", "announced", "unveiled", "issued"}
+EVENT_WORDS = {"conference", "meeting", "briefing", "hearing", "interview", "session"}
 
 
 def _same_window(r: Reading, ctx: Context) -> None:
@@ -647,7 +651,10 @@ def _mention_near(items: list, r: Reading, i: int, lo: int, hi: int, right: bool
             if (
                 start <= a <= start + 5
                 and not _blocked(r, start, a)
-                and all(r.toks[k].low in RIGHT_GAP or r.toks[k].low in DIRECTION_NOUNS for k in gap)
+                and all(
+                    r.toks[k].low in RIGHT_GAP or r.toks[k].low in DIRECTION_NOUNS or k in r.taken
+                    for k in gap
+                )  # "a surge in NYPD patrol": a place's word does not hide the topic
             ):
                 return a, b, v
     left = [x for x in items if x[1] <= i]
@@ -1938,7 +1945,9 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
         after = " ".join(x.low for x in r.toks[i + 1 : i + 8])
         if any(v in after for v in VAGUE_PERIODS):
             c.notes.append("a vague period")
-        future = any(x.low == "will" for x in r.toks[max(0, i - 10) : i])
+        future = any(x.low == "will" for x in r.toks[max(0, i - 10) : i]) or (
+            i > 0 and r.toks[i - 1].low in MODALS  # "could decrease violent crime"
+        )
         if _projected(r, i) or future or _aimed(r, i):  # 'wants to see crime decrease'
             c.notes.append("a projection")
         if t.low in TRANSITIVE and i + 1 < len(r.toks) and _object_noun(r, i + 1):
@@ -1981,6 +1990,8 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
         out += _split_measures(c, r, i)
     return out
 
+
+MODALS = {"could", "would", "may", "might", "should", "can"}
 
 # direction verbs that also take an object ('increased police salaries', 'cut overtime')
 TRANSITIVE = {"increased", "raised", "boosted", "expanded", "cut", "lowered", "increasing"}
@@ -2127,6 +2138,10 @@ def _direction_claim(r: Reading, i: int, d: int, ctx: Context) -> Claim:
     governed = offs and _governing_measure(measures, r, (offs[0][0], offs[0][1], ("offense",)))
     if r.toks[i].low.endswith("ing"):  # 'increasing enforcement': the word's own object
         governed = next((x for x in measures if x[0] == i + 1), governed)
+    if offs and offs[0][0] > i:  # 'a surge in NYPD patrol of platforms to combat crime'
+        near = _mention_near(measures, r, i, i, i + 1, right=True)
+        if near is not None and i < near[0] < offs[0][0]:
+            governed = near
     if governed and governed[2][0] == "measure":  # 'juveniles arrested for homicide dropped'
         c.measure, c.carried["offense"] = governed[2][1], "sentence"
         c.offense_text = " ".join(t.text for t in r.toks[governed[0] : governed[1]])
@@ -3081,12 +3096,34 @@ def extract(doc: Document, g: Gazetteer) -> list[Claim]:
     if any(POLICE_SOURCE.search(u.text) for u in doc.units):
         for c in out:
             c.notes.append("the article cites police figures")
+    survey = _survey_only(doc)
+    if survey:  # a CCJ or MCCA story: the national figures after it are the survey's cities
+        first = min(u.start for u in doc.units if survey.split()[0] in u.text and u.start >= 0)
+        for c in out:
+            said = survey.split()[0] in c.text or c.carried.get("place") == "carried"
+            if c.place is not None and c.place.kind == "sample" and c.start >= first and said:
+                c.place = Place("vague", f"the cities of the {survey} survey")
+                c.places = [c.place]
     nibrs = any(NIBRS_SOURCE.search(u.text) for u in doc.units)
     police = any(POLICE_SOURCE.search(u.text) for u in doc.units)
     for c in out:
         if c.offense == "rape" and not c.offense_note and (nibrs or police):
             c.offense_note = NIBRS_RAPE if nibrs else POLICE_RAPE
     return out
+
+
+SURVEYS = {
+    "Council on Criminal Justice": "Council on Criminal Justice",
+    "Major Cities Chiefs": "Major Cities Chiefs Association",
+}
+NATIONAL_SOURCES = re.compile(r"Real-Time Crime Index|\bRTCI\b|\bFBI\b|Uniform Crime")
+
+
+def _survey_only(doc: Document) -> str | None:
+    """The survey a story reports when it names no national source besides it."""
+    if NATIONAL_SOURCES.search(doc.text):
+        return None
+    return next((name for key, name in SURVEYS.items() if key in doc.text), None)
 
 
 POLICE_RAPE = (

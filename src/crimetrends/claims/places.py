@@ -133,6 +133,11 @@ KIND_WORDS = {
     "big city": "large",
     "major cities": "vague",
     "hampton roads": "vague",  # a region of several cities, not Hampton
+    "juárez": "outside",  # cities across the border
+    "juarez": "outside",
+    "ciudad juárez": "outside",
+    "tijuana": "outside",
+    "mexico": "outside",
     "study cities": "vague",
     "the study cities": "vague",
     "sample cities": "vague",

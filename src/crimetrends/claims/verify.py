@@ -1115,18 +1115,33 @@ def _superlative_verdict(c, mine, fig, values, missing, first) -> Verdict:
         if mine != int(mine)
         else f"{c.period.label} ({mine:,.0f})"
     )
-    # a police total (a sum of parts it chooses) may be beaten by a few percent by ours
+    # a police total (a sum of parts it chooses) or a loosely matched offense ('felony
+    # assaults') may be beaten by a few percent by ours
     police_total = c.offense in COMPOSITES and "the article cites police figures" in c.notes
-    clear = {
-        y: x for y, x in beaten.items() if not police_total or abs(x - mine) > POLICE_DRIFT * mine
-    }
+    # a loose match of one offense can differ by any amount over decades ("felony assaults"
+    # since 2001); a loosely named total ("overall crime") by up to a police count's drift
+    loose_total = _loose(c) and c.offense in COMPOSITES
+    drift = (
+        POLICE_DRIFT
+        if police_total and not loose_total
+        else POLICE_COUNT_DRIFT
+        if loose_total
+        else float("inf")
+        if _loose(c)
+        else 0.0
+    )
+    clear = {y: x for y, x in beaten.items() if abs(x - mine) > drift * mine}
     if len(beaten) > allowed and len(clear) <= allowed:
         y = sorted(beaten)[-1]
         v.verdict = MISMATCH
+        why = (
+            "a police total is a sum of parts it chooses"
+            if police_total
+            else _note_text(c.offense_note)
+        )
         v.reason = (
             f"{what} is not the {word}{OTHERWISE_DEFINED}: {y} had {beaten[y]:,.0f}, "
-            f"{abs(beaten[y] / mine - 1):.1%} {'higher' if sign > 0 else 'lower'}; a police "
-            "total is a sum of parts it chooses"
+            f"{abs(beaten[y] / mine - 1):.1%} {'higher' if sign > 0 else 'lower'}; {why}"
         )
     elif len(beaten) > allowed:
         y = sorted(beaten)[-1]

@@ -115,6 +115,9 @@ def _year_token(t: Token) -> int | None:
 STOP_ROLE = {",", ";", "—", "–", ":", "(", ")", "and", "but", "while", "although", "which"}
 
 
+SINCE_FILLERS = {"a", "the", "its", "their", "recent", "peak", "high", "record", "of", "in"}
+
+
 def _role(toks: list[Token], i: int) -> str:
     """'from 2023', 'compared to 2021', 'over the city's 160 homicides in 2019', 'than in July
     2023' make a period the base of a change (looked for up to six words back)."""
@@ -128,6 +131,8 @@ def _role(toks: list[Token], i: int) -> str:
         short = j == i - 2 and toks[i - 1].text in ("'", "’")  # "between '23 and '24"
         if low == "between" and (j == i - 1 or short) and _low(toks, i + 1) in ("and", "to"):
             return "base"  # "between 2019 and 2020": the first year is the base
+        if low == "since" and j < i - 1 and all(x.low in SINCE_FILLERS for x in toks[j + 1 : i]):
+            return "base"  # "44% since a recent peak in 2021": the peak year is the base
         if low in BASE_WORDS:
             nxt = toks[j + 1] if j + 1 < len(toks) else None
             if low in ("than", "over") and nxt is not None and nxt.num is not None and j + 1 != i:
