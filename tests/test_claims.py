@@ -1443,3 +1443,17 @@ def test_a_surveys_national_figures_are_its_cities(g):
         text.replace("The Council on Criminal Justice", "The FBI"), dt.date(2025, 1, 23), g
     )
     assert all(c.place.kind == "sample" for c in fbi if c.kind == "pct")
+
+
+def test_that_years_months_additional_and_sets_of_cities(g):
+    text = "Memphis saw a record 200 homicides in 2021. In that year, the first two months saw 36."
+    c36 = next(c for c in claims(text, dt.date(2024, 3, 5), g) if c.value == 36)
+    assert c36.period.label == "Jan–Feb 2021"
+    text = "Memphis police reported 12 additional homicides in 2024 compared to the previous year."
+    (c,) = [c for c in claims(text, g=g) if c.kind in ("count", "delta")]
+    assert (c.kind, c.direction, c.value) == ("delta", 1, 12)
+    (c,) = claims("Across cities in which data was available, homicides were down 2% in 2024.", g=g)
+    assert c.place.kind == "vague"
+    g2 = gazetteer((*AGENCIES, "South, Nationwide"))
+    (c,) = claims("In the South, property crimes fell 5% in 2024.", g=g2)
+    assert c.place is None  # "South" alone is not RTCI's region sample

@@ -268,6 +268,8 @@ def _definition_after(toks, b: int) -> tuple[int, int] | None:
 def _resolve_periods(r: Reading, ctx: Context) -> None:
     """Each time mention as a period; the sentence's current period (first current one)."""
     years = [m.year for m in r.times if m.kind == "year" and m.role == "current" and m.year]
+    if ctx.last_year and any(m.kind == "that" for m in r.times):
+        years.append(ctx.last_year)  # "In that year, the first two months saw 36": that year's
     base_years = [m.year for m in r.times if m.role == "base" and m.year]
     for k, m in enumerate(r.times):
         after = {t.low for t in r.toks[m.end : m.end + 9]}
@@ -900,6 +902,9 @@ def _place_for(r: Reading, i: int, ctx: Context) -> tuple[list[Place], str, str 
         if sets:  # "in America's biggest cities": a set the data does not define
             text = " ".join(t.text for t in r.toks[max(0, sets[0] - 2) : sets[0] + 1])
             return [Place("vague", text)], "sentence", text
+        subject = [k for k in range(i) if r.toks[k].low == "cities" and r.clause_of[k] == clause]
+        if subject:  # "cities in which homicide data was available, rates were down 2%"
+            return [Place("vague", "cities")], "sentence", "cities"
         if ctx.place is not None:
             return [ctx.place], "carried", ctx.place.label
         if ctx.fallback_place is not None:
@@ -1663,6 +1668,9 @@ def _delta_direction(r: Reading, i: int) -> int | None:
         return _change_noun(prev[-2])  # "an increase of 21", "a reduction of seven incidents"
     if nxt == "fewer":  # "184 fewer robberies were reported last year compared to 2023"
         return -1
+    compared = {x.low for x in t[i + 2 : i + 10]} & {"than", "compared", "from"}
+    if nxt == "additional" and compared:  # "12 additional homicides in 2024 compared to"
+        return 1
     clause = [x.low for x in t[i + 2 : i + 14]]
     clause = clause[: clause.index(",")] if "," in clause else clause
     if nxt == "more" and set(clause) & {"than", "compared", "from"}:  # "49 more killings than"

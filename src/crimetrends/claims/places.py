@@ -307,7 +307,8 @@ def gazetteer(agencies: tuple[str, ...]) -> Gazetteer:
         city, _, state = full.partition(",")
         add(full, tuple(names))
         add(f"{city} {state.strip()}", tuple(names))
-        if not city.startswith(("Full Sample", "Agencies of", "Cities of")):
+        region = state.strip() == "Nationwide"  # RTCI's regions ("South, Nationwide"): no "South"
+        if not city.startswith(("Full Sample", "Agencies of", "Cities of")) and not region:
             add(city.strip(), tuple(names))
             if city.startswith("St "):
                 add("St. " + city[3:], tuple(names))
