@@ -1457,3 +1457,10 @@ def test_that_years_months_additional_and_sets_of_cities(g):
     g2 = gazetteer((*AGENCIES, "South, Nationwide"))
     (c,) = claims("In the South, property crimes fell 5% in 2024.", g=g2)
     assert c.place is None  # "South" alone is not RTCI's region sample
+
+
+def test_a_group_of_communities_is_a_subset_not_a_place(g):
+    (c,) = claims("Homicides in Hispanic communities in Memphis rose in 2024.", g=g)
+    assert c.measure == "demographics" and c.place.label == "Memphis, Tennessee"
+    found = claims("Shootings in Black neighborhoods fell in 2024.", g=g)
+    assert all(c.place is None or c.place.label != "Black" for c in found)

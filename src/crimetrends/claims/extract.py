@@ -2140,7 +2140,7 @@ def _direction_word(r: Reading, i: int) -> int | None:
 def _direction_claim(r: Reading, i: int, d: int, ctx: Context) -> Claim:
     u = r.unit
     c = Claim("direction", u.text, u.start, u.end, _fragment(r, i - 5, i + 5), "direction-word")
-    c.direction = d
+    c.direction, c.pos = d, i
     offs = _offense_chain(r, i)
     measures = [(a, b, ("measure", m)) for a, b, m in r.measures]
     governed = offs and _governing_measure(measures, r, (offs[0][0], offs[0][1], ("offense",)))
@@ -2840,7 +2840,7 @@ def sentence_claims(r: Reading, ctx: Context) -> list[Claim]:
             subset = None
         if any(m == "case status" for _, m in subsets.values()):
             subset = subset or "case status"  # "... cases ... being investigated by others"
-        if subset and c.offense and c.kind in ("count", "pct"):
+        if subset and c.offense and c.kind in ("count", "pct", "direction"):
             c.measure = subset  # "Robbery was listed as the cause for 15 homicides"
             c.notes.append(f"the sentence counts a subset ({subset})")
     return _split_places(claims)

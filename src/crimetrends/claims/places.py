@@ -379,6 +379,8 @@ NOT_CITY_POLICE = {
     "interim", "acting", "former", "retired", "new", "assistant", "deputy", "senior", "top",
     "veteran", "off-duty", "chief", "yet", "and", "but", "when", "after", "while", "said",
 }  # fmt: skip
+PEOPLE_WORDS = {"black", "white", "hispanic", "latino", "latina", "latinx", "asian", "native"}
+PEOPLE_WORDS |= {"american", "african", "indigenous", "jewish", "muslim", "christian"}
 CRIME_HEADS = {
     "homicides", "homicide", "murders", "murder", "killings", "crime", "crimes", "shootings",
     "robberies", "burglaries", "assaults", "thefts", "violence",
@@ -400,6 +402,7 @@ def _unlisted(toks: list[Token], known) -> list[Mention]:
             and not t.text.isupper()
             and t.low not in MONTH_NAMES
             and t.low not in WEEKDAYS
+            and t.low not in PEOPLE_WORDS  # "violence in Black neighborhoods": not a place
             and not known(k)
         )
 
