@@ -42,6 +42,11 @@ def claims(text: str, date: dt.date | None = dt.date(2025, 2, 10), g=None):
     return extract(parse(text, date), g or gazetteer(AGENCIES))
 
 
+def count_periods(text: str, date: dt.date, g) -> dict[float, str]:
+    """Each count claim's value and the label of the period it was read for."""
+    return {c.value: c.period.label for c in claims(text, date, g) if c.kind == "count"}
+
+
 # -- document ----------------------------------------------------------------------------
 
 
@@ -1185,9 +1190,7 @@ def test_a_count_a_figure_moved_to_takes_the_articles_later_year(g):
         "Memphis crime rose in 2022.\n\nIn 2021, 31 homicides were reported in Memphis, "
         "that number rose to 34."
     )
-    found = {
-        c.value: c.period.label for c in claims(text, dt.date(2023, 4, 2), g) if c.kind == "count"
-    }
+    found = count_periods(text, dt.date(2023, 4, 2), g)
     assert found == {31: "2021", 34: "2022"}
 
 
@@ -1324,9 +1327,7 @@ def test_that_same_time_frame_this_year_and_short_years(g):
         "In Memphis, from January to June 2022, there were 2,653 burglaries. In that same time "
         "frame this year, there have been 2,003."
     )
-    found = {
-        c.value: c.period.label for c in claims(text, dt.date(2023, 8, 22), g) if c.kind == "count"
-    }
+    found = count_periods(text, dt.date(2023, 8, 22), g)
     assert found == {2653: "Jan–Jun 2022", 2003: "Jan–Jun 2023"}
     text = "We saw a good drop in crime in Memphis between '23 and '24."
     (c,) = claims(text, dt.date(2025, 1, 22), g)

@@ -3101,19 +3101,12 @@ def extract(doc: Document, g: Gazetteer) -> list[Claim]:
     _unfinished(out, ctx.pub)
     for c in out:
         c.article_date = ctx.pub
-    if any(POLICE_SOURCE.search(u.text) for u in doc.units):
+    police = any(POLICE_SOURCE.search(u.text) for u in doc.units)
+    if police:
         for c in out:
             c.notes.append("the article cites police figures")
-    survey = _survey_only(doc)
-    if survey:  # a CCJ or MCCA story: the national figures after it are the survey's cities
-        first = min(u.start for u in doc.units if survey.split()[0] in u.text and u.start >= 0)
-        for c in out:
-            said = survey.split()[0] in c.text or c.carried.get("place") == "carried"
-            if c.place is not None and c.place.kind == "sample" and c.start >= first and said:
-                c.place = Place("vague", f"the cities of the {survey} survey")
-                c.places = [c.place]
+    _survey_places(doc, out)
     nibrs = any(NIBRS_SOURCE.search(u.text) for u in doc.units)
-    police = any(POLICE_SOURCE.search(u.text) for u in doc.units)
     for c in out:
         if c.offense == "rape" and not c.offense_note and (nibrs or police):
             c.offense_note = NIBRS_RAPE if nibrs else POLICE_RAPE
@@ -3127,11 +3120,29 @@ SURVEYS = {
 NATIONAL_SOURCES = re.compile(r"Real-Time Crime Index|\bRTCI\b|\bFBI\b|Uniform Crime")
 
 
-def _survey_only(doc: Document) -> str | None:
-    """The survey a story reports when it names no national source besides it."""
+def _survey_only(doc: Document) -> tuple[str, str] | None:
+    """(words naming it, name) of the survey a story reports when it names no national
+    source besides it."""
     if NATIONAL_SOURCES.search(doc.text):
         return None
-    return next((name for key, name in SURVEYS.items() if key in doc.text), None)
+    return next(((key, name) for key, name in SURVEYS.items() if key in doc.text), None)
+
+
+def _survey_places(doc: Document, claims: list[Claim]) -> None:
+    """A CCJ or MCCA story: its national figures from the sentence naming the survey on,
+    in a sentence naming it or carried to one, are of the survey's cities."""
+    survey = _survey_only(doc)
+    if survey is None:
+        return
+    key, name = survey
+    first = min((u.start for u in doc.units if key in u.text and u.start >= 0), default=None)
+    if first is None:  # named only where no claim is read (a dateline, a notice)
+        return
+    for c in claims:
+        said = key in c.text or c.carried.get("place") == "carried"
+        if c.place is not None and c.place.kind == "sample" and c.start >= first and said:
+            c.place = Place("vague", f"the cities of the {name} survey")
+            c.places = [c.place]
 
 
 POLICE_RAPE = (

@@ -234,13 +234,10 @@ def _date_after(toks: list[Token], j: int, pub: dt.date | None) -> tuple[dt.date
             k += 1  # "June 24th"
     if k < len(toks) and toks[k].text == ",":
         k += 1 if k + 1 < len(toks) and _year_token(toks[k + 1]) else 0
-    year = _year_token(toks[k]) if k < len(toks) else None
-    if year:
-        k += 1
-    elif pub is not None:
-        year = pub.year if month <= pub.month else pub.year - 1
-    else:
+    got = _month_year(toks, k, month, pub)
+    if got is None:
         return None
+    year, k = got
     last = calendar.monthrange(year, month)[1]
     when = dt.date(year, month, min(day or last, last))
     return when, k, day is not None
@@ -255,14 +252,19 @@ def _mid_month(toks: list[Token], j: int, pub: dt.date | None) -> tuple[dt.date,
         month, k = MONTH_NAMES[toks[j + 1].low], j + 2
     else:
         return None
+    got = _month_year(toks, k, month, pub)
+    return None if got is None else (dt.date(got[0], month, 15), got[1])
+
+
+def _month_year(toks: list[Token], k: int, month: int, pub: dt.date | None):
+    """(year, next index) of a month named just before token k: the year written at k, else
+    the latest such month by the publication date; None with neither."""
     year = _year_token(toks[k]) if k < len(toks) else None
     if year:
-        k += 1
-    elif pub is not None:
-        year = pub.year if month <= pub.month else pub.year - 1
-    else:
-        return None
-    return dt.date(year, month, 15), k
+        return year, k + 1
+    if pub is not None:
+        return (pub.year if month <= pub.month else pub.year - 1), k
+    return None
 
 
 def _through(toks, i, pub, t, nxt, two, three):
