@@ -834,6 +834,65 @@ def test_a_year_written_as_the_base_does_not_replace_the_relative_period(g):
         assert (c.period.label, c.base.label) == ("2024", "2023"), text
 
 
+def test_a_table_with_a_row_per_year_takes_each_columns_offense(g):
+    """Columns that name offenses over rows that name years: each cell is its column's
+    offense in its row's year (every cell was read as the first column's offense, and a
+    robbery count of 8,000 called ten times a murder count); a 'Total' column is no offense."""
+    text = (
+        "Chicago police reported these totals.\n\n"
+        "Year    Murder    Robbery    Total\n2023    617    8,000    8,617\n"
+        "2024    573    7,000    7,573\n"
+    )
+    got = {
+        (c.value, c.offense, c.measure, c.period.label)
+        for c in claims(text, dt.date(2025, 2, 1), g)
+        if c.kind == "count"
+    }
+    assert got == {
+        (617, "murder", None, "2023"),
+        (8000, "robbery", None, "2023"),
+        (8617, None, "unnamed", "2023"),
+        (573, "murder", None, "2024"),
+        (7000, "robbery", None, "2024"),
+        (7573, None, "unnamed", "2024"),
+    }
+
+
+def test_a_single_spaced_table_with_a_row_per_year(g):
+    """'Murder Robbery Aggravated assault' over '2023 617 8,000 9,100': the header is cut
+    where the offense names fall (it was one sentence of numbers, each read as the
+    article's offense); columns it cannot name are named nothing, and their cells are not
+    claims about any offense."""
+    text = (
+        "Chicago homicides fell.\n\nMurder Robbery Aggravated assault\n"
+        "2023 617 8,000 9,100\n2024 573 7,000 8,800\n"
+    )
+    doc = parse(text, dt.date(2025, 2, 1))
+    assert next(u.table.header for u in doc.units if u.kind == "row") == [
+        "Year",
+        "Murder",
+        "Robbery",
+        "Aggravated assault",
+    ]
+    got = {(c.value, c.offense, c.period.label) for c in extract(doc, g) if c.kind == "count"}
+    assert (9100, "aggravated_assault", "2023") in got and (7000, "robbery", "2024") in got
+    text = "Chicago homicides fell.\n\nFoo Bar Baz\n2023 617 8,000 9,100\n2024 573 7,000 8,800\n"
+    cells = [c for c in claims(text, dt.date(2025, 2, 1), g) if c.kind == "count"]
+    assert len(cells) == 6 and {(c.offense, c.measure) for c in cells} == {(None, "unnamed")}
+
+
+def test_a_change_runs_from_the_earlier_period_whichever_is_named_first(g):
+    """'573 in 2024, compared to 416 in 2025, a 27% decline' is 2024 to 2025 (it was read as
+    2025 to 2024, and a true decline was called the wrong direction); a level below a later
+    year's ('20% below 2025's') is not a change and is left as written."""
+    text = "Chicago recorded 573 homicides in 2024, compared to 416 in 2025, a 27% decline."
+    (c,) = [c for c in claims(text, dt.date(2026, 1, 5), g) if c.kind == "pct"]
+    assert (c.period.label, c.base.label, c.pct) == ("2025", "2024", -27.0)
+    text = "In Chicago, homicides in 2024 were 20% higher compared to 2025."
+    (c,) = [c for c in claims(text, dt.date(2026, 1, 5), g) if c.kind == "pct"]
+    assert (c.period.label, c.base.label) == ("2024", "2025")
+
+
 def test_a_change_of_a_period_from_itself_is_never_given_a_figure():
     """Whatever reading produced it, a change of 2024 against 2024 is not checkable (it
     would otherwise be reported as a 0% change from the store, as one stl.gov page was)."""
@@ -1465,3 +1524,98 @@ def test_a_group_of_communities_is_a_subset_not_a_place(g):
     assert c.measure == "demographics" and c.place.label == "Memphis, Tennessee"
     found = claims("Shootings in Black neighborhoods fell in 2024.", g=g)
     assert all(c.place is None or c.place.label != "Black" for c in found)
+
+
+def test_a_dates_and_a_datelines_state_settle_a_shared_city_name():
+    """'Jan 29, 2026' over 'RICHMOND, Va. (WRIC) — ... Richmond': the date is the page's, the
+    dateline is not a sentence, and its state settles which Richmond the text means."""
+    g = gazetteer(("Richmond, Virginia", "Richmond, California", "Chicago, Illinois"))
+    text = "Jan 29, 2026\nRICHMOND, Va. (WRIC) — Major crime in Richmond dropped 12% in 2025."
+    doc = parse(text)
+    assert doc.date == dt.date(2026, 1, 29) and doc.datelines == ["RICHMOND, Va. (WRIC)"]
+    (c,) = [c for c in extract(doc, g) if c.kind == "pct"]
+    assert c.place.label == "Richmond, Virginia"
+
+
+def test_a_named_state_and_an_unlisted_county_or_area_are_not_the_stores_places():
+    """'Mississippi's capital city ... Jackson' is not the store's Jackson, Michigan or
+    Tennessee; 'Allegheny County' and 'Pittsburgh-area' are not Pittsburgh; the 'Columbus
+    Division of Police' is the city's police, not a district."""
+    g = gazetteer(("Jackson, Michigan", "Jackson, Tennessee", "Pittsburgh, Pennsylvania"))
+    found = claims(
+        "Murders in Mississippi's capital city fell in 2024. Jackson recorded 104 homicides.", g=g
+    )
+    assert found[-1].place.kind == "unknown" and found[-1].place.label == "Jackson, Mississippi"
+    for text in (
+        "Pittsburgh is safer. Allegheny County reported 65 homicide cases for 2025.",
+        "Pittsburgh-area homicides dropped 40% in 2025.",
+    ):
+        found = claims(text, dt.date(2026, 3, 4), g)
+        assert found and all(c.place.kind == "unknown" for c in found), text
+    g = gazetteer(("Columbus, Ohio",))
+    (c,) = claims("The Columbus Division of Police counted 39 homicides in 2024.", g=g)
+    assert c.place.label == "Columbus, Ohio"
+
+
+def test_a_month_of_last_year_a_peak_year_and_an_old_year(g):
+    """'by the end of June last year' is June of the year before; 'since they peaked in
+    2021' is a base, so the change is this year's; 'a record set in 1933' is a year, not
+    a count of 1,933."""
+    by_value = count_periods(
+        "In Chicago there have been 39 homicides compared to 57 by the end of June last year.",
+        dt.date(2025, 7, 1),
+        g,
+    )
+    assert by_value[57] == "Jan–Jun 2024"
+    found = claims(
+        "Murders in Chicago are down nearly 20% compared to 2024, and nearly 45% since they "
+        "peaked in 2021.",
+        dt.date(2025, 12, 30),
+        g,
+    )
+    pcts = [(c.period.year, c.base.year) for c in found if c.kind == "pct"]
+    assert pcts == [(2025, 2024), (2025, 2021)]
+    found = claims(
+        "Chicago had 88 homicides in 2025, down from 152 in 2024 when the city's homicide "
+        "tally broke a record set in 1933.",
+        dt.date(2026, 1, 5),
+        g,
+    )
+    assert {c.value for c in found if c.kind == "count"} == {88, 152}
+    (sup,) = [c for c in found if c.kind == "superlative"]
+    assert sup.period.label == "2024"
+
+
+def test_the_fewest_of_any_year_is_across_years_and_a_past_surge_is_no_direction(g):
+    """'the fewest recorded of any year on record' is the lowest over the years, not a rank
+    among places (nor a second, 'record' superlative read as a high); 'ebbing from a
+    pandemic crime surge' does not say crime rose."""
+    found = claims(
+        "In Chicago, the number of homicides in the first five months of 2025 is the fewest "
+        "recorded of any year on record.",
+        dt.date(2025, 6, 2),
+        g,
+    )
+    assert [(c.kind, c.extremum, c.span) for c in found] == [("superlative", "min", 999)]
+    found = claims(
+        "Homicides in Chicago fell in 2025, part of a nationwide ebbing from a pandemic "
+        "crime surge.",
+        dt.date(2026, 1, 12),
+        g,
+    )
+    assert all(c.direction != 1 for c in found) and any(c.direction == -1 for c in found)
+
+
+def test_the_day_a_briefing_was_given_and_a_domestic_subtype(g):
+    """'the Briefing on Thursday, Jan. 29, highlighting a 12% decrease' is the year the
+    article set, not January; 'domestic assault reports' are a subtype, not assaults."""
+    found = claims(
+        "Chicago's violent crime fell in 2025. The chief presented the End of Year Crime "
+        "Briefing on Thursday, Jan. 29, highlighting a 12% decrease in violent crime.",
+        dt.date(2026, 1, 29),
+        g,
+    )
+    (c,) = [c for c in found if c.kind == "pct"]
+    assert c.period.label == "2025"
+    found = claims("The increase in domestic assault reports in Chicago continued in 2025.", g=g)
+    assert found and all(c.offense is None and c.measure == "subtype" for c in found)

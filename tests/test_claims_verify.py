@@ -637,3 +637,13 @@ def test_a_superlative_of_a_loosely_matched_offense_is_not_refuted(store):
     text = "In 2024, there were 29,417 felony assaults in New York City, the most in 24 years."
     v = one(text, dt.date(2025, 4, 3), kind="superlative")
     assert v.verdict in (MISMATCH, NOT_CHECKABLE) and "felony assault" in v.reason.lower()
+
+
+def test_sexual_assaults_above_the_rape_count_are_a_definitional_pair(store):
+    """Sexual assault holds rape and more (fondling, sodomy in some codes): twice the store's
+    rapes is a definitional mismatch for 'sexual assaults', a wrong figure for 'rapes'."""
+    now, _ = ytd(YTD_2025, "Chicago, Illinois", "Rapes")
+    text = f"Chicago recorded {2 * now:,} {{}} in 2025."
+    v = one(text.format("sexual assaults"), dt.date(2026, 1, 20))
+    assert v.verdict == MISMATCH and v.our_value == now and "broader" in v.reason
+    assert one(text.format("rapes"), dt.date(2026, 1, 20)).verdict == INCONSISTENT

@@ -96,6 +96,19 @@ ABBREVIATIONS = {
     "ind",
     "wis",
     "okla",
+    "ala",
+    "ark",
+    "conn",
+    "del",
+    "kan",
+    "kans",
+    "miss",
+    "mont",
+    "neb",
+    "nev",
+    "va",
+    "vt",
+    "wyo",
 }
 PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 DATELINE = re.compile(
@@ -317,9 +330,58 @@ def _spaced_rows(lines: list[tuple[str, int]]) -> list[list[str]] | None:
     return rows
 
 
+ROW_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _year_rows(lines: list[tuple[str, int]]) -> list[list[str]] | None:
+    """A table written with single spaces, a row per year: a header of the columns' names
+    ('Murder Rape Robbery Aggravated assault') over rows of a year and as many numbers
+    ('2023 128 147 891 1,200'). The header is split where the offense and measure names
+    fall; when it does not give one name per number, the columns are left unnamed."""
+    if len(lines) < 3 or any(SPACED_NUMBER.search(w) for w in lines[0][0].split()):
+        return None
+    rows = []
+    for line, _ in lines[1:]:
+        parts = line.split()
+        if len(parts) < 3 or not ROW_YEAR.fullmatch(parts[0]):
+            return None
+        if not all(SPACED_NUMBER.fullmatch(x) for x in parts[1:]):
+            return None
+        rows.append(parts)
+    width = len(rows[0]) - 1
+    if any(len(r) - 1 != width for r in rows):
+        return None
+    names = _column_names(lines[0][0])
+    label = "Year"
+    if names and names[0].lower() in ("year", "years"):
+        label, names = names[0], names[1:]
+    header = [label, *names] if len(names) == width else [label, *([""] * width)]
+    return [header, *rows]
+
+
+def _column_names(text: str) -> list[str]:
+    """A single-spaced header cut into names: each offense or measure phrase is one name,
+    any other word is one on its own."""
+    from crimetrends.claims.lexicon import measure_index, offense_index, tokens
+
+    toks = tokens(text)
+    spans = sorted(
+        [(a, b) for a, b, _ in offense_index().scan(toks)]
+        + [(a, b) for a, b, _ in measure_index().scan(toks)]
+    )
+    names, i = [], 0
+    for a, b in spans:
+        if a < i:
+            continue
+        names += [t.text for t in toks[i:a] if t.text.isalnum()]
+        names.append(text[toks[a].start : toks[b - 1].end])
+        i = b
+    return names + [t.text for t in toks[i:] if t.text.isalnum()]
+
+
 def _table_lines(lines: list[tuple[str, int]]) -> list[list[str]] | None:
     """Rows when every line of a block is a table row (a pipe separator line is dropped)."""
-    spaced = _spaced_rows(lines)
+    spaced = _spaced_rows(lines) or _year_rows(lines)
     if spaced is not None:
         return spaced
     rows = []
@@ -606,18 +668,28 @@ def _is_date_line(text: str) -> bool:
 
 
 DATE_PREFIX = re.compile(r"^\s*(?:date|published|updated|posted)?:?\s*(\d{4}-\d{2}-\d{2})\s+", re.I)
+WRITTEN_DATE_PREFIX = re.compile(  # "Jan 29, 2026 RICHMOND, Va. (WRIC) —": before a dateline
+    r"^\s*((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4})"
+    r"\s+(?=[A-Z][A-Z.'’ -]{2,40}(?:,\s*[A-Z][A-Za-z.]{1,12})?\s*(?:\(|[—–]|--))"
+)
 
 
 def _take_date_prefix(doc: Document, u: Unit) -> None:
     """'date 2025-08-06 WASHINGTON, D.C. (WJON News) -- ...': a page's date glued to its
     first line (as saved page text often has it) is a date, never a claim."""
     m = DATE_PREFIX.match(u.text)
-    if not m:
+    written = WRITTEN_DATE_PREFIX.match(u.text) if not m else None
+    if written:
+        m, d = written, parse_date_text(written.group(1))
+        if d is None:
+            return
+    elif not m:
         return
-    try:
-        d = dt.date.fromisoformat(m.group(1))
-    except ValueError:
-        return
+    else:
+        try:
+            d = dt.date.fromisoformat(m.group(1))
+        except ValueError:
+            return
     if doc.date is None:
         doc.date, doc.date_source = d, "a date line at the top"
     u.start += m.end()

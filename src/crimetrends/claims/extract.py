@@ -278,6 +278,8 @@ def _resolve_periods(r: Reading, ctx: Context) -> None:
         soon = {t.low for t in r.toks[m.end : m.end + 3]}
         if m.kind == "month" and soon & EVENT_WORDS:
             continue  # "At a December 31 press conference": when it was said
+        if m.kind == "month" and _dated_day(r, m):
+            continue  # "... Crime Briefing on Thursday, Jan. 29, highlighting": the day said
         p = _period_of(m, ctx, years, base_years)
         if p is None and m.role == "current" and m.kind in RELATIVE_KINDS and ctx.pub is None:
             r.current_unknown = True  # "... in 2023 and 19 so far this year", no date
@@ -292,6 +294,20 @@ def _resolve_periods(r: Reading, ctx: Context) -> None:
 
 
 RELEASE_WORDS = {"released", "published", "announced", "unveiled", "issued"}
+
+
+def _dated_day(r: Reading, m: TimeMention) -> bool:
+    """A month with its day after a weekday ('on Thursday, Jan. 29') or after an event
+    ('the briefing on Jan. 29'): the day something was said, not a period counted."""
+    from crimetrends.claims.when import WEEKDAYS
+
+    day = any(t.num is not None and t.num <= 31 for t in r.toks[m.start + 1 : m.end + 2])
+    before = [t.low for t in r.toks[max(0, m.start - 5) : m.start] if t.low != ","]
+    weekday = bool(before) and before[-1] in WEEKDAYS
+    event = "on" in before[-2:] and bool(set(before) & (EVENT_WORDS | {"briefing", "report"}))
+    return day and (weekday or event)
+
+
 EVENT_WORDS = {"conference", "meeting", "briefing", "hearing", "interview", "session"}
 
 
@@ -462,11 +478,22 @@ def _num_anchors(r: Reading) -> list[int]:
             continue  # "Part 1 crime": the UCR's name for the index offenses
         if i > 0 and _station(r.toks[i - 1]):
             continue  # "WANE 15 spoke with ...", "FOX 13": a broadcaster's name
+        if _old_year(r.toks, i):
+            continue  # "a record set in 1933": a year before any data, not a count
         out.append(i)
     return out
 
 
 NETWORKS = {"ABC", "CBS", "NBC", "FOX", "CW", "PBS", "NEWS", "CHANNEL"}
+YEAR_BEFORE = {"in", "since", "from", "until", "before", "of", "between"}
+
+
+def _old_year(toks: list[Token], i: int) -> bool:
+    """A four-digit number of 1800–1949 written without a comma after 'in', 'since' and the
+    like: a year older than the periods read as years (from 1950)."""
+    t = toks[i]
+    plain = t.num is not None and t.num.is_integer() and len(t.text) == 4 and t.text.isdigit()
+    return plain and 1800 <= t.num < 1950 and i > 0 and toks[i - 1].low in YEAR_BEFORE
 
 
 def _station(t: Token) -> bool:
@@ -954,7 +981,12 @@ def _joined(r: Reading, a: int, b: int) -> bool:
 
 
 def _as_place(m: Mention, ctx: Context) -> Place:
-    p = resolve_place(m, ctx.place, ctx.states)
+    # where the story was filed settles a shared name ("RICHMOND, Va. (WRIC) — ... Richmond")
+    p = resolve_place(m, ctx.place or ctx.dateline_place, ctx.states)
+    if p.kind == "ambiguous" and len(ctx.states) == 1 and m.kind == "name":
+        (state,) = ctx.states  # "Mississippi's capital city ... Jackson's": not one of the
+        if not any(c.endswith(", " + state) for c in p.candidates):  # store's Jacksons
+            return Place("unknown", f"{_unpossessed(m.text)}, {state}", state=state)
     other = ctx.elsewhere.get(_unpossessed(m.text.lower()))
     if other is not None and p.kind == "agency" and p.state != other.state:
         return other  # "Peoria's" after "PEORIA, Ill.": not the store's Peoria, Arizona
@@ -1978,6 +2010,18 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
             c.notes.append("a comparison with another place")
         if any(x.low.startswith("revers") for x in r.toks[max(0, i - 3) : i]):
             continue  # 'reversing an increasing trend': the trend before, not this period's
+        back = [x.low for x in r.toks[max(0, i - 4) : i]]
+        if (
+            t.low in DIRECTION_NOUNS
+            and "from" in back
+            and back[back.index("from") + 1 :][:1]
+            in (
+                ["a"],
+                ["the"],
+                ["its"],
+            )
+        ):
+            continue  # 'ebbing from a pandemic crime surge': the level it came from
         pointing = i > 1 and r.toks[i - 1].low in ("this", "that", "these", "those")
         if pointing and r.toks[i - 2].low in ACTING_ON:
             continue  # 'efforts to combat this uptick': a trend named before, not a claim
@@ -2352,9 +2396,12 @@ def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: 
         "nationwide",
         "in america",
     )
+    if t.low == "record" and i > 0 and r.toks[i - 1].low == "on":
+        return None  # "the fewest ... of any year on record": the span of the word before
+    after_ranked = re.sub(r"\bof any (?:year|month|period|time|quarter|week)\b", "", after)
     is_record = t.low.startswith("record") or t.low == "all-time"
     word = t.low.split("-")[-1] if t.low.split("-")[0] in ORDINALS else t.low
-    vague = span_m is None and not any(w in after for w in rank_words)
+    vague = span_m is None and not any(w in after_ranked for w in rank_words)
     change = t.low in ("largest", "greatest", "biggest") and _direction_in(after)
     if word in ("most", "least", "largest", "biggest", "greatest", "smallest", "worst") and (
         vague and not change
@@ -2377,6 +2424,7 @@ def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: 
         is_record
         or "ever" in after.split()[:6]
         or "history" in after
+        or "on record" in after
         or (after.split()[:1] == ["year"])
     ):
         c.span = 999  # "record", "ever recorded", "in the city's history", "our highest year"
@@ -2391,7 +2439,7 @@ def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: 
         "greatest",
         "biggest",
         "worst",
-    ) and any(w in after for w in rank_words):
+    ) and any(w in after_ranked for w in rank_words):
         c.kind, c.rule, c.rank = "rank", "rank-places", _ordinal_before(r, i)
         c.value = float(c.rank)
     elif word in ("largest", "greatest", "biggest") and _direction_in(after):
@@ -2411,7 +2459,7 @@ def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: 
     c.places, c.place_text, c.carried["place"] = places, ptext, where
     c.place = places[0] if places else None
     c.period, c.carried["period"] = _period_at(r, i, ctx, "superlative")
-    own = _appositive_period(r, i)
+    own = _appositive_period(r, i) or _when_period(r, i)
     if own is not None:
         c.period = own  # "down from 171 in 2022 — the highest since 1996": 2022's
     _superlative_notes(c, r, i, after)
@@ -2442,6 +2490,17 @@ def _superlative_notes(c: Claim, r: Reading, i: int, after: str) -> None:
 SET_ADJECTIVES = {"biggest", "largest", "major", "big", "other", "many", "several", "most"}
 SCORE_WORDS = {"score", "scores", "issue", "issues", "problem", "problems"}
 APPOSITIVE_GAP = {"the", "—", "–", "-", ",", "a", "its", "which", "was", "is", "marking"}
+
+
+def _when_period(r: Reading, i: int) -> Period | None:
+    """'down from 152 in 2024 when the city's homicide tally broke a record': the year the
+    'when' clause that holds the superlative hangs from."""
+    for n, m in enumerate(r.times):
+        w = m.end
+        when = m.kind == "year" and n in r.periods and w < i and r.toks[w].low == "when"
+        if when and not any(r.toks[k].low in (";", "but", "while") for k in range(w, i)):
+            return r.periods[n]
+    return None
 
 
 def _appositive_period(r: Reading, i: int) -> Period | None:
@@ -2700,11 +2759,16 @@ def _grid_row(u, g, ctx, counts, pcts, years, header) -> list[Claim]:
         c.notes.append(note)
         out.append(c)
 
+    by_column = {} if years else _column_topics(header, counts)
+    if not by_column and not years and label_year and len(counts) >= 2:
+        offense, row_measure = None, "unnamed"  # '2023 | 617 | 8,000' under unnamed columns
     for k, v in counts:
         year = col_years.get(k) or label_year
         if year is None:
             periodless(k, v, "table-cell-unlabelled", "the column's year is not known")
             continue
+        if by_column:  # "Year | Murder | Robbery" over "2023 | 617 | 8,000": the column's
+            offense, row_measure = by_column[k][0], by_column[k][1] or None
         period = _row_period(label, year, month, shape, ctx)
         starred = header is not None and k < len(header) and header[k].strip().endswith("*")
         if starred:  # "2022*" over "*January 1 - June 30": the column is that part of 2022
@@ -2725,7 +2789,7 @@ def _grid_row(u, g, ctx, counts, pcts, years, header) -> list[Claim]:
         if _rate_header(header, k) or decimals:
             c.kind = "rate"  # "64.9": a rate per 100,000, not a count
         out.append(c)
-    if pcts and len(row_period) >= 2:
+    if pcts and len({p.year for p in row_period.values()}) >= 2:
         ks = sorted(row_period, key=lambda k: row_period[k].year)
         c = Claim("pct", u.text, u.start, u.end, cells[pcts[0][0]], "table-pct")
         c.pct, c.numbers, c.table = pcts[0][1], [abs(pcts[0][1])], id(u.table)
@@ -2737,6 +2801,22 @@ def _grid_row(u, g, ctx, counts, pcts, years, header) -> list[Claim]:
         _row_topic(c, offense, place, mentions, label, row_measure)
         out.append(c)
     return out
+
+
+def _column_topics(header: list[str] | None, counts) -> dict[int, tuple[Offense | None, str]]:
+    """What each count column counts when the columns name different things ('Year | Murder
+    | Robbery | Total', 'District | Homicides | Shootings'): the column's offense, else its
+    measure, else 'unnamed' (a total or a column of no offense); empty when they do not."""
+    if not header or len(counts) < 2:
+        return {}
+    out: dict[int, tuple[Offense | None, str]] = {}
+    for k, _ in counts:
+        lt = tokens(header[k]) if k < len(header) else []
+        offs = offense_index().scan(lt)
+        measure = _row_measure(lt, offs, None, None)
+        out[k] = (None, measure) if measure else (offs[0][2], "") if offs else (None, "unnamed")
+    topics = {(o.key if o else None, m) for o, m in out.values()}
+    return out if len(topics) >= 2 and any(o for o, _ in out.values()) else {}
 
 
 FOOTNOTE_SPAN = re.compile(
@@ -2829,6 +2909,7 @@ def sentence_claims(r: Reading, ctx: Context) -> list[Claim]:
     split = _statutory_split(r)
     for c in claims:
         _fill_defaults(c, ctx)
+        _in_time_order(r, c)
         if split & ({c.offense} | set(c.offenses)):
             c.notes.append(STATUTORY)
         if spots:
@@ -2922,6 +3003,23 @@ def _dedupe_superlatives(sups: list[Claim]) -> list[Claim]:
             continue
         out.append(s)
     return out
+
+
+LEVEL_WORDS = {"above", "below", "higher", "lower", "more", "fewer", "less", "than"}
+
+
+def _in_time_order(r: Reading, c: Claim) -> None:
+    """'573 homicides in 2024, compared to 416 in 2025, a 27% decline': a change runs from the
+    earlier period to the later, whichever of the two the sentence names first. A level
+    compared with a later one ('20% below 2025's') is left as written."""
+    if c.kind not in ("pct", "direction", "delta") or c.carried.get("base") != "sentence":
+        return
+    if c.period is None or c.base is None or c.base.year <= c.period.year:
+        return
+    if any(t.low in LEVEL_WORDS for t in r.toks):
+        return
+    c.period, c.base = c.base, c.period
+    c.notes.append("the later of the two periods is the change's end")
 
 
 def _fill_defaults(c: Claim, ctx: Context) -> None:

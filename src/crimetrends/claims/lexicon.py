@@ -271,6 +271,12 @@ DOWN = {
     "slipped",
     "improved",
     "lows",
+    "ebbing",
+    "ebbed",
+    "receded",
+    "receding",
+    "waned",
+    "waning",
 }
 UP = {
     "rose",

@@ -387,6 +387,9 @@ CRIME_HEADS = {
 }  # fmt: skip
 
 
+AREA_WORDS = {"County", "Parish", "Borough"}
+
+
 def _unlisted(toks: list[Token], known) -> list[Mention]:
     """A city the store has no figures for, named where only a place can stand: before its
     police ("Montgomery police", "the Mesa Police Department") or after a crime "in"
@@ -414,6 +417,14 @@ def _unlisted(toks: list[Token], known) -> list[Mention]:
         sheriff = t.text.isupper() and t.text.isalpha() and 3 <= len(t.text) <= 5
         if sheriff and t.text.endswith(("SO", "SD")) and t.low not in ("also",) and not known(k):
             out.append(Mention(k, k + 1, t.text, [Place("unknown", t.text)], "unlisted"))
+    for k, t in enumerate(toks):  # "Pittsburgh-area homicides": the area, not the city
+        if t.text[:1].isupper() and t.low.endswith(("-area", "-region", "-metro")):
+            out.append(Mention(k, k + 1, t.text, [Place("unknown", t.text)], "unlisted"))
+    for k in range(len(toks) - 1):  # "Allegheny County": a county the store lacks
+        if toks[k + 1].text in AREA_WORDS and name_at(k) and not known(k + 1):
+            a = k - 1 if k > 0 and name_at(k - 1) else k
+            text = " ".join(t.text for t in toks[a : k + 2])
+            out.append(Mention(a, k + 2, text, [Place("unknown", text)], "unlisted"))
     for k in range(len(toks) - 1):
         police = toks[k + 1].low in ("police", "pd") and toks[k].low not in NOT_CITY_POLICE
         after_in = k >= 2 and toks[k - 1].low == "in" and toks[k - 2].low in CRIME_HEADS
@@ -468,6 +479,8 @@ def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | No
         after = toks[i + n].low if i + n < len(toks) else ""
         if payload == "national" and key in ("u.s.", "us") and after in INSTITUTION_WORDS:
             return None
+        if key == "division" and " ".join(t.low for t in toks[i + n : i + n + 2]) == "of police":
+            return None  # "the Columbus Division of Police": the city's police, not a part
         if payload == "large" and _other_set(toks, i):
             return Mention(i, i + n, text, [Place("vague", text)], "kind")
         if payload == "national" and i > 0 and toks[i - 1].low in LEAD_VERBS:
@@ -489,6 +502,9 @@ def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | No
         return None  # "By Austin Alonzo": the writer
     after = toks[i + n].low if i + n < len(toks) else ""
     then = toks[i + n + 1].low if i + n + 1 < len(toks) else ""
+    if after == "-" and then in WIDER:  # "Pittsburgh-area homicides": the area, not the city
+        wider = " ".join(t.text for t in toks[i : i + n + 2])
+        return Mention(i, i + n + 2, wider, [Place("unknown", wider)], "name")
     if after in WIDER and then not in ("police", "pd", "department"):
         # "the Chicago metropolitan area", "the Houston region": not the city (but the
         # "Indianapolis Metropolitan Police" are the city's)

@@ -116,6 +116,7 @@ STOP_ROLE = {",", ";", "—", "–", ":", "(", ")", "and", "but", "while", "alth
 
 
 SINCE_FILLERS = {"a", "the", "its", "their", "recent", "peak", "high", "record", "of", "in"}
+SINCE_FILLERS |= {"they", "it", "peaked", "spiked", "topped", "crested", "all-time", "pandemic"}
 
 
 def _role(toks: list[Token], i: int) -> str:
@@ -263,6 +264,10 @@ def _month_year(toks: list[Token], k: int, month: int, pub: dt.date | None):
     if year:
         return year, k + 1
     if pub is not None:
+        skip = 1 if _low(toks, k) == "of" else 0  # "by the end of June (of) last year"
+        if _low(toks, k + skip, 2) in ("last year", "this year"):
+            back = 1 if _low(toks, k + skip) == "last" else 0
+            return pub.year - back, k + skip + 2
         return (pub.year if month <= pub.month else pub.year - 1), k
     return None
 
