@@ -1619,3 +1619,40 @@ def test_the_day_a_briefing_was_given_and_a_domestic_subtype(g):
     assert c.period.label == "2025"
     found = claims("The increase in domestic assault reports in Chicago continued in 2025.", g=g)
     assert found and all(c.offense is None and c.measure == "subtype" for c in found)
+
+
+def test_a_from_to_pair_belongs_to_the_figure_before_it(g):
+    """'a 12% decrease from 2022 to 2023 and about a 16% dip in 2024': 2023 against 2022,
+    then 2024 against 2023 (both were read as from 2022, the first to 2024)."""
+    found = claims(
+        "In Chicago, the FBI reported a 12% decrease in homicides from 2022 to 2023 and about "
+        "a 16% dip in 2024.",
+        dt.date(2025, 1, 5),
+        g,
+    )
+    got = [(c.period.label, c.base.label) for c in found if c.kind == "pct"]
+    assert got == [("2023", "2022"), ("2024", "2023")]
+    (c,) = claims("In Chicago, from 2022 to 2023, homicides fell 12%.", dt.date(2025, 1, 5), g)
+    assert (c.period.label, c.base.label) == ("2023", "2022")
+
+
+def test_names_refusals_ranks_and_halves_that_are_not_what_they_seem(g):
+    """NIBRS is the FBI's system, not the nation; 'declined to comment' is no fall; 'one of
+    the top three worst in the country' is a rank, not a count of 3; 'closure to 32 of 37
+    families' is clearance; 'crime decreases in other areas' is about some categories;
+    'down mid-way through 2025' is the first half of 2025."""
+    found = claims(
+        "In Chicago, the statistics, compiled using the FBI's National Incident-Based "
+        "Reporting System, showed property crime fell in 2024.",
+        g=g,
+    )
+    assert [c.place.label for c in found] == ["Chicago, Illinois"]
+    assert not claims("Chicago police declined to comment on the homicides.", g=g)
+    (c,) = claims("Chicago was one of the top three worst in the country for car thefts.", g=g)
+    assert (c.kind, c.rank) == ("rank", 3) and "among the top few" in c.notes
+    found = claims("Chicago police brought closure to 32 of 37 families of homicide victims.", g=g)
+    assert found and all(c.measure == "clearance" for c in found)
+    (c,) = claims("The mayor also highlighted crime decreases in other areas of Chicago.", g=g)
+    assert "a claim about some categories" in c.notes
+    (c,) = claims("Chicago homicides down mid-way through 2025.", dt.date(2025, 7, 1), g)
+    assert c.period.kind == "ytd" and c.period.end == dt.date(2025, 6, 30)

@@ -455,7 +455,8 @@ def _num_anchors(r: Reading) -> list[int]:
     for i, t in enumerate(r.toks):
         if t.num is None or i in r.taken:
             continue
-        if t.low == "one" and not (i + 1 < len(r.toks) and r.toks[i + 1].low in measure_words()):
+        nxt_word = r.toks[i + 1].low if i + 1 < len(r.toks) else ""
+        if t.low == "one" and (nxt_word not in measure_words() or nxt_word in FUNCTION_WORDS):
             continue  # "One is from the Council ...", "one of"
         nxt = r.toks[i + 1].low if i + 1 < len(r.toks) else ""
         if nxt in ("a.m.", "p.m.", "am", "pm") or (i > 0 and r.toks[i - 1].text in ("#", "No")):
@@ -480,6 +481,8 @@ def _num_anchors(r: Reading) -> list[int]:
             continue  # "WANE 15 spoke with ...", "FOX 13": a broadcaster's name
         if _old_year(r.toks, i):
             continue  # "a record set in 1933": a year before any data, not a count
+        if i > 0 and r.toks[i - 1].low == "top":
+            continue  # "one of the top three worst": the size of a ranked few (its superlative)
         out.append(i)
     return out
 
@@ -833,6 +836,9 @@ def _generic_run(r: Reading, a: int, b: int) -> bool:
     return all(r.toks[k].low in GENERIC or r.toks[k].low in measure_words() for k in range(a, b))
 
 
+FUNCTION_WORDS = {"of", "the", "a", "an", "in", "for", "to", "by", "and", "or", "from", "on"}
+
+
 def measure_words() -> set[str]:
     return {w for key in measure_index().table for w in key}
 
@@ -1059,6 +1065,10 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
                 return cur.in_year(m.year or cur.year - (m.offset or 1)), "sentence"
         if m.role == "base" and kind == "count" and not base_count and not _attached(r, i, m):
             continue  # "42 killings compared to last year": 42 is this year's
+        if m.role == "base" and changes and nxt is not None and k + 1 in r.periods:
+            joined = nxt.start == m.end + 1 and r.toks[m.end].low in ("to", "through", "and")
+            if joined:  # "a 12% decrease from 2022 to 2023 (and a 16% dip in 2024)": 2023's
+                return _explicit(r, k + 1, i, ctx), "sentence"
         if k in r.periods and not (m.role == "base" and changes):
             return _explicit(r, k, i, ctx), "sentence"
         if k not in r.periods and m.kind in RELATIVE_KINDS and ctx.pub is None and not between:
@@ -1236,7 +1246,7 @@ def _base_at(r: Reading, i: int, cur: Period | None, ctx: Context) -> tuple[Peri
     before = [
         (k, m)
         for k, m in enumerate(r.times)
-        if m.end <= i and m.role == "base" and r.clause_of[m.start] == cl
+        if m.end <= i and m.role == "base" and r.clause_of[m.start] == cl and not _paired(r, k, i)
     ]
     for k, m in after[:1] + before[-1:]:
         got = _base_of(m, r.periods.get(k), cur)
@@ -1271,6 +1281,21 @@ def _base_at(r: Reading, i: int, cur: Period | None, ctx: Context) -> tuple[Peri
     if ctx.past is not None and ctx.past.year < cur.year - 1 and r.current is None:
         return ctx.past, "previous sentence"  # "... 1993, our highest year. The reduction there"
     return cur.in_year(cur.year - 1), "default"
+
+
+def _paired(r: Reading, k: int, i: int) -> bool:
+    """'a 12% decrease from 2022 to 2023': a pair that ends before the claim at i, after an
+    earlier figure, is that figure's (a later '16% dip in 2024' is not from 2022; 'From
+    2022 to 2023, homicides fell 12%' is the claim's own)."""
+    m = r.times[k]
+    nxt = r.times[k + 1] if k + 1 < len(r.times) else None
+    return (
+        nxt is not None
+        and nxt.end <= i
+        and nxt.start == m.end + 1
+        and r.toks[m.end].low in ("to", "through")
+        and any(r.toks[x].num is not None and x not in r.taken for x in range(m.start))
+    )
 
 
 def _since_end(r: Reading, i: int) -> bool:
@@ -1683,6 +1708,8 @@ def _threshold(r: Reading, i: int) -> bool:
     if "mark" in after or "milestone" in after or "threshold" in after:
         return True
     before = [x.low for x in t[max(0, i - 3) : i]]
+    if before[-2:] == ["the", "top"]:
+        return False  # "one of the top three worst in the country": a rank, not a total
     return any(w in MILESTONE_VERBS for w in before[-2:]) and "record" not in before
 
 
@@ -2088,7 +2115,9 @@ PARTIAL_WORDS = ("in some aspects", "in some ways", "in some categories", "in so
 PARTIAL_WORDS += ("other categories", "several categories", "some categories", "certain")
 PARTIAL_WORDS += ("categories that", "most categories", "many categories")
 PARTIAL_WORDS += ("almost every category", "nearly every category", "almost all categories")
-PARTIAL_WORDS += ("nearly all categories",)
+PARTIAL_WORDS += ("nearly all categories", "in other areas", "other areas")
+REFUSED = {"comment", "say", "provide", "answer", "discuss", "release", "speak", "elaborate"}
+REFUSED |= {"respond", "share", "confirm", "disclose", "specify", "identify", "give", "offer"}
 OTHER_PLACES = ("other cities", "similarly sized", "peer cities", "other similar", "the national")
 CAUSAL = {"fueled", "fuelled", "drove", "driven", "caused", "helped", "help", "helps"}
 LINK_WORDS = {
@@ -2166,6 +2195,9 @@ def _direction_word(r: Reading, i: int) -> int | None:
         return 1
     prev = r.toks[i - 1].low if i else ""
     nxt = r.toks[i + 1].low if i + 1 < len(r.toks) else ""
+    nxt2 = r.toks[i + 2].low if i + 2 < len(r.toks) else ""
+    if t.low.startswith("declin") and nxt == "to" and nxt2 in REFUSED:
+        return None  # "CPD declined to comment": refused, not fell
     if t.low in STRONG_DIRECTION:
         if t.low in ("trended", "trending"):
             return _dir(nxt)
@@ -2418,6 +2450,7 @@ def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: 
     c = Claim("superlative", u.text, u.start, u.end, _fragment(r, i - 3, i + 8), "superlative")
     c.extremum, c.pos = ext, i
     c.rank = _ordinal_before(r, i) if _ordinal_before(r, i) > 1 else None
+    top = i >= 2 and r.toks[i - 2].low == "top" and r.toks[i - 1].num is not None
     if span_m is not None:
         c.span, c.since = span_m.span, span_m.since
     elif (
@@ -2463,6 +2496,9 @@ def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: 
     if own is not None:
         c.period = own  # "down from 171 in 2022 — the highest since 1996": 2022's
     _superlative_notes(c, r, i, after)
+    if top:  # "one of the top three worst in the country": within a few, not one rank
+        c.rank = int(r.toks[i - 1].num or 0)
+        c.notes.append("among the top few")
     return c
 
 

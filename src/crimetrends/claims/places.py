@@ -479,6 +479,8 @@ def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | No
         after = toks[i + n].low if i + n < len(toks) else ""
         if payload == "national" and key in ("u.s.", "us") and after in INSTITUTION_WORDS:
             return None
+        if payload == "national" and after.startswith("incident"):
+            return None  # "the FBI's National Incident-Based Reporting System": its name
         if key == "division" and " ".join(t.low for t in toks[i + n : i + n + 2]) == "of police":
             return None  # "the Columbus Division of Police": the city's police, not a part
         if payload == "large" and _other_set(toks, i):

@@ -324,6 +324,9 @@ NOTE_REASONS = {
         "The column's period is qualified by a footnote ('2023*') the page does not spell out."
     ),
     "the start of a trend": "When a trend began is too vague to check.",
+    "among the top few": (
+        "'One of the top three' places a city among a few, not at one rank; it is not checked."
+    ),
     "against an average": "A change against a multi-year average is not checked.",
     "a participle before a noun": (
         "The direction word describes the noun after it ('improved communication'), not a "

@@ -274,6 +274,11 @@ def _month_year(toks: list[Token], k: int, month: int, pub: dt.date | None):
 
 def _through(toks, i, pub, t, nxt, two, three):
     """'through October', 'through August 14, 2025', 'from January through August 2025'."""
+    if t.low in ("mid-way", "midway", "halfway") and nxt == "through":
+        year, k = _year_after(toks, i + 2, pub, ("this year", "the year"))
+        if year:  # "homicides down mid-way through 2025": the first half
+            p = ytd(year, dt.date(year, 6, 30), False, approx=True, text=_low(toks, i, k - i))
+            return TimeMention(i, k, "ytd", "current", year=year, period=p, text=p.text)
     if t.low in ("through", "thru", "til", "until") or two in ("to date",):
         j = i + 1
         if _low(toks, j, 3) == "the end of":
