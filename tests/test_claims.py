@@ -1656,3 +1656,44 @@ def test_names_refusals_ranks_and_halves_that_are_not_what_they_seem(g):
     assert "a claim about some categories" in c.notes
     (c,) = claims("Chicago homicides down mid-way through 2025.", dt.date(2025, 7, 1), g)
     assert c.period.kind == "ytd" and c.period.end == dt.date(2025, 6, 30)
+
+
+def test_other_crimes_like_a_list_and_a_part_of_an_opening_total(g):
+    """'other major crimes, like aggravated assaults and burglaries, saw a decrease' is
+    about the listed offenses, not all crime; '(Of the 82 homicides last year, 10 were
+    ruled justifiable, and another 13 ...)': 10 and 13 are parts, not counts of homicides."""
+    found = claims(
+        "Chicago saw more homicides in 2024, but other major crimes, like aggravated assaults "
+        "and burglaries, saw a slight decrease compared to 2023.",
+        dt.date(2025, 2, 18),
+        g,
+    )
+    down = [c for c in found if c.direction == -1]
+    assert [c.offenses for c in down] == [["aggravated_assault", "burglary"]]
+    found = claims(
+        "(Of the 82 homicides last year in Chicago, 10 were ruled justifiable, and another 13 "
+        "were still pending classification.)",
+        dt.date(2025, 1, 3),
+        g,
+    )
+    parts = {c.value for c in found if "a part of a stated total" in c.notes}
+    assert parts == {10, 13} and any(c.value == 82 and not c.notes for c in found)
+
+
+def test_a_decline_from_then_and_a_count_before_another_clause(g):
+    """'peaked in 2022 with 49, and last year represented a nearly 45% decline from then':
+    49 is 2022's, the change is last year's from 2022; on an undated page 'last year' is
+    not resolved at all (it was read as 2022 against 2021)."""
+    text = (
+        "Chicago's homicides peaked in 2022 with 49, and last year represented a nearly 45% "
+        "decline from then."
+    )
+    found = claims(text, dt.date(2026, 1, 10), g)
+    (count,) = [c for c in found if c.kind == "count"]
+    (pct,) = [c for c in found if c.kind == "pct"]
+    assert count.period.label == "2022" and (pct.period.year, pct.base.year) == (2025, 2022)
+    found = claims(text, None, g)
+    (count,) = [c for c in found if c.kind == "count"]
+    (pct,) = [c for c in found if c.kind == "pct"]
+    assert count.period.label == "2022" and pct.period is None
+    assert pct.carried["period"] == NO_DATE

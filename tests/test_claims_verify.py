@@ -647,3 +647,13 @@ def test_sexual_assaults_above_the_rape_count_are_a_definitional_pair(store):
     v = one(text.format("sexual assaults"), dt.date(2026, 1, 20))
     assert v.verdict == MISMATCH and v.our_value == now and "broader" in v.reason
     assert one(text.format("rapes"), dt.date(2026, 1, 20)).verdict == INCONSISTENT
+
+
+def test_vehicles_reported_stolen_above_the_theft_count_are_a_definitional_pair(store):
+    """Vehicles reported stolen are counted per vehicle (one theft can take several): 40%
+    above the store's motor vehicle thefts is a definitional mismatch, not a wrong figure."""
+    now, _ = ytd(YTD_2025, "Chicago, Illinois", "Motor Vehicle Thefts")
+    v = one(
+        f"In 2025, Chicago had {round(now * 1.4):,} vehicles reported stolen.", dt.date(2026, 2, 20)
+    )
+    assert v.verdict == MISMATCH and v.our_value == now and "per vehicle" in v.reason

@@ -113,6 +113,7 @@ def read(unit: Unit, g: Gazetteer, ctx: Context, text: str | None = None) -> Rea
             and (toks[j].low in CRIME_NAME_WORDS or (i > 0 and toks[i - 1].low in ("time",)))
         )
         and not _program_name(toks, j)
+        and not _other_with_examples(toks, i, j)
     ]
     measures = list(measure_index().scan(toks))
     offenses, measures = _subtypes(toks, offenses, measures)  # type: ignore[arg-type]
@@ -168,6 +169,15 @@ def _abbreviation(toks, k: int) -> bool:
         and toks[k + 1].text.isupper()
         and toks[k + 1].text.isalpha()
     )
+
+
+def _other_with_examples(toks, i: int, j: int) -> bool:
+    """'other major crimes, like aggravated assaults and burglaries, saw a decrease': the
+    examples are what the figure is about, not every crime (without 'other', 'violent
+    crime, including murders, fell 10%' is about the total)."""
+    before = {t.low for t in toks[max(0, i - 2) : i]}
+    after = " ".join(t.low for t in toks[j : j + 3])
+    return "other" in before and after.startswith((", like", ", such as", ", including"))
 
 
 def _subtypes(toks, offenses, measures):
@@ -281,8 +291,10 @@ def _resolve_periods(r: Reading, ctx: Context) -> None:
         if m.kind == "month" and _dated_day(r, m):
             continue  # "... Crime Briefing on Thursday, Jan. 29, highlighting": the day said
         p = _period_of(m, ctx, years, base_years)
-        if p is None and m.role == "current" and m.kind in RELATIVE_KINDS and ctx.pub is None:
-            r.current_unknown = True  # "... in 2023 and 19 so far this year", no date
+        relative = m.kind in RELATIVE_KINDS or (m.kind == "relative" and bool(years))
+        if p is None and m.role == "current" and relative and ctx.pub is None:
+            # "... in 2023 and 19 so far this year", "peaked in 2022 ..., and last year", no date
+            r.current_unknown = True
         if m.kind == "next":  # "in 2022, with a 25% decline the next year"
             prior = [x.year for x in r.times[:k] if x.year and x.kind == "year"]
             p = Period("year", prior[-1] + 1, text=m.text) if prior else None
@@ -1054,6 +1066,8 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
         if m.kind == "ytd_open" and nxt is not None and nxt.start <= m.end + 1:
             continue  # "year to date through April": the stated end
 
+        if kind == "count" and _new_clause(r, i, m.start):
+            continue  # "peaked in 2022 with 49, and last year ...": 49 is 2022's
         between = kind != "superlative" and _number_between(r, i + 1, m.start)
         if between and not _versus_pair(r, i + 1, m.start):
             continue  # (a "(491 vs. 498) year to date" pair shares the period after it)
@@ -1248,6 +1262,15 @@ def _base_at(r: Reading, i: int, cur: Period | None, ctx: Context) -> tuple[Peri
         for k, m in enumerate(r.times)
         if m.end <= i and m.role == "base" and r.clause_of[m.start] == cl and not _paired(r, k, i)
     ]
+    then = " ".join(t.low for t in r.toks[i + 1 : i + 8])
+    named = [
+        p
+        for k, p in sorted(r.periods.items())
+        if r.times[k].end <= i and p.kind == "year" and p.year < cur.year
+    ]
+    if ("from then" in then or "since then" in then) and named:
+        return cur.in_year(named[-1].year), "sentence"  # "peaked in 2022 ... a 45% decline
+        # from then": from 2022
     for k, m in after[:1] + before[-1:]:
         got = _base_of(m, r.periods.get(k), cur)
         if got is not None and got.window != cur.window:  # never a period against itself
@@ -1281,6 +1304,14 @@ def _base_at(r: Reading, i: int, cur: Period | None, ctx: Context) -> tuple[Peri
     if ctx.past is not None and ctx.past.year < cur.year - 1 and r.current is None:
         return ctx.past, "previous sentence"  # "... 1993, our highest year. The reduction there"
     return cur.in_year(cur.year - 1), "default"
+
+
+def _new_clause(r: Reading, a: int, b: int) -> bool:
+    """A comma then 'and', 'but' or 'while' between a and b: what follows is another clause."""
+    return any(
+        r.toks[x].text == "," and r.toks[x + 1].low in ("and", "but", "while")
+        for x in range(a, min(b, len(r.toks) - 1))
+    )
 
 
 def _paired(r: Reading, k: int, i: int) -> bool:
@@ -1639,7 +1670,13 @@ GOAL_WORDS += ("want to", "plans to", "pledged to", "vowed to", "aimed at", "aim
 
 
 def _part_of_total(r: Reading, i: int) -> bool:
-    """'33 out of 41 homicides were shootings', 'Sixteen of the 17 homicides': a part."""
+    """'33 out of 41 homicides were shootings', 'Sixteen of the 17 homicides', '(Of the 82
+    homicides last year, 10 were ruled justifiable, and another 13 ...)': a part."""
+    for k in range(2, i):
+        opens = k == 2 or r.toks[k - 3].text in ("(", ":", "—")
+        total = opens and [t.low for t in r.toks[k - 2 : k]] == ["of", "the"] and r.toks[k].num
+        if total and any(t.text == "," for t in r.toks[k + 1 : i]):
+            return True
     after = r.toks[i + 1 : i + 4]
     words = [t.low for t in after[:2]]
     if words in (["of", "those"], ["of", "them"], ["of", "these"]):
