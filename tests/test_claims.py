@@ -1697,3 +1697,75 @@ def test_a_decline_from_then_and_a_count_before_another_clause(g):
     (pct,) = [c for c in found if c.kind == "pct"]
     assert count.period.label == "2022" and pct.period is None
     assert pct.carried["period"] == NO_DATE
+
+
+def test_months_listed_summers_and_a_full_year(g):
+    """'June, July, and August' and 'the summer of 2021' are those three months (they were
+    read as June, or the whole year); 'January and February' is the year's first two
+    months; 'with 805 for the full year' is the whole of the year just named."""
+    by_value = count_periods(
+        "The summer of 2021 saw 274 homicides in Chicago, with 805 for the full year.",
+        dt.date(2025, 9, 3),
+        g,
+    )
+    assert by_value == {274: "Jun–Aug 2021", 805: "2021"}
+    found = claims(
+        "Chicago recorded 123 homicides in June, July, and August.", dt.date(2025, 9, 3), g
+    )
+    assert [c.period.label for c in found] == ["Jun–Aug 2025"]
+    assert count_periods(
+        "Chicago recorded 32 murders in January and February.", dt.date(2026, 3, 5), g
+    ) == {32: "Jan–Feb 2026"}
+
+
+def test_a_yearless_window_on_an_undated_page_and_a_year_said_of_it(g):
+    """Undated: '32 murders in January and February' has no year (not the year of the
+    record named after it); 'the record low of 38 the city saw in those two months in
+    2018' is January–February 2018, and its superlative is a low, not a high; 'the five
+    boroughs' are places, not five crimes."""
+    found = claims(
+        "New York City recorded 32 murders in January and February, dropping below the "
+        "previous record low of 38 the five boroughs saw in those two months in 2018.",
+        None,
+        gazetteer(("New York City, New York",)),
+    )
+    counts = {c.value: c for c in found if c.kind == "count"}
+    assert set(counts) == {32, 38}
+    assert counts[32].period is None and counts[38].period.label == "Jan–Feb 2018"
+    assert all(c.extremum == "min" for c in found if c.kind == "superlative")
+
+
+def test_a_survey_named_in_the_sentence_and_a_month_against_pre_pandemic(g):
+    """A figure in the sentence that names the CCJ survey is the survey's cities', even
+    when the page mentions the FBI elsewhere; 'January' against pre-pandemic levels is
+    the latest January, not the January after 2019."""
+    text = (
+        "Homicides fell 21% nationwide in 2025, according to a Council on Criminal Justice "
+        "analysis. When the FBI reports its data later this year, the rate may fall."
+    )
+    (c,) = [c for c in claims(text, dt.date(2026, 1, 22), g) if c.kind == "pct"]
+    assert c.place.kind == "vague" and "Council on Criminal Justice" in c.place.label
+    (c,) = claims(
+        "Violent crimes in Chicago have fallen below pre-pandemic levels, police statistics "
+        "for January show.",
+        dt.date(2026, 2, 1),
+        g,
+    )
+    assert (c.period.label, c.base.label) == ("Jan 2026", "Jan 2019")
+
+
+def test_last_years_low_said_of_a_named_year_is_the_year_before_it(g):
+    """'ended 2025 with 165, down 19% from last year's 60-year low of 203 and down 35%
+    since 2023' (dated or not): 19% and 203 are against 2024, 35% against 2023."""
+    text = (
+        "Chicago ended 2025 with 165 homicides, down 19% from last year's 60-year low of 203 "
+        "and down 35% since 2023."
+    )
+    for date in (None, dt.date(2026, 1, 20)):
+        found = claims(text, date, g)
+        assert {c.value: c.period.label for c in found if c.kind == "count"} == {
+            165: "2025",
+            203: "2024",
+        }
+        pcts = [(c.pct, c.period.label, c.base.label) for c in found if c.kind == "pct"]
+        assert pcts == [(-19.0, "2025", "2024"), (-35.0, "2025", "2023")]

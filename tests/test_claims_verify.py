@@ -239,12 +239,20 @@ def test_homicides_may_exceed_murders_but_not_fall_short(store):
 
 def test_a_homicide_change_is_refuted_when_its_own_count_matches_the_murders(store):
     """Where the sentence's homicide count equals the store's murder count, the definitions
-    agree there and a change that does not hold is inconsistent; with a base count that
-    differs by definition too, it stays a mismatch."""
+    agree there and a change that does not hold is inconsistent, when the base it implies
+    is below the store's base murders (homicides are never fewer); a base it implies a
+    little above them may be homicides murder leaves out, and stays a mismatch; with a
+    base count that differs by definition too, it stays a mismatch."""
     feb = dt.date(2017, 2, 1)
-    agree = "Chicago had 782 homicides in 2016, up 45% from 2015."
+    murders_2015 = chicago_incidents("01A", "2015-01-01", "2015-12-31")
+    agree = "Chicago had 782 homicides in 2016, up 70% from 2015."  # 782 / 1.7 = 460
+    assert murders_2015 > 782 / 1.7
     v = next(v for v in check_text(agree, feb) if v.claim["kind"] == "pct")
     assert v.verdict == INCONSISTENT and "definitions agree" in v.reason
+    above = "Chicago had 782 homicides in 2016, up 45% from 2015."  # 782 / 1.45 = 539
+    assert 1 < 782 / 1.45 / murders_2015 < 1.13
+    v = next(v for v in check_text(above, feb) if v.claim["kind"] == "pct")
+    assert v.verdict == MISMATCH
     both = "Chicago had 782 homicides in 2016, up 45% from 540 in 2015."
     v = next(v for v in check_text(both, feb) if v.claim["kind"] == "pct")
     assert v.verdict == MISMATCH

@@ -280,7 +280,9 @@ def _resolve_periods(r: Reading, ctx: Context) -> None:
     years = [m.year for m in r.times if m.kind == "year" and m.role == "current" and m.year]
     if ctx.last_year and any(m.kind == "that" for m in r.times):
         years.append(ctx.last_year)  # "In that year, the first two months saw 36": that year's
-    base_years = [m.year for m in r.times if m.role == "base" and m.year]
+    base_years = [  # ("pre-pandemic", 2019, is no year before the sentence's month)
+        m.year for m in r.times if m.role == "base" and m.year and not m.text.startswith("pre")
+    ]
     for k, m in enumerate(r.times):
         after = {t.low for t in r.toks[m.end : m.end + 9]}
         if after & RELEASE_WORDS and m.kind in ("month", "year") and m.start < 3:
@@ -292,6 +294,7 @@ def _resolve_periods(r: Reading, ctx: Context) -> None:
             continue  # "... Crime Briefing on Thursday, Jan. 29, highlighting": the day said
         p = _period_of(m, ctx, years, base_years)
         relative = m.kind in RELATIVE_KINDS or (m.kind == "relative" and bool(years))
+        relative = relative or m.kind == "months"  # a yearless "January and February"
         if p is None and m.role == "current" and relative and ctx.pub is None:
             # "... in 2023 and 19 so far this year", "peaked in 2022 ..., and last year", no date
             r.current_unknown = True
@@ -303,6 +306,28 @@ def _resolve_periods(r: Reading, ctx: Context) -> None:
             if m.role == "current" and (r.current is None or _later(p, r.current)):
                 # the latest period the sentence is about ("from X in 2021 to Y in 2022")
                 r.current, r.current_at = p, m.start
+    _window_years(r)
+
+
+def _window_years(r: Reading) -> None:
+    """'32 murders in January and February, below the record low of 38 the city saw in
+    those two months in 2018': a year said of the sentence's months ('those two months',
+    'the same months', a record) is those months of that year."""
+    window = next((m for m in r.times if m.kind == "months" and m.period), None)
+    if window is None or window.period is None:
+        return
+    w = window.period
+    for k, m in enumerate(r.times):
+        if m.kind != "year" or not m.year or m.start < window.end:
+            continue
+        before = [t.low for t in r.toks[max(0, m.start - 6) : m.start]]
+        back = "months" in before and ("those" in before or "same" in before)
+        if back or "record" in before:
+            last = month_end(dt.date(m.year, w.month or 12, 1))
+            p = ytd(m.year, last, False, text=m.text) if w.kind == "ytd" else None
+            r.periods[k] = p or Period("quarter", m.year, month=w.month, text=m.text)
+            if r.current_at == m.start:
+                r.current = r.periods[k]
 
 
 RELEASE_WORDS = {"released", "published", "announced", "unveiled", "issued"}
@@ -388,7 +413,9 @@ def _period_of(
         return Period("year", m.year, text=m.text)
     if m.kind == "same" and m.role == "current" and m.year and ctx.period is not None:
         return replace(ctx.period.in_year(m.year), text=m.text)  # "that same time frame this year"
-    if m.kind in ("ytd", "recent") and m.period:
+    if m.kind == "months" and m.period and not m.period.year:
+        return None  # "32 murders in January and February" on a page with no date: unknown
+    if m.kind in ("ytd", "recent", "months") and m.period:
         return m.period
     if m.kind in ("thisyear", "ytd_open"):
         year = m.year or (ctx.pub.year if ctx.pub else None)
@@ -477,6 +504,8 @@ def _num_anchors(r: Reading) -> list[int]:
             continue  # "per 100,000": the unit of a rate
         if nxt in TIME_UNITS:
             continue  # "the first seven months", "two weeks left in the year"
+        if nxt in PLACE_UNITS:
+            continue  # "the five boroughs", "14 precincts": places, not crimes
         if i > 0 and _month_before(r, i) and t.num <= 31 and t.num == int(t.num):
             continue  # "December 21", "Jan. 1": a day of a date
         if _in_iso_date(r.toks, i):
@@ -848,6 +877,7 @@ def _generic_run(r: Reading, a: int, b: int) -> bool:
     return all(r.toks[k].low in GENERIC or r.toks[k].low in measure_words() for k in range(a, b))
 
 
+PLACE_UNITS = {"boroughs", "precincts", "wards", "districts", "neighborhoods", "counties"}
 FUNCTION_WORDS = {"of", "the", "a", "an", "in", "for", "to", "by", "and", "or", "from", "on"}
 
 
@@ -1028,6 +1058,9 @@ def _as_place(m: Mention, ctx: Context) -> Place:
 # -- periods for one claim -------------------------------------------------------------------
 
 
+WHOLE_YEAR = ("the full year", "the whole year", "the entire year")
+
+
 def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | None, str]:
     """The period a claim at token i is about. A count takes the time expression right after
     it (before the next number: "410 murders in 2021, down from 455 in 2020"), else the one
@@ -1039,10 +1072,23 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
     changes = change or kind == "delta"  # never its own period: a base ("from 2023")
     base_count = kind == "count" and _count_role(r, i) == "base"
     reach = 9 if kind == "superlative" else 7
+    whole = " ".join(t.low for t in r.toks[i + 1 : i + 5])
+    if kind == "count" and any(w in whole for w in WHOLE_YEAR):
+        named = [p for k, p in sorted(r.periods.items()) if r.times[k].end <= i]
+        if named:  # "The summer of 2021 saw 274 homicides, with 805 for the full year"
+            return Period("year", named[-1].year, text="the full year"), "sentence"
     if kind == "count" and i >= 3 and r.toks[i - 1].low == "of":
         named = [k for k, m in enumerate(r.times) if m.end == i - 2 and k in r.periods]
         if named and r.toks[i - 2].low in ("total", "tally", "count", "figure"):
             return r.periods[named[0]], "sentence"  # "down 23 percent from the 2023 total of 141"
+        level = r.toks[i - 2].low in ("low", "high", "peak", "total", "record")
+        back = [m for m in r.times if i - 7 <= m.start and m.end <= i - 2]
+        cur = r.current
+        last = [m for m in back if m.text.startswith("last year") and m.role == "base"]
+        if level and last and cur is not None:
+            p = r.periods.get(r.times.index(last[-1]))
+            if p is None or p.window == cur.window:  # "ended 2025 with 165, down 19% from
+                return cur.in_year(cur.year - 1), "sentence"  # last year's low of 203"
     ago = next(
         (
             m
@@ -1085,7 +1131,12 @@ def _period_at(r: Reading, i: int, ctx: Context, kind: str) -> tuple[Period | No
                 return _explicit(r, k + 1, i, ctx), "sentence"
         if k in r.periods and not (m.role == "base" and changes):
             return _explicit(r, k, i, ctx), "sentence"
-        if k not in r.periods and m.kind in RELATIVE_KINDS and ctx.pub is None and not between:
+        if (
+            k not in r.periods
+            and m.kind in (*RELATIVE_KINDS, "months")
+            and ctx.pub is None
+            and not between
+        ):
             return None, NO_DATE  # "12 in the first six months of 2023 and 19 so far this year"
     when = _when_clause(r, i) if kind == "count" else None
     if when is not None:  # "... compared with the year before, when more than 400 were killed"
@@ -1273,6 +1324,10 @@ def _base_at(r: Reading, i: int, cur: Period | None, ctx: Context) -> tuple[Peri
         # from then": from 2022
     for k, m in after[:1] + before[-1:]:
         got = _base_of(m, r.periods.get(k), cur)
+        own = (got is None or got.window == cur.window) and m.start > i
+        if own and m.text.split("'")[0].split("’")[0] in ("last year", "the previous year"):
+            # "ended 2025 with 165, down 19% from last year's 203": the year before 2025
+            return cur.in_year(cur.year - 1), "sentence"
         if got is not None and got.window != cur.window:  # never a period against itself
             # "at this same time last year" is the current window moved, not a stated one
             return got, "same window" if m.kind == "same" and m.year is None else "sentence"
@@ -2445,6 +2500,8 @@ def superlative_claims(r: Reading, ctx: Context) -> list[Claim]:
                 ext = "max" if t.low.startswith("high") else "min"
             else:
                 continue
+        if t.low == "record" and i + 1 < len(r.toks) and r.toks[i + 1].low in ("low", "lows"):
+            ext = "min"  # "the previous record low set in 2018"
         c = _superlative(r, i, ext, span_m, ctx)
         if c is not None:
             out.append(c)
@@ -3302,15 +3359,16 @@ def _survey_only(doc: Document) -> tuple[str, str] | None:
 def _survey_places(doc: Document, claims: list[Claim]) -> None:
     """A CCJ or MCCA story: its national figures from the sentence naming the survey on,
     in a sentence naming it or carried to one, are of the survey's cities."""
-    survey = _survey_only(doc)
+    survey = next(((key, name) for key, name in SURVEYS.items() if key in doc.text), None)
     if survey is None:
         return
     key, name = survey
+    only = _survey_only(doc) is not None  # no national source named besides it
     first = min((u.start for u in doc.units if key in u.text and u.start >= 0), default=None)
     if first is None:  # named only where no claim is read (a dateline, a notice)
         return
-    for c in claims:
-        said = key in c.text or c.carried.get("place") == "carried"
+    for c in claims:  # a figure in the sentence naming the survey is the survey's, always
+        said = key in c.text or (only and c.carried.get("place") == "carried")
         if c.place is not None and c.place.kind == "sample" and c.start >= first and said:
             c.place = Place("vague", f"the cities of the {name} survey")
             c.places = [c.place]

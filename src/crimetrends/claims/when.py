@@ -168,7 +168,8 @@ def _at(toks: list[Token], i: int, pub: dt.date | None) -> TimeMention | None:
     nxt = _low(toks, i + 1) if i + 1 < len(toks) else ""
     two = _low(toks, i, 2)
     three = _low(toks, i, 3)
-    for finder in (_through, _as_of, _same_period, _half, _quarter, _recent, _relative, _span):
+    finders = (_through, _as_of, _same_period, _half, _quarter, _recent, _relative, _span)
+    for finder in (*finders, _months_listed, _summer):
         got = finder(toks, i, pub, t, nxt, two, three)
         if got is not None:
             return got
@@ -217,6 +218,58 @@ def _at(toks: list[Token], i: int, pub: dt.date | None) -> TimeMention | None:
             text=_low(toks, i, end - i),
         )
     return None
+
+
+def _months_listed(toks, i, pub, t, nxt, two, three):
+    """'in June, July, and August', 'January and February 2026': consecutive months listed
+    are one window (from January: the year so far; three months: those three)."""
+    if t.low not in MONTH_NAMES or len(t.low) <= 3 or not t.text[:1].isupper():
+        return None
+    months, k = [MONTH_NAMES[t.low]], i + 1
+    while k + 1 < len(toks):
+        j = k
+        while j < len(toks) and toks[j].low in (",", "and"):
+            j += 1
+        w = toks[j] if j < len(toks) and j > k else None
+        if w is None or w.low not in MONTH_NAMES or MONTH_NAMES[w.low] != months[-1] + 1:
+            break
+        months.append(MONTH_NAMES[w.low])
+        k = j + 1
+    if len(months) < 2 or (months[0] != 1 and len(months) != 3):
+        return None
+    year, end = _year_after(toks, k, pub, ("this year",))
+    if year is None and pub is not None:
+        year = pub.year if months[-1] <= pub.month else pub.year - 1
+    text = _low(toks, i, end - i)
+    if year is None:  # no date: the year the article has set, when it has (see extract)
+        kind = "ytd" if months[0] == 1 else "quarter"
+        p0 = Period(kind, 0, month=months[-1], text=text)
+        return TimeMention(i, end, "months", _role(toks, i), period=p0, text=text)
+    last = month_end(dt.date(year, months[-1], 1))
+    p = (
+        ytd(year, last, False, text=text)
+        if months[0] == 1
+        else Period("quarter", year, month=months[-1], text=text)
+    )
+    return TimeMention(i, end, "months", _role(toks, i), year=year, period=p, text=text)
+
+
+def _summer(toks, i, pub, t, nxt, two, three):
+    """'the summer of 2021', 'this summer', 'summer 2024': June to August."""
+    if t.low != "summer" and not (t.low in ("this", "last") and nxt == "summer"):
+        return None
+    k = i + 1 if t.low == "summer" else i + 2
+    year, end = _year_after(toks, k, pub, ("this year",))
+    if year is None and pub is not None:
+        if t.low == "this":
+            year = pub.year
+        elif t.low == "last":
+            year = pub.year if pub.month > 8 else pub.year - 1
+    if year is None or (t.low == "summer" and i > 0 and toks[i - 1].low in ("this", "last")):
+        return None
+    text = _low(toks, i, end - i)
+    p = Period("quarter", year, month=8, text=text)
+    return TimeMention(i, end, "months", _role(toks, i), year=year, period=p, text=text)
 
 
 def _date_after(toks: list[Token], j: int, pub: dt.date | None) -> tuple[dt.date, int, bool] | None:
