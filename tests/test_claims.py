@@ -1769,3 +1769,34 @@ def test_last_years_low_said_of_a_named_year_is_the_year_before_it(g):
         }
         pcts = [(c.pct, c.period.label, c.base.label) for c in found if c.kind == "pct"]
         assert pcts == [(-19.0, "2025", "2024"), (-35.0, "2025", "2023")]
+
+
+def test_a_flattened_table_a_negated_superlative_and_a_level_against_several_years(g):
+    """'2021 2022 2023 Shootings 259 129 65 Homicides 17 9 5' is a table flattened onto one
+    line (each number its row's and year's); 'it wasn't the highest ever' says what was
+    not; 'lower than the number in three of the four years' is no change from a year;
+    'per [100,000]' is a rate's unit."""
+    found = claims(
+        "Chicago police reported these figures.\n\n"
+        "2021 2022 2023 Shooting Incidents 259 129 65 Homicides 17 9 5\n",
+        dt.date(2024, 1, 10),
+        g,
+    )
+    cells = {(c.value, c.period.label, c.offense or c.measure) for c in found}
+    assert (17, "2021", "murder") in cells and (5, "2023", "murder") in cells
+    assert (259, "2021", "shootings") in cells
+    (c,) = [
+        c
+        for c in claims("Chicago's murder count rose in 2023, but it wasn't the highest ever.", g=g)
+        if c.kind == "superlative"
+    ]
+    assert "a negated figure" in c.notes
+    found = claims(
+        "The number of murders in Chicago in 2023 was lower than the number in three of the "
+        "four years before.",
+        g=g,
+    )
+    (c,) = [c for c in found if c.kind == "direction"]
+    assert "a comparison with several years" in c.notes
+    found = claims("Chicago's murder rate in 2023 was 24 per [100,000].", g=g)
+    assert [c.value for c in found] == [24]

@@ -665,3 +665,18 @@ def test_vehicles_reported_stolen_above_the_theft_count_are_a_definitional_pair(
         f"In 2025, Chicago had {round(now * 1.4):,} vehicles reported stolen.", dt.date(2026, 2, 20)
     )
     assert v.verdict == MISMATCH and v.our_value == now and "per vehicle" in v.reason
+
+
+def test_a_window_holding_a_month_the_source_reported_nothing_is_not_a_count(store):
+    """RTCI's Mission, Texas reports 0 of every offense from January to September 2021 (an
+    outage: it reports about a hundred crimes in each later month): its 2021 total is not
+    a count to refute '600 thefts in 2021' with."""
+    monthly = BUNDLE / "rtci_by_agency_monthly_2018_2024.csv.gz"
+    dark, later = duckdb.sql(
+        f"SELECT count(*) FILTER (WHERE CAST(property_crime AS INT) = 0 AND month(date) <= 9), "
+        f"min(CAST(property_crime AS INT)) FILTER (WHERE month(date) >= 10) "
+        f"FROM read_csv('{monthly}') WHERE agency_abbr = 'Mission, TX' AND year(date) = 2021"
+    ).fetchone()
+    assert dark == 9 and later >= 50
+    v = one("Mission, Texas recorded 600 thefts in 2021.", dt.date(2022, 3, 1))
+    assert v.verdict == NOT_CHECKABLE and v.our_value is None

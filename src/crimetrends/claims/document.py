@@ -451,8 +451,38 @@ def _glued_sections(block: list[tuple[str, int]]) -> list[tuple[str, list]] | No
     return sections
 
 
+def _flat_rows(line: str) -> list[list[str]] | None:
+    """A table flattened onto one line: years, then each row's label and one number per
+    year ('2021 2022 2023 Shooting Incidents 259 129 65 Homicides 17 9 5')."""
+    words = line.split()
+    k = 0
+    while k < len(words) and ROW_YEAR.fullmatch(words[k]):
+        k += 1
+    if k < 2:
+        return None
+    rows, label, i = [words[:k]], [], k
+    while i < len(words):
+        if SPACED_NUMBER.fullmatch(words[i]):
+            cells = words[i : i + k]
+            if not label or len(cells) < k or not all(SPACED_NUMBER.fullmatch(c) for c in cells):
+                return None
+            rows.append([" ".join(label), *cells])
+            label, i = [], i + k
+        else:
+            label.append(words[i])
+            i += 1
+    return [["", *rows[0]], *rows[1:]] if len(rows) > 1 and not label else None
+
+
 def _block_units(block: list[tuple[str, int]], para: int, units: list[Unit]) -> None:
     """Units of one block: a table, a heading, list items or one paragraph of sentences."""
+    flat = _flat_rows(block[0][0]) if len(block) == 1 else None
+    if flat is not None:
+        line, p = block[0]
+        table = Table(flat[0], flat[1:])
+        for cells in flat[1:]:
+            units.append(Unit(" ".join(cells), p, p + len(line), "row", para, cells, table))
+        return
     glued = _glued_sections(block)
     if glued is not None:
         for head, rows in glued:

@@ -149,7 +149,7 @@ def _negated(r: Reading, i: int) -> bool:
     says what did not happen, not what did (a negation word up to four words before it)."""
     clause = r.clause_of[i]
     for k in range(max(0, i - 4), i):
-        w = r.toks[k].low
+        w = r.toks[k].low.replace("’", "'")
         if w == "no" and k + 1 < len(r.toks) and r.toks[k + 1].text == ".":
             continue  # "No. 3": a rank
         if r.clause_of[k] == clause and (w in NEGATIONS or w.endswith("n't")):
@@ -500,8 +500,10 @@ def _num_anchors(r: Reading) -> list[int]:
         nxt = r.toks[i + 1].low if i + 1 < len(r.toks) else ""
         if nxt in ("a.m.", "p.m.", "am", "pm") or (i > 0 and r.toks[i - 1].text in ("#", "No")):
             continue
-        if i > 0 and r.toks[i - 1].low in ("per", "every") and t.num in (100_000, 1_000, 100):
-            continue  # "per 100,000": the unit of a rate
+        per = i > 0 and r.toks[i - 1].low in ("per", "every")
+        per = per or (i > 1 and r.toks[i - 1].text in "[(" and r.toks[i - 2].low == "per")
+        if per and t.num in (100_000, 1_000, 100):
+            continue  # "per 100,000", "per [100,000]": the unit of a rate
         if nxt in TIME_UNITS:
             continue  # "the first seven months", "two weeks left in the year"
         if nxt in PLACE_UNITS:
@@ -2127,6 +2129,11 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
             and (placed or any(w in than for w in OTHER_PLACES))
         ):  # "that's lower than other similarly sized cities": a comparison
             c.notes.append("a comparison with another place")
+        wide = " ".join(x.low for x in r.toks[i + 1 : i + 14])
+        if t.low in ("lower", "higher") and wide.startswith("than") and " years" in wide:
+            # "equal to or lower than the number in three of the four years that ...":
+            # a level set against several other years, not a change from the year before
+            c.notes.append("a comparison with several years")
         if any(x.low.startswith("revers") for x in r.toks[max(0, i - 3) : i]):
             continue  # 'reversing an increasing trend': the trend before, not this period's
         back = [x.low for x in r.toks[max(0, i - 4) : i]]
@@ -2590,6 +2597,8 @@ def _superlative(r: Reading, i: int, ext: str, span_m: TimeMention | None, ctx: 
     if own is not None:
         c.period = own  # "down from 171 in 2022 — the highest since 1996": 2022's
     _superlative_notes(c, r, i, after)
+    if _negated(r, i):
+        c.notes.append("a negated figure")  # "but it wasn't the highest ever"
     if top:  # "one of the top three worst in the country": within a few, not one rank
         c.rank = int(r.toks[i - 1].num or 0)
         c.notes.append("among the top few")
@@ -3345,6 +3354,7 @@ SURVEYS = {
     "Council on Criminal Justice": "Council on Criminal Justice",
     "Major Cities Chiefs": "Major Cities Chiefs Association",
 }
+STUDY_WORDS = re.compile(r"\bthe (?:study|survey|analysis|report) (?:found|finds|shows|showed)")
 NATIONAL_SOURCES = re.compile(r"Real-Time Crime Index|\bRTCI\b|\bFBI\b|Uniform Crime")
 
 
@@ -3368,7 +3378,12 @@ def _survey_places(doc: Document, claims: list[Claim]) -> None:
     if first is None:  # named only where no claim is read (a dateline, a notice)
         return
     for c in claims:  # a figure in the sentence naming the survey is the survey's, always
-        said = key in c.text or (only and c.carried.get("place") == "carried")
+        carried = c.carried.get("place") == "carried"
+        said = key in c.text or (only and carried)
+        if carried and STUDY_WORDS.search(c.text):  # "In 2024, the study found, there were
+            c.place = Place("vague", f"the cities of the {name} survey")  # 6% fewer ..."
+            c.places = [c.place]
+            continue
         if c.place is not None and c.place.kind == "sample" and c.start >= first and said:
             c.place = Place("vague", f"the cities of the {name} survey")
             c.places = [c.place]

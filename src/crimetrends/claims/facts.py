@@ -124,10 +124,31 @@ class FactBase:
             out += self._ytd(agency, members, w)
         return out
 
+    def outages(self, src: str, agency: str) -> set[dt.date]:
+        """Months a monthly source reports nothing at all for an agency that usually reports
+        ten or more crimes a month (RTCI's Champaign, November 2021): an outage, so a window
+        holding one is not a count (the store's quality flags call it a possible outage)."""
+        memo = self._memo if self._memo is not None else {}
+        self._memo = memo
+        key = ("outages", src, agency)
+        if key not in memo:
+            totals: dict[dt.date, float] = {}
+            for (s, ag, _off), months in self.monthly.items():
+                if s == src and ag == agency:
+                    for m, v in months.items():
+                        totals[m] = totals.get(m, 0.0) + (v or 0.0)
+            values = sorted(totals.values())
+            typical = values[len(values) // 2] if values else 0.0
+            memo[key] = {m for m, v in totals.items() if v == 0 and typical >= 10}
+        return memo[key]
+
     def _monthly(self, agency: str, members: tuple[str, ...], w: Window) -> list[Figure]:
         out = []
         for src in self.sources(agency, "monthly"):
+            dark = self.outages(src, agency)
             for win, bound in _month_windows(w):
+                if dark and any(m in dark for m in win.months):
+                    continue  # a month the source reported nothing: not a count
                 total = 0.0
                 for m in win.months:
                     for off in members:

@@ -324,6 +324,10 @@ NOTE_REASONS = {
         "The column's period is qualified by a footnote ('2023*') the page does not spell out."
     ),
     "the start of a trend": "When a trend began is too vague to check.",
+    "a comparison with several years": (
+        "A level set against several other years ('lower than in three of the four years') "
+        "is not a change from the year before; it is not checked."
+    ),
     "among the top few": (
         "'One of the top three' places a city among a few, not at one rank; it is not checked."
     ),
