@@ -1800,3 +1800,39 @@ def test_a_flattened_table_a_negated_superlative_and_a_level_against_several_yea
     assert "a comparison with several years" in c.notes
     found = claims("Chicago's murder rate in 2023 was 24 per [100,000].", g=g)
     assert [c.value for c in found] == [24]
+
+
+def test_a_citys_county_an_office_a_survey_and_a_condition_are_not_claims_about_it():
+    """'Pueblo County' is not Pueblo; 'the District Attorney's Office' is not D.C.; the
+    National Crime Victimization Survey is not the nation's recorded crime; 'if the final
+    2023 figures show a decline of at least 10%' is a condition, not a claim."""
+    g = gazetteer(
+        ("Pueblo, Colorado", "Washington, District of Columbia", "Full Sample, Nationwide")
+    )
+    found = claims(
+        "Pueblo saw a 13% drop in 2023, Pueblo County a 7.5% drop.", dt.date(2024, 2, 26), g
+    )
+    assert [c.place.label for c in found if c.kind == "pct"] == [
+        "Pueblo, Colorado",
+        "Pueblo County",
+    ]
+    found = claims(
+        "In Pueblo, the District Attorney's Office says the drop in crime continued in 2023.",
+        dt.date(2024, 2, 26),
+        g,
+    )
+    assert found and all(c.place.label == "Pueblo, Colorado" for c in found)
+    found = claims(
+        "The source for the claim that U.S. crime rates are up is the National Crime "
+        "Victimization Survey.",
+        dt.date(2024, 9, 10),
+        g,
+    )
+    assert found and all(c.measure == "survey" for c in found)
+    found = claims(
+        "Nationally, if the final 2023 figures show a decline in murder of at least 10% from "
+        "2022, this would be the fastest decline ever recorded.",
+        dt.date(2024, 8, 14),
+        g,
+    )
+    assert found and all("a projection" in c.notes for c in found if c.kind == "pct")

@@ -1765,8 +1765,14 @@ def _projected(r: Reading, i: int) -> bool:
     listed = any(t.low in ("goals", "aims", "targets") for t in r.toks[:i]) and not any(
         t.text in (":", ";") for t in r.toks[:i]
     )
+    clause = r.clause_of[min(i, len(r.toks) - 1)]
+    conditional = any(  # "if the final 2023 figures show a decline of at least 10%": a condition
+        t.low in ("if", "unless") and r.clause_of[k] == clause
+        for k, t in enumerate(r.toks[max(0, i - 15) : i], start=max(0, i - 15))
+    )
     return (
         listed
+        or conditional
         or any(w in before for w in PROJECTION_WORDS)
         or any(f" {w} " in f" {wider} " for w in GOAL_WORDS)
     )
@@ -3060,6 +3066,9 @@ def sentence_claims(r: Reading, ctx: Context) -> list[Claim]:
             subset = None
         if any(m == "case status" for _, m in subsets.values()):
             subset = subset or "case status"  # "... cases ... being investigated by others"
+        if "victimization survey" in r.unit.text.lower() and c.offense:
+            c.measure = "survey"  # "... crime rates are up is the National Crime Victimization
+            continue  # Survey": what people told a survey, not crimes recorded
         if subset and c.offense and c.kind in ("count", "pct", "direction"):
             c.measure = subset  # "Robbery was listed as the cause for 15 homicides"
             c.notes.append(f"the sentence counts a subset ({subset})")

@@ -470,6 +470,10 @@ def _named_as_city(toks: list[Token], i: int) -> bool:
     return j < len(toks) and _state_at(toks, j) is not None
 
 
+def _low_at(toks: list[Token], k: int) -> str:
+    return toks[k].low if 0 <= k < len(toks) else ""
+
+
 def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | None:
     """One index hit as a mention, or None when the words are not a place here."""
     key = " ".join(t.low for t in toks[i : i + n])
@@ -481,6 +485,12 @@ def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | No
             return None
         if payload == "national" and after.startswith("incident"):
             return None  # "the FBI's National Incident-Based Reporting System": its name
+        if (
+            payload == "national"
+            and after == "crime"
+            and _low_at(toks, i + n + 1) == "victimization"
+        ):
+            return None  # "the National Crime Victimization Survey": a survey's name
         if key == "division" and " ".join(t.low for t in toks[i + n : i + n + 2]) == "of police":
             return None  # "the Columbus Division of Police": the city's police, not a part
         if payload == "large" and _other_set(toks, i):
@@ -493,6 +503,12 @@ def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | No
         return Mention(i, i + n, text, [Place(payload, text)], "kind")
     if what == "state":
         return Mention(i, i + n, text, [Place("state", payload, state=payload)], "state")
+    after = _low_at(toks, i + n)
+    if after.startswith("attorney"):
+        return None  # "the District Attorney's Office", "State's Attorney": an office
+    if after in ("county", "parish") and toks[i + n].text[:1].isupper():
+        wider = " ".join(t.text for t in toks[i : i + n + 1])  # "Pueblo County": not the city
+        return Mention(i, i + n + 1, wider, [Place("unknown", wider)], "name")
     first = toks[i + 1] if toks[i].low == "the" and n > 1 else toks[i]
     if not first.text[:1].isupper() and not first.text[:1].isdigit() and not lower_ok:
         return None  # lower-case words are not names here ("reading", "mobile")
