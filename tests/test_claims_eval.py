@@ -122,7 +122,7 @@ def test_real_corpus_both_splits(store):
 @needs_real
 @pytest.mark.xfail(
     strict=True,
-    reason="measured on the frozen split 2026-12-02: verdict agreement 72.8% (target 85%) "
+    reason="measured on the frozen split 2026-12-02: verdict agreement 74.1% (target 85%) "
     "and 3 true claims called inconsistent (target 0; 10 before the safety rules); see "
     "README 'Check the claim'",
 )
