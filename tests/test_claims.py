@@ -1584,6 +1584,10 @@ def test_a_month_of_last_year_a_peak_year_and_an_old_year(g):
     assert {c.value for c in found if c.kind == "count"} == {88, 152}
     (sup,) = [c for c in found if c.kind == "superlative"]
     assert sup.period.label == "2024"
+    # a count written without a comma after 'of' is still a count
+    assert count_periods(
+        "Chicago had a total of 1932 burglaries in 2024.", dt.date(2025, 2, 1), g
+    ) == {1932: "2024"}
 
 
 def test_the_fewest_of_any_year_is_across_years_and_a_past_surge_is_no_direction(g):

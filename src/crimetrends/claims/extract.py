@@ -531,7 +531,7 @@ def _num_anchors(r: Reading) -> list[int]:
 
 
 NETWORKS = {"ABC", "CBS", "NBC", "FOX", "CW", "PBS", "NEWS", "CHANNEL"}
-YEAR_BEFORE = {"in", "since", "from", "until", "before", "of", "between"}
+YEAR_BEFORE = {"in", "since", "from", "until", "before", "between"}  # not "of": "a total of 1932"
 
 
 def _old_year(toks: list[Token], i: int) -> bool:

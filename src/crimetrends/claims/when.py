@@ -241,7 +241,7 @@ def _months_listed(toks, i, pub, t, nxt, two, three):
     if year is None and pub is not None:
         year = pub.year if months[-1] <= pub.month else pub.year - 1
     text = _low(toks, i, end - i)
-    if year is None:  # no date: the year the article has set, when it has (see extract)
+    if year is None:  # no date: a window without its year (extract does not guess one)
         kind = "ytd" if months[0] == 1 else "quarter"
         p0 = Period(kind, 0, month=months[-1], text=text)
         return TimeMention(i, end, "months", _role(toks, i), period=p0, text=text)
