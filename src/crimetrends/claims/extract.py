@@ -44,7 +44,15 @@ from crimetrends.claims.places import (
     find_places,
 )
 from crimetrends.claims.places import resolve as resolve_place
-from crimetrends.claims.when import MONTH_NAMES, Period, TimeMention, find_times, ytd
+from crimetrends.claims.when import (
+    MONTH_NAMES,
+    WEEKDAYS,
+    Period,
+    TimeMention,
+    find_times,
+    month_span,
+    ytd,
+)
 
 CLAUSE_STOPS = {";", ":", "—", "–", "(", ")", "•"}
 CLAUSE_WORDS = {"although", "though", "but", "while", "whereas", "however", "yet"}
@@ -323,9 +331,7 @@ def _window_years(r: Reading) -> None:
         before = [t.low for t in r.toks[max(0, m.start - 6) : m.start]]
         back = "months" in before and ("those" in before or "same" in before)
         if back or "record" in before:
-            last = month_end(dt.date(m.year, w.month or 12, 1))
-            p = ytd(m.year, last, False, text=m.text) if w.kind == "ytd" else None
-            r.periods[k] = p or Period("quarter", m.year, month=w.month, text=m.text)
+            r.periods[k] = month_span(m.year, w.month or 12, w.kind == "ytd", m.text)
             if r.current_at == m.start:
                 r.current = r.periods[k]
 
@@ -336,8 +342,6 @@ RELEASE_WORDS = {"released", "published", "announced", "unveiled", "issued"}
 def _dated_day(r: Reading, m: TimeMention) -> bool:
     """A month with its day after a weekday ('on Thursday, Jan. 29') or after an event
     ('the briefing on Jan. 29'): the day something was said, not a period counted."""
-    from crimetrends.claims.when import WEEKDAYS
-
     day = any(t.num is not None and t.num <= 31 for t in r.toks[m.start + 1 : m.end + 2])
     before = [t.low for t in r.toks[max(0, m.start - 5) : m.start] if t.low != ","]
     weekday = bool(before) and before[-1] in WEEKDAYS
@@ -494,10 +498,9 @@ def _num_anchors(r: Reading) -> list[int]:
     for i, t in enumerate(r.toks):
         if t.num is None or i in r.taken:
             continue
-        nxt_word = r.toks[i + 1].low if i + 1 < len(r.toks) else ""
-        if t.low == "one" and (nxt_word not in measure_words() or nxt_word in FUNCTION_WORDS):
-            continue  # "One is from the Council ...", "one of"
         nxt = r.toks[i + 1].low if i + 1 < len(r.toks) else ""
+        if t.low == "one" and (nxt not in measure_words() or nxt in FUNCTION_WORDS):
+            continue  # "One is from the Council ...", "one of"
         if nxt in ("a.m.", "p.m.", "am", "pm") or (i > 0 and r.toks[i - 1].text in ("#", "No")):
             continue
         per = i > 0 and r.toks[i - 1].low in ("per", "every")
@@ -2143,16 +2146,10 @@ def direction_claims(r: Reading, ctx: Context, numbered: list[Claim]) -> list[Cl
         if any(x.low.startswith("revers") for x in r.toks[max(0, i - 3) : i]):
             continue  # 'reversing an increasing trend': the trend before, not this period's
         back = [x.low for x in r.toks[max(0, i - 4) : i]]
-        if (
-            t.low in DIRECTION_NOUNS
-            and "from" in back
-            and back[back.index("from") + 1 :][:1]
-            in (
-                ["a"],
-                ["the"],
-                ["its"],
-            )
-        ):
+        came_from = any(
+            a == "from" and b in ("a", "the", "its") for a, b in itertools.pairwise(back)
+        )
+        if t.low in DIRECTION_NOUNS and came_from:
             continue  # 'ebbing from a pandemic crime surge': the level it came from
         pointing = i > 1 and r.toks[i - 1].low in ("this", "that", "these", "those")
         if pointing and r.toks[i - 2].low in ACTING_ON:

@@ -126,21 +126,26 @@ class FactBase:
 
     def outages(self, src: str, agency: str) -> set[dt.date]:
         """Months a monthly source reports nothing at all for an agency that usually reports
-        ten or more crimes a month (RTCI's Champaign, November 2021): an outage, so a window
-        holding one is not a count (the store's quality flags call it a possible outage)."""
-        memo = self._memo if self._memo is not None else {}
-        self._memo = memo
-        key = ("outages", src, agency)
-        if key not in memo:
-            totals: dict[dt.date, float] = {}
+        ten or more crimes a month (RTCI's Mission, Texas, January to September 2021): an
+        outage, so a window holding one is not a count. Found for every agency in one pass
+        over the monthly figures, the first time any is asked."""
+        if self._memo is None:
+            self._memo = {}
+        if "outages" not in self._memo:
+            totals: dict[tuple[str, str], dict[dt.date, float]] = {}
             for (s, ag, _off), months in self.monthly.items():
-                if s == src and ag == agency:
-                    for m, v in months.items():
-                        totals[m] = totals.get(m, 0.0) + (v or 0.0)
-            values = sorted(totals.values())
-            typical = values[len(values) // 2] if values else 0.0
-            memo[key] = {m for m, v in totals.items() if v == 0 and typical >= 10}
-        return memo[key]
+                per = totals.setdefault((s, ag), {})
+                for m, v in months.items():
+                    per[m] = per.get(m, 0.0) + (v or 0.0)
+            dark: dict[tuple[str, str], set[dt.date]] = {}
+            for key, per in totals.items():
+                values = sorted(per.values())
+                if values and values[len(values) // 2] >= 10:
+                    found = {m for m, v in per.items() if v == 0}
+                    if found:
+                        dark[key] = found
+            self._memo["outages"] = dark
+        return self._memo["outages"].get((src, agency), set())
 
     def _monthly(self, agency: str, members: tuple[str, ...], w: Window) -> list[Figure]:
         out = []

@@ -245,13 +245,16 @@ def _months_listed(toks, i, pub, t, nxt, two, three):
         kind = "ytd" if months[0] == 1 else "quarter"
         p0 = Period(kind, 0, month=months[-1], text=text)
         return TimeMention(i, end, "months", _role(toks, i), period=p0, text=text)
-    last = month_end(dt.date(year, months[-1], 1))
-    p = (
-        ytd(year, last, False, text=text)
-        if months[0] == 1
-        else Period("quarter", year, month=months[-1], text=text)
-    )
+    p = month_span(year, months[-1], months[0] == 1, text)
     return TimeMention(i, end, "months", _role(toks, i), year=year, period=p, text=text)
+
+
+def month_span(year: int, last: int, from_january: bool, text: str) -> Period:
+    """Whole months of a year ending with month `last`: from January (the year so far),
+    else the three months to it."""
+    if from_january:
+        return ytd(year, month_end(dt.date(year, last, 1)), False, text=text)
+    return Period("quarter", year, month=last, text=text)
 
 
 def _summer(toks, i, pub, t, nxt, two, three):
