@@ -1840,3 +1840,19 @@ def test_a_citys_county_an_office_a_survey_and_a_condition_are_not_claims_about_
         g,
     )
     assert found and all("a projection" in c.notes for c in found if c.kind == "pct")
+
+
+def test_a_county_of_another_state_and_a_precinct_named_like_a_city():
+    """In a 'NASHVILLE, Tenn.' story 'Davidson County' is not the store's Davidson County,
+    North Carolina; 'the police department's Madison precinct' is not Madison, Wisconsin."""
+    g = gazetteer(("Nashville, Tennessee", "Davidson County, North Carolina", "Madison, Wisconsin"))
+    text = (
+        "NASHVILLE, Tenn. (WKRN) — Violent crime in Nashville and Davidson County dropped 0.9% "
+        "in 2023. Violent crime in the police department's Madison precinct rose 18.5%."
+    )
+    found = claims(text, dt.date(2024, 1, 5), g)
+    labels = {c.place.label for c in found if c.place is not None}
+    assert "Davidson County, North Carolina" not in labels and "Madison, Wisconsin" not in labels
+    assert "Nashville, Tennessee" in labels
+    (c,) = claims("Davidson County deputies counted 40 burglaries in 2023.", dt.date(2024, 1, 5), g)
+    assert c.place.label == "Davidson County, North Carolina"  # with nothing saying otherwise

@@ -1040,6 +1040,11 @@ def _as_place(m: Mention, ctx: Context) -> Place:
         (state,) = ctx.states  # "Mississippi's capital city ... Jackson's": not one of the
         if not any(c.endswith(", " + state) for c in p.candidates):  # store's Jacksons
             return Place("unknown", f"{_unpossessed(m.text)}, {state}", state=state)
+    home = ctx.dateline_place or ctx.place
+    county = p.kind == "agency" and " County, " in p.label and p.state not in ctx.states
+    if county and home is not None and home.state and home.state != p.state:
+        # "NASHVILLE, Tenn. ... Davidson County": not the store's Davidson County, N.C.
+        return Place("unknown", _unpossessed(m.text))
     other = ctx.elsewhere.get(_unpossessed(m.text.lower()))
     if other is not None and p.kind == "agency" and p.state != other.state:
         return other  # "Peoria's" after "PEORIA, Ill.": not the store's Peoria, Arizona

@@ -504,6 +504,8 @@ def _mention(g, toks, i, n, what, payload, text, lower_ok=False) -> Mention | No
     if what == "state":
         return Mention(i, i + n, text, [Place("state", payload, state=payload)], "state")
     after = _low_at(toks, i + n)
+    if after in ("precinct", "precincts", "ward"):
+        return None  # "the police department's Madison precinct": a part of the city named
     if after.startswith("attorney"):
         return None  # "the District Attorney's Office", "State's Attorney": an office
     if after in ("county", "parish") and toks[i + n].text[:1].isupper():
