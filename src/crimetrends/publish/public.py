@@ -35,13 +35,18 @@ def signature(settings: Settings, policy: PrivacyPolicy) -> str:
 
 
 def public_tables(
-    settings: Settings | None = None, policy: PrivacyPolicy | None = None, con: Any = None
+    settings: Settings | None = None,
+    policy: PrivacyPolicy | None = None,
+    con: Any = None,
+    series: bool = False,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """The public tables of the store as it is now, under `policy`, cached on disk.
 
     The cache folder is named by the signature (store version, code, privacy policy) and
     made whole before it is renamed into place, so an interrupted build is never read and a
-    build under another policy never serves this one's tables.
+    build under another policy never serves this one's tables. `series`: the caller (the
+    site) charts every offense's series next; a build computes some of them beside the
+    tables and leaves them remembered by `con` (`publish.helper`).
     """
     import shutil
 
@@ -59,7 +64,7 @@ def public_tables(
     from crimetrends.store.connect import connect
 
     # `con`: a batch handle the caller goes on asking (the site's charts reuse its series)
-    built, prov = build_tables(con or connect(settings, batch=True), policy)
+    built, prov = build_tables(con or connect(settings, batch=True), policy, series=series)
     tables = {name: built[name] for name in TABLES}  # the order a cached read gives
     tmp = root / f".{sig[:32]}.{os.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)

@@ -43,6 +43,11 @@ class Store:
             self._derived[key] = build()
         return self._derived[key]
 
+    def remember(self, key: Any, value: Any) -> None:
+        """A value `memo` would build, computed elsewhere on the same store version (by the
+        public tables' helper process)."""
+        self._derived[key] = value
+
     def records(self, sql: str) -> list[dict[str, Any]]:
         columns, rows = self.engine.rows(self.lay, sql)
         return [dict(zip(columns, r, strict=True)) for r in rows]

@@ -75,6 +75,7 @@ def store_connection(lay: Layout) -> duckdb.DuckDBPyConnection:
 
 class DuckDBEngine(Engine):
     name = "duckdb"
+    parallel_readers = True
 
     def connect(self, lay: Layout) -> Any:
         """An Ibis DuckDB backend over the same cached connection."""

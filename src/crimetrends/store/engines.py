@@ -31,6 +31,9 @@ class Engine:
     """What every engine provides."""
 
     name: ClassVar[str]
+    # whether a second process may open its own handle on the same store version and read
+    # it beside this one (DuckDB reads Parquet parts; a Spark session is one per job)
+    parallel_readers: ClassVar[bool] = False
 
     def connect(self, lay: Layout) -> Any:
         """An Ibis backend whose tables are the store's (for row-level expressions)."""

@@ -62,7 +62,7 @@ def load(policy: PrivacyPolicy) -> SiteData:
     from crimetrends.store.connect import connect
 
     con = connect(batch=True)  # one handle: the series the tables read serve the charts too
-    tables, prov = public_tables(policy=policy, con=con)
+    tables, prov = public_tables(policy=policy, con=con, series=True)
     folder = public_folder(policy=policy)
     series = cached_frame(
         folder, "site-series", lambda: build_series(con, tables["monthly"], sample_sources())

@@ -48,9 +48,7 @@ def build_series(con: Any, monthly: pd.DataFrame, samples: frozenset[str]) -> pd
 
     frames = [_public_months(monthly)]
     for offense in OFFENSES:
-        frames += _store_series(
-            con, offense, samples, skip_months=offense in ("violent", "property")
-        )
+        frames += store_series(con, offense, samples)
     out = pd.concat([f for f in frames if len(f)], ignore_index=True)
     out = _rolling(out)
     out = _populations(out, PopulationTable.from_store(con))
@@ -66,6 +64,21 @@ def _public_months(monthly: pd.DataFrame) -> pd.DataFrame:
     f["period"] = f["month"] + "-01"
     f["grain"] = "month"
     return f[[c for c in COLUMNS if c in f.columns]]
+
+
+def series_key(offense: str, samples: frozenset[str]) -> tuple:
+    return ("site series", offense, samples)
+
+
+def store_series(con: Any, offense: str, samples: frozenset[str]) -> list[pd.DataFrame]:
+    """The store's series of one offense (its months from the public table for the two
+    totals), remembered on a batch handle: the public tables' helper process computes some
+    offenses' while this process computes the rest (`publish.helper`)."""
+    skip = offense in ("violent", "property")
+    if getattr(con, "batch", False):
+        key = series_key(offense, samples)
+        return con.memo(key, lambda: _store_series(con, offense, samples, skip))
+    return _store_series(con, offense, samples, skip)
 
 
 def _store_series(con: Any, offense: str, samples: frozenset[str], skip_months: bool) -> list:
