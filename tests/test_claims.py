@@ -1856,3 +1856,16 @@ def test_a_county_of_another_state_and_a_precinct_named_like_a_city():
     assert "Nashville, Tennessee" in labels
     (c,) = claims("Davidson County deputies counted 40 burglaries in 2023.", dt.date(2024, 1, 5), g)
     assert c.place.label == "Davidson County, North Carolina"  # with nothing saying otherwise
+
+
+def test_a_change_against_a_multi_year_average_is_not_from_the_year_before(g):
+    text = (
+        "Compared to the city's five-year average, overall crimes in Houston were down 5% in "
+        "the first six months of 2024. Robberies in Houston fell 12% in 2024 from 2023."
+    )
+    found = [c for c in claims(text, g=g) if c.kind == "pct"]
+    assert [c.value or abs(c.pct) for c in found] == [5, 12]
+    assert "against an average" in found[0].notes
+    assert "against an average" not in found[1].notes
+    spread = claims("Houston saw an average decrease of 8% in burglaries in 2024.", g=g)
+    assert all("against an average" not in c.notes for c in spread)

@@ -1586,11 +1586,28 @@ def _pct_claim(r: Reading, i: int, ctx: Context, lo: int, hi: int) -> Claim:
         c.notes.append("a share between two levels")
     if _projected(r, i):
         c.notes.append("a projection")  # "would have decreased by 24% if ...", "on pace to"
+    if _against_average(r, i):
+        c.notes.append("against an average")
     c.period, c.carried["period"] = _period_at(r, i, ctx, "pct")
     c.base, c.carried["base"] = _base_at(r, i, c.period, ctx)
     _look_back(r, i, c, ctx)
     c.value = None
     return c
+
+
+AVERAGE_LEADS = ("compared", "relative", "than", "below", "above", "versus", "vs", "vs.")
+
+
+def _against_average(r: Reading, i: int) -> bool:
+    """'Compared to the city's five-year average, crimes were down 5%': the base is a mean
+    of several years, not the year before (an 'average decrease' of several places is not
+    matched: nothing sets the average against)."""
+    for k in range(max(0, i - 15), min(len(r.toks), i + 12)):
+        if r.toks[k].low in ("average", "averages"):
+            lead = {x.low for x in r.toks[max(0, k - 5) : k]}
+            if lead & set(AVERAGE_LEADS):
+                return True
+    return False
 
 
 LOOK_BACK = ("over that period", "over that time", "since then", "in that time", "over the period")
