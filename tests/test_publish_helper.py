@@ -83,3 +83,27 @@ def test_no_helper_where_it_would_not_pay(store, monkeypatch):
     con = connect(batch=True)
     con.engine = OneReader()
     assert TrendHelper.start(con, samples, ("murder",), force=True) is None
+
+
+def test_a_failure_here_stops_the_helper_and_leaves_nothing(store, monkeypatch):
+    """build_tables failing before it collects the helper's rows ends the helper too."""
+    from crimetrends.publish import tables
+
+    started: list[TrendHelper] = []
+    real_start = TrendHelper.start
+
+    def start(*a, **k):
+        h = real_start(*a, **{**k, "force": True})
+        started.append(h)
+        return h
+
+    def broken(*a, **k):
+        raise RuntimeError("monthly table failed")
+
+    monkeypatch.setattr(TrendHelper, "start", start)
+    monkeypatch.setattr(tables, "build_monthly", broken)
+    with pytest.raises(RuntimeError, match="monthly table failed"):
+        tables.build_tables(connect(batch=True))
+    (h,) = started
+    assert h._proc.poll() is not None  # not left running
+    assert not h._work.exists()

@@ -1595,7 +1595,7 @@ def _pct_claim(r: Reading, i: int, ctx: Context, lo: int, hi: int) -> Claim:
     return c
 
 
-AVERAGE_LEADS = ("compared", "relative", "than", "below", "above", "versus", "vs", "vs.")
+AVERAGE_LEADS = frozenset(("compared", "relative", "than", "below", "above", "versus", "vs", "vs."))
 
 
 def _against_average(r: Reading, i: int) -> bool:
@@ -1605,7 +1605,7 @@ def _against_average(r: Reading, i: int) -> bool:
     for k in range(max(0, i - 15), min(len(r.toks), i + 12)):
         if r.toks[k].low in ("average", "averages"):
             lead = {x.low for x in r.toks[max(0, k - 5) : k]}
-            if lead & set(AVERAGE_LEADS):
+            if lead & AVERAGE_LEADS:
                 return True
     return False
 

@@ -35,10 +35,9 @@ EVIDENCE_TABLES = ("counts", "ytd")
 class TrendHelper:
     """Trend rows of `offenses` computed in another process (see the module's docstring)."""
 
-    def __init__(self, proc: subprocess.Popen, work: Path, version: int, job: dict[str, Any]):
+    def __init__(self, proc: subprocess.Popen, work: Path, version: int, offenses: tuple[str, ...]):
         self._proc, self._work = proc, work
-        self.version, self.offenses = version, tuple(job["offenses"])
-        self.series = job["series"]
+        self.version, self.offenses = version, offenses
 
     @classmethod
     def start(
@@ -89,7 +88,7 @@ class TrendHelper:
         except OSError:  # no process can be started here
             shutil.rmtree(work, ignore_errors=True)
             return None
-        return cls(proc, work, version.number, job)
+        return cls(proc, work, version.number, offenses)
 
     def rows(self, con: Any, samples: frozenset[str]) -> list[dict[str, Any]]:
         """The helper's rows; computed here when it read another version of the store. Its
@@ -108,7 +107,7 @@ class TrendHelper:
             with open(self._work / "rows.pickle", "rb") as f:
                 version, rows, series = pickle.load(f)
         finally:
-            shutil.rmtree(self._work, ignore_errors=True)
+            self.stop()
         if version != self.version:
             return trend_records(con, samples, self.offenses)
         if series and getattr(con, "batch", False):
@@ -117,6 +116,14 @@ class TrendHelper:
             for offense, frames in series.items():
                 con.remember(series_key(offense, samples), frames)
         return rows
+
+    def stop(self) -> None:
+        """End the helper if it still runs (this process failed first) and remove its
+        folder; safe to call twice."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        shutil.rmtree(self._work, ignore_errors=True)
 
 
 def _run(job_file: str) -> None:

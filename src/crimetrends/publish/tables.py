@@ -68,16 +68,11 @@ def _latest_years(con: Any) -> dict[str, int]:
     return out
 
 
-def build_trends(con: Any, samples: frozenset[str]) -> pd.DataFrame:
-    """Each agency's newest comparable windows, per family of sources and offense (see
-    `trend_records`), in one process."""
-    return trend_frame(trend_records(con, samples, TREND_OFFENSES))
-
-
 def trend_records(
     con: Any, samples: frozenset[str], names: tuple[str, ...]
 ) -> list[dict[str, Any]]:
-    """The trend rows of the offenses `names` for every agency, as plain rows.
+    """Each agency's newest comparable windows, per family of sources, for the offenses
+    `names`, as plain rows (`trend_frame` makes the table of them).
 
     `headline`: the one window `trends --all` shows (the newest comparable of at least 90
     days); `answer`: what `trends --agency X` shows (newest full year, newer year to date);
@@ -315,12 +310,16 @@ def build_tables(
     started = TrendHelper.start(con, samples, theirs, series=series, force=helper)
     if started is None:
         mine, theirs = TREND_OFFENSES, ()
-    rows = trend_records(con, samples, mine)
-    monthly = build_monthly(con, samples)
-    areas = build_areas(con, samples, policy)
-    arrests = build_arrests(con, samples)
-    if started is not None:
-        rows += started.rows(con, samples)
+    try:
+        rows = trend_records(con, samples, mine)
+        monthly = build_monthly(con, samples)
+        areas = build_areas(con, samples, policy)
+        arrests = build_arrests(con, samples)
+        if started is not None:
+            rows += started.rows(con, samples)
+    finally:  # a failure here stops the helper too (nothing is left running or on disk)
+        if started is not None:
+            started.stop()
     trends = trend_frame(rows)
     if trends.empty:
         raise NoDataError("nothing to publish", hint="load data first (`crimetrends demo`)")
